@@ -28,6 +28,7 @@ public class JsonPatchTests
     [InlineData("""{"op":"move","from":"/list/0","path":"/list/-"}""", """{"a":{"x":0},"list":[2,1]}""")]
     [InlineData("""{"op":"replace","path":"","value":[]}""", """[]""")]
     [InlineData("""{"op":"test","path":"","value":{"list":[1,2],"a":{"x":0}}}""", """{"a":{"x":0},"list":[1,2]}""")]
+    [InlineData("""{"op":"test","path":"/a/x","value":0.0}""", """{"a":{"x":0},"list":[1,2]}""")] // numbers compare by value
     public void Applies_operations(string operation, string expected)
     {
         AssertJson(expected, Apply("""{"a":{"x":0},"list":[1,2]}""", $"[{operation}]"));
