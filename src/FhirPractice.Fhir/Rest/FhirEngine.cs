@@ -70,7 +70,7 @@ public sealed partial class FhirEngine
                     _ => NotAllowed(method, "the base"),
                 };
             case ["metadata"] when method == "GET":
-                return Task.FromResult(new FhirResponse { Resource = _capabilities.Build(r.BaseUrl) });
+                return System.Threading.Tasks.Task.FromResult(new FhirResponse { Resource = _capabilities.Build(r.BaseUrl) });
             case ["_history"] when method == "GET":
                 return HistoryAsync(r, null, null, ct);
             case ["_search"] when method == "POST":

@@ -202,7 +202,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         foreach (var issue in error.Outcome.Issue)
         {
             issue.Diagnostics = $"Bundle.entry[{index}]: {issue.Diagnostics}";
-            issue.Expression = issue.Expression.Count == 0 ? [$"Bundle.entry[{index}]"] : issue.Expression.Select(x => $"Bundle.entry[{index}].resource.{x}").ToList();
+            issue.Expression = !issue.Expression.Any() ? [$"Bundle.entry[{index}]"] : issue.Expression.Select(x => $"Bundle.entry[{index}].resource.{x}").ToList();
         }
         return error;
     }
