@@ -1,9 +1,9 @@
 using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Specification.Terminology;
 using IssueSeverity = Hl7.Fhir.Model.OperationOutcome.IssueSeverity;
 using IssueType = Hl7.Fhir.Model.OperationOutcome.IssueType;
+using Task = System.Threading.Tasks.Task;
 
 namespace FhirPractice.Fhir.Validation;
 
@@ -50,7 +50,8 @@ public sealed class ProfileValidator(ProfileValidationOptions options) : IProfil
             var settings = new ValidationSettings
             {
                 // The validator follows meta.profile by itself (also in contained resources and Bundle entries);
-                // let it follow only the ones we hold, the others are reported once, as warnings, by Validate.
+                // let it follow only the ones we hold. Unknown ones on the resource itself become warnings in Validate;
+                // unknown ones deeper down are ignored.
                 SelectValidationProfiles = (_, declared, _, _) => declared.Where(p => resources.DefinesProfile(p.ToString())).ToArray(),
             };
             var terminology = LocalTerminologyService.CreateDefaultForCore(resources.Resolver);
