@@ -96,7 +96,7 @@ public static class ResourceSerializer
     public static byte[] ToJsonBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)
     {
         var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, SkipValidation = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             JsonSerializer.Serialize(resource, writer, filter);
         return buffer.ToArray();
     }
