@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Model;
 using Hl7.FhirPath;
 
@@ -14,8 +13,8 @@ namespace FhirPractice.Fhir.Search;
 public sealed class SearchIndexer
 {
     private readonly SearchParameterRegistry _registry;
-    private readonly FhirPathCompiler _compiler = new();
-    private readonly ConcurrentDictionary<string, (SearchParameterInfo Param, CompiledExpression Expr)[]> _plans = new();
+    private readonly FhirPathCompiler _compiler = FhirPathCompilers.WithFhirFunctions();
+    private readonly ConcurrentDictionary<string, (SearchParameterInfo Param, IndexExpression Expr)[]> _plans = new();
 
     public SearchIndexer(SearchParameterRegistry registry) => _registry = registry;
 
@@ -23,41 +22,28 @@ public sealed class SearchIndexer
     {
         var plan = _plans.GetOrAdd(resource.TypeName, BuildPlan);
         var entries = new List<IndexEntry>(plan.Length * 2);
-        var root = resource.ToPocoNode();
-        // resolve() in search expressions only needs the referenced type ("where(resolve() is Patient)"):
-        // answer it with an empty instance of the type named by the reference, without any lookup.
-        var context = new FhirEvaluationContext { ElementResolver = ResolveByTypeName };
         foreach (var (param, expr) in plan)
         {
-            IEnumerable<PocoNode> values;
-            try { values = expr([root], context).ToList(); }
+            IEnumerable<Base> values;
+            try { values = expr.Evaluate(resource); }
             catch (Exception) { continue; } // an expression the engine cannot evaluate indexes nothing
             foreach (var value in values)
-                Add(entries, param, value.Poco);
+                Add(entries, param, value);
         }
         return entries;
     }
 
-    private (SearchParameterInfo, CompiledExpression)[] BuildPlan(string type)
+    private (SearchParameterInfo, IndexExpression)[] BuildPlan(string type)
     {
-        var plan = new List<(SearchParameterInfo, CompiledExpression)>();
+        var plan = new List<(SearchParameterInfo, IndexExpression)>();
         foreach (var p in _registry.For(type))
         {
             if (p.Expression is null || SearchParameterRegistry.IsStoredAsColumn(p.Code) || p.Type == SearchParamType.Composite || p.Type == SearchParamType.Special)
                 continue;
-            var expression = p.Resource == "Resource" ? p.Expression.Replace("Resource.", type + ".") : p.Expression;
-            try { plan.Add((p, _compiler.Compile(expression))); }
+            try { plan.Add((p, IndexExpression.Compile(p.Expression, type, _compiler))); }
             catch (Exception) { /* an expression the SDK cannot compile is not indexed */ }
         }
         return plan.ToArray();
-    }
-
-    private static PocoNode? ResolveByTypeName(string reference)
-    {
-        var type = ReferenceParts.TypeOf(reference);
-        return type is not null && ModelInfo.GetTypeForFhirType(type) is { } t && Activator.CreateInstance(t) is Resource r
-            ? r.ToPocoNode()
-            : null;
     }
 
     private static void Add(List<IndexEntry> entries, SearchParameterInfo p, Base? value)
