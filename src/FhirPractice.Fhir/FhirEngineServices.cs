@@ -24,6 +24,7 @@ public static class FhirEngineServices
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));
+        services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();
         return services;

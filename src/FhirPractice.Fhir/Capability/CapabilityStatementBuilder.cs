@@ -1,15 +1,16 @@
 using FhirPractice.Fhir.Operations;
+using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Search;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Fhir.Capability;
 
 /// <summary>
-/// Builds /metadata from what is actually registered: the resource types the model knows, the
-/// interactions the engine routes, the search parameters the indexer computes and the operations
-/// in the registry.
+/// Builds /metadata: the descriptive template from <c>conformance/</c>, plus what is actually
+/// registered — the resource types the model knows, the interactions the engine routes, the search
+/// parameters the indexer computes and the operations in the registry.
 /// </summary>
-public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, OperationRegistry operations, TimeProvider clock)
+public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, OperationRegistry operations, TimeProvider clock, CapabilityOptions options)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] TypeInteractions =
     [
@@ -20,65 +21,63 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         CapabilityStatement.TypeRestfulInteraction.SearchType,
     ];
 
-    private readonly Lazy<CapabilityStatement> _template = new(() => Build(searchParameters, operations));
+    private static readonly CapabilityStatement.SystemRestfulInteraction[] SystemInteractions =
+    [
+        CapabilityStatement.SystemRestfulInteraction.Transaction, CapabilityStatement.SystemRestfulInteraction.Batch,
+        CapabilityStatement.SystemRestfulInteraction.SearchSystem, CapabilityStatement.SystemRestfulInteraction.HistorySystem,
+    ];
+
+    private CapabilityStatement? _built;
 
     public CapabilityStatement Build(string baseUrl)
     {
-        var statement = (CapabilityStatement)_template.Value.DeepCopy();
+        var statement = (CapabilityStatement)(_built ??= Build()).DeepCopy();
         statement.Date = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssK");
-        statement.Implementation = new CapabilityStatement.ImplementationComponent { Description = "FhirPractice", Url = baseUrl };
+        statement.Implementation = new CapabilityStatement.ImplementationComponent { Description = statement.Title ?? "FhirPractice", Url = baseUrl };
         return statement;
     }
 
-    private static CapabilityStatement Build(SearchParameterRegistry searchParameters, OperationRegistry operations)
+    private CapabilityStatement Build()
     {
-        var rest = new CapabilityStatement.RestComponent
-        {
-            Mode = CapabilityStatement.RestfulCapabilityMode.Server,
-            Interaction =
-            [
-                new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction },
-                new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch },
-                new() { Code = CapabilityStatement.SystemRestfulInteraction.SearchSystem },
-                new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem },
-            ],
-        };
-        foreach (var type in ModelInfo.SupportedResources.Order())
-        {
-            var resource = new CapabilityStatement.ResourceComponent
-            {
-                Type = type,
-                Profile = $"http://hl7.org/fhir/StructureDefinition/{type}",
-                Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
-                Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
-                ReadHistory = true,
-                UpdateCreate = true,
-                ConditionalCreate = true,
-                ConditionalRead = CapabilityStatement.ConditionalReadStatus.FullSupport,
-                ConditionalUpdate = true,
-                ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
-                SearchParam = searchParameters.For(type)
-                    .Where(p => p.Type is not (SearchParamType.Composite or SearchParamType.Special))
-                    .OrderBy(p => p.Code)
-                    .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
-                    .ToList(),
-            };
-            foreach (var op in operations.All.Where(o => (o.Type || o.Instance) && (o.Types.Count == 0 || o.Types.Contains(type))))
-                resource.Operation.Add(new CapabilityStatement.OperationComponent { Name = op.Name, Definition = op.Definition });
-            rest.Resource.Add(resource);
-        }
-        foreach (var op in operations.All.Where(o => o.System))
-            rest.Operation.Add(new CapabilityStatement.OperationComponent { Name = op.Name, Definition = op.Definition });
-
-        return new CapabilityStatement
-        {
-            Status = PublicationStatus.Active,
-            Kind = CapabilityStatementKind.Instance,
-            FhirVersion = FHIRVersion.N4_0_1,
-            Software = new CapabilityStatement.SoftwareComponent { Name = "FhirPractice", Version = typeof(CapabilityStatementBuilder).Assembly.GetName().Version?.ToString() },
-            Format = ["application/fhir+json", "application/fhir+xml", "json", "xml"],
-            PatchFormat = ["application/json-patch+json", "application/fhir+json", "application/fhir+xml"],
-            Rest = [rest],
-        };
+        var statement = File.Exists(options.TemplatePath)
+            ? (CapabilityStatement)ResourceSerializer.ParseJson(File.ReadAllBytes(options.TemplatePath))
+            : new CapabilityStatement { Status = PublicationStatus.Active, Kind = CapabilityStatementKind.Instance, FhirVersion = FHIRVersion.N4_0_1 };
+        statement.Software ??= new CapabilityStatement.SoftwareComponent { Name = "FhirPractice" };
+        statement.Software.Version = typeof(CapabilityStatementBuilder).Assembly.GetName().Version?.ToString();
+        if (statement.Rest.Count == 0) statement.Rest.Add(new CapabilityStatement.RestComponent { Mode = CapabilityStatement.RestfulCapabilityMode.Server });
+        var rest = statement.Rest[0];
+        rest.Interaction = SystemInteractions.Select(i => new CapabilityStatement.SystemInteractionComponent { Code = i }).ToList();
+        rest.Resource = ModelInfo.SupportedResources.Order().Select(Resource).ToList();
+        rest.Operation = operations.All.Where(o => o.System)
+            .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition }).ToList();
+        return statement;
     }
+
+    private CapabilityStatement.ResourceComponent Resource(string type) => new()
+    {
+        Type = type,
+        Profile = $"http://hl7.org/fhir/StructureDefinition/{type}",
+        Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
+        Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
+        ReadHistory = true,
+        UpdateCreate = true,
+        ConditionalCreate = true,
+        ConditionalRead = CapabilityStatement.ConditionalReadStatus.FullSupport,
+        ConditionalUpdate = true,
+        ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
+        SearchParam = searchParameters.For(type)
+            .Where(p => p.Type is not (SearchParamType.Composite or SearchParamType.Special))
+            .OrderBy(p => p.Code)
+            .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
+            .ToList(),
+        Operation = operations.All.Where(o => (o.Type || o.Instance) && (o.Types.Count == 0 || o.Types.Contains(type)))
+            .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition })
+            .ToList(),
+    };
+}
+
+public sealed class CapabilityOptions
+{
+    /// <summary>The descriptive part of the CapabilityStatement (name, publisher, security notes…).</summary>
+    public string TemplatePath { get; set; } = Path.Combine(AppContext.BaseDirectory, "conformance", "CapabilityStatement-fhirpractice.json");
 }
