@@ -18,6 +18,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     private readonly SqliteSearch _search = new();
     private readonly Channel<WriteJob> _queue = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly SqliteReaderPool _readers;
     private DateTimeOffset _lastTimestamp;
 
     public SqliteResourceStore(SqliteStoreOptions options, TimeProvider clock)
@@ -31,6 +32,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         var writer = Open();
         Pragma(writer, "PRAGMA journal_mode = WAL;");
         SqliteSchema.Create(writer);
+        _readers = new SqliteReaderPool(Open);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -49,32 +51,43 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public async ValueTask<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default)
+    public ValueTask<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default) =>
+        ValueTask.FromResult(ReadOne(r => r.ReadCurrent, type, id, null));
+
+    public ValueTask<ResourceRecord?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default) =>
+        ValueTask.FromResult(ReadOne(r => r.ReadVersion, type, id, version));
+
+    private ResourceRecord? ReadOne(Func<SqliteReaderPool.Reader, SqliteCommand> statement, string type, string id, long? version)
     {
-        await using var connection = Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $t AND c.id = $i";
-        cmd.Parameters.AddWithValue("$t", type);
-        cmd.Parameters.AddWithValue("$i", id);
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? SqliteRecords.Read(r) : null;
+        var reader = _readers.Rent();
+        try
+        {
+            var cmd = statement(reader);
+            cmd.Parameters[0].Value = type;
+            cmd.Parameters[1].Value = id;
+            if (version is long v) cmd.Parameters[2].Value = v;
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? SqliteRecords.Read(r) : null;
+        }
+        finally
+        {
+            _readers.Return(reader);
+        }
     }
 
-    public async ValueTask<ResourceRecord?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default)
+    /// <summary>Runs a query on a pooled read connection.</summary>
+    private T OnReader<T>(Func<SqliteConnection, T> query)
     {
-        await using var connection = Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_version v WHERE v.type = $t AND v.id = $i AND v.version = $v";
-        cmd.Parameters.AddWithValue("$t", type);
-        cmd.Parameters.AddWithValue("$i", id);
-        cmd.Parameters.AddWithValue("$v", version);
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? SqliteRecords.Read(r) : null;
+        var reader = _readers.Rent();
+        try { return query(reader.Connection); }
+        finally { _readers.Return(reader); }
     }
 
-    public async ValueTask<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
+    public ValueTask<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => History(connection, query)));
+
+    private static HistoryPage History(SqliteConnection connection, HistoryQuery query)
     {
-        await using var connection = Open();
         using var cmd = connection.CreateCommand();
         var where = "1 = 1";
         if (query.Type is not null) { where += " AND v.type = $t"; cmd.Parameters.AddWithValue("$t", query.Type); }
@@ -103,11 +116,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         return new HistoryPage(entries, next, total);
     }
 
-    public async ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default)
-    {
-        await using var connection = Open();
-        return _search.Search(connection, query);
-    }
+    public ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => _search.Search(connection, query)));
 
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
@@ -179,6 +189,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _readers.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
