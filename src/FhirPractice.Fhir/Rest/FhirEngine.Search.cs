@@ -13,7 +13,7 @@ public sealed partial class FhirEngine
         {
             Type = Bundle.BundleType.Searchset,
             Id = ResourcePreparer.NewId(),
-            Meta = new Meta { LastUpdated = DateTimeOffset.UtcNow },
+            Meta = new Meta { LastUpdated = _clock.GetUtcNow() },
             Total = result.Total is long total ? (int)total : null,
             Link = [new Bundle.LinkComponent { Relation = "self", Url = self }],
         };
@@ -44,10 +44,6 @@ public sealed partial class FhirEngine
         return new FhirResponse { Resource = bundle };
     }
 
-    private static string Link(string baseUrl, string? type, IEnumerable<KeyValuePair<string, string>> parameters)
-    {
-        var query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        var path = type is null ? baseUrl : $"{baseUrl}/{type}";
-        return query.Length == 0 ? path : $"{path}?{query}";
-    }
+    private static string Link(string baseUrl, string? type, IEnumerable<KeyValuePair<string, string>> parameters) =>
+        WithQuery(type is null ? baseUrl : $"{baseUrl}/{type}", parameters);
 }

@@ -29,10 +29,12 @@ public sealed partial class FhirEngine
     private readonly OperationRegistry _operations;
     private readonly CapabilityStatementBuilder _capabilities;
     private readonly FhirEngineOptions _options;
+    private readonly TimeProvider _clock;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser,
-        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options)
+        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock)
     {
+        _clock = clock;
         _store = store;
         _preparer = preparer;
         _queryParser = queryParser;

@@ -35,8 +35,10 @@ public static class FhirEndpoint
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
-            // A bug, not the client's fault: log the type and place only (no request content, no PHI).
-            log.LogError("Unhandled {Exception} at {Site} for {Method} {Path}", e.GetType().Name, e.TargetSite?.Name, http.Request.Method, http.Request.Path);
+            // A bug, not the client's fault: log the exception's type and place and the resource type
+            // only — no ids, query or body, which may carry PHI.
+            var type = http.Request.Path.Value?[basePath.Length..].TrimStart('/').Split('/')[0];
+            log.LogError("Unhandled {Exception} in {Site} for {Method} {Type}", e.GetType().Name, e.TargetSite?.DeclaringType?.Name + "." + e.TargetSite?.Name, http.Request.Method, type);
             response = FhirResponse.ForError(new FhirError(System.Net.HttpStatusCode.InternalServerError, OperationOutcome.IssueType.Exception,
                 "An internal error occurred; it has been logged"));
         }
