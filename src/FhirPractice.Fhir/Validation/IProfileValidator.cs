@@ -17,6 +17,11 @@ public interface IProfileValidator
     /// its meta.profile entries plus the profiles configured as required for its type.</summary>
     IReadOnlyCollection<string> ProfilesFor(Resource resource);
 
+    /// <summary>Whether a write of <paramref name="resource"/> needs the (slow) profile validator: a profile is
+    /// required for its type, or it or a contained resource declares a profile this server holds. Cheap: it does
+    /// not wait for warm-up.</summary>
+    bool NeedsValidation(Resource resource);
+
     /// <summary>Validates against each of <paramref name="profiles"/> (or the core definition of the type when
     /// none is given). A profile that cannot be resolved is an error issue. Unknown meta.profile entries
     /// are warnings; known ones are checked too.</summary>

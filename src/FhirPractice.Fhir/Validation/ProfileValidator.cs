@@ -38,6 +38,30 @@ public sealed class ProfileValidator(ProfileValidationOptions options) : IProfil
         return loaded.Validate(resource, options.RequiredProfilesFor(resource));
     }
 
+    public bool NeedsValidation(Resource resource) =>
+        options.RequiredProfilesFor(resource).Count > 0 ||
+        DeclaredProfiles(resource).Concat((resource as DomainResource)?.Contained.SelectMany(DeclaredProfiles) ?? []).Any(Holds);
+
+    private bool Holds(string canonical) =>
+        canonical.StartsWith(CoreProfileBase, StringComparison.Ordinal) || _localProfiles.Value.Contains(canonical.Split('|')[0]);
+
+    /// <summary>The canonical URLs of the StructureDefinitions in the profiles folder, read without loading the specification.</summary>
+    private readonly Lazy<HashSet<string>> _localProfiles = new(() => LocalProfileUrls(options.ProfilesFolder));
+
+    private static HashSet<string> LocalProfileUrls(string folder)
+    {
+        var urls = new HashSet<string>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder)) return urls;
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file));
+            if (json.RootElement.TryGetProperty("resourceType", out var type) && type.GetString() == "StructureDefinition" &&
+                json.RootElement.TryGetProperty("url", out var url) && url.GetString() is { } u)
+                urls.Add(u);
+        }
+        return urls;
+    }
+
     private static IEnumerable<string> DeclaredProfiles(Resource resource) =>
         resource.Meta?.Profile?.OfType<string>().Where(p => p.Length > 0) ?? [];
 
