@@ -28,11 +28,20 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
 
     private static int Order(string method) => method switch { "DELETE" => 0, "POST" => 1, "PUT" or "PATCH" => 2, _ => 3 };
 
+    /// <summary>Reads and operations (run after the writes, through the engine like any request) and patches
+    /// take their entry's resource as a request body; creates and updates use the parsed resource itself.</summary>
+    private static bool NeedsBody(Bundle.EntryComponent e) =>
+        e.Request.Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD or Bundle.HTTPVerb.PATCH || e.Request.Url.Split('?')[0].Contains('$');
+
+    private int _attempts;
+
     public Task<Bundle> RunAsync(CancellationToken ct) => engine.WithRetries(() => AttemptAsync(ct));
 
     private async Task<Bundle> AttemptAsync(CancellationToken ct)
     {
-        var entries = bundle.Entry.Select((e, i) => new Entry(i, e, FhirEngine.EntryRequest(request, e))).ToList();
+        // An attempt rewrites the entries' resources in place; a retry starts again from the request body.
+        var source = _attempts++ == 0 ? bundle : (Bundle)FhirEngine.ParseBody(request);
+        var entries = source.Entry.Select((e, i) => new Entry(i, e, FhirEngine.EntryRequest(request, e, withBody: NeedsBody(e)))).ToList();
         var ordered = entries.OrderBy(e => Order(e.Request.Method)).ThenBy(e => e.Index).ToList();
         var checks = new List<WritePlan>();
         var references = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -83,7 +92,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         if (segments.Length > 1 && segments[^1].StartsWith('$'))
             return; // an operation: processed with the reads, after the writes
         var conditional = segments.Length == 1 && r.Query.Count > 0;
-        e.Resource = e.Source.Resource is null ? null : (Resource)e.Source.Resource.DeepCopy();
+        e.Resource = e.Source.Resource;
 
         switch (r.Method)
         {
@@ -130,7 +139,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                     throw FhirError.BadRequest($"The resource id '{e.Resource.Id}' does not match the entry's target {type}/{e.Id}");
                 break;
             case "PATCH":
-                e.Response = null;
+                e.Resource = null;
                 e.Id = conditional ? (await Matches(engine.ConditionQueryFor(type, r.Query), ct)) switch
                 {
                     [var only] => only.Id,
