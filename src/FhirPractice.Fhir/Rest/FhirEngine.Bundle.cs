@@ -28,7 +28,7 @@ public sealed partial class FhirEngine
     {
         var response = new Bundle { Type = Bundle.BundleType.BatchResponse, Id = ResourcePreparer.NewId() };
         foreach (var entry in bundle.Entry)
-            response.Entry.Add(ResponseEntry(await HandleAsync(EntryRequest(r, entry), ct), r, entry.Request.Method));
+            response.Entry.Add(ResponseEntry(await HandleAsync(EntryRequest(r, entry), ct), r, entry.Request?.Method));
         return response;
     }
 

@@ -68,7 +68,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             e.Response = await engine.HandleAsync(e.Request, ct);
 
         var response = new Bundle { Type = Bundle.BundleType.TransactionResponse, Id = ResourcePreparer.NewId() };
-        foreach (var e in entries) response.Entry.Add(FhirEngine.ResponseEntry(e.Response!, request, e.Source.Request.Method));
+        foreach (var e in entries) response.Entry.Add(FhirEngine.ResponseEntry(e.Response!, request, e.Source.Request?.Method));
         return response;
     }
 
