@@ -33,15 +33,17 @@ public sealed class OperationRegistry
 
     public IEnumerable<FhirOperation> All => _byName.Values.SelectMany(l => l);
 
-    public Task<FhirResponse> InvokeAsync(FhirEngine engine, FhirRequest request, string name, string? type, string? id, CancellationToken ct)
+    public Task<FhirResponse> InvokeAsync(FhirEngine engine, FhirRequest request, string name, string? type, string? id, CancellationToken ct) =>
+        Offered(name, type, id).Handler(engine, request, type, id, ct);
+
+    /// <summary>The operation for this name at this level and type; a 404 OperationOutcome when there is none.</summary>
+    public FhirOperation Offered(string name, string? type, string? id)
     {
         var level = id is not null ? "instance" : type is not null ? "type" : "system";
         var operation = _byName.GetValueOrDefault(name)?.FirstOrDefault(o =>
             (id is not null ? o.Instance : type is not null ? o.Type : o.System) &&
             (type is null || o.Types.Count == 0 || o.Types.Contains(type)));
-        if (operation is null)
-            throw new FhirError(System.Net.HttpStatusCode.NotFound, Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported,
-                $"The operation ${name} is not supported at {level} level{(type is null ? "" : " on " + type)}");
-        return operation.Handler(engine, request, type, id, ct);
+        return operation ?? throw new FhirError(System.Net.HttpStatusCode.NotFound, Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported,
+            $"The operation ${name} is not supported at {level} level{(type is null ? "" : " on " + type)}");
     }
 }

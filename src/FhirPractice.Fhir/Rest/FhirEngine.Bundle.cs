@@ -28,7 +28,7 @@ public sealed partial class FhirEngine
     {
         var response = new Bundle { Type = Bundle.BundleType.BatchResponse, Id = ResourcePreparer.NewId() };
         foreach (var entry in bundle.Entry)
-            response.Entry.Add(ResponseEntry(await HandleAsync(EntryRequest(r, entry), ct), r));
+            response.Entry.Add(ResponseEntry(await HandleAsync(EntryRequest(r, entry), ct), r, entry.Request?.Method));
         return response;
     }
 
@@ -59,14 +59,20 @@ public sealed partial class FhirEngine
         };
     }
 
-    internal static Bundle.EntryComponent ResponseEntry(FhirResponse response, FhirRequest r)
+    /// <param name="method">The entry's method: a successful write (an update too, not only a create) answers
+    /// with the location of the version it wrote, as the R4 example responses show.</param>
+    internal static Bundle.EntryComponent ResponseEntry(FhirResponse response, FhirRequest r, Bundle.HTTPVerb? method)
     {
+        var location = response.Location;
+        if (location is null && method is Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.POST or Bundle.HTTPVerb.PATCH
+            && (int)response.Status < 300 && response.Record is { Deleted: false } written)
+            location = $"{r.BaseUrl}/{written.Type}/{written.Id}/_history/{written.Version}";
         var entry = new Bundle.EntryComponent
         {
             Response = new Bundle.ResponseComponent
             {
                 Status = StatusLine(response.Status),
-                Location = response.Location,
+                Location = location,
                 Etag = response.ETag,
                 LastModified = response.LastModified,
             },

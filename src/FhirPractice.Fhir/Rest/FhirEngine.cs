@@ -125,6 +125,9 @@ public sealed partial class FhirEngine
     private static Task<FhirResponse> NotAllowed(string method, string target) =>
         throw new FhirError(HttpStatusCode.MethodNotAllowed, OperationOutcome.IssueType.NotSupported, $"{method} is not supported on {target}");
 
+    /// <summary>Throws the 404 OperationOutcome an invocation would give when the operation is not offered here.</summary>
+    internal void EnsureOperationOffered(string name, string? type, string? id) => _operations.Offered(name, type, id);
+
     /// <summary>The store, for operations that read beyond the interactions.</summary>
     public IResourceStore Store => _store;
 

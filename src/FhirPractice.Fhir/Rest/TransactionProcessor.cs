@@ -77,7 +77,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             e.Response = await engine.HandleAsync(e.Request, ct);
 
         var response = new Bundle { Type = Bundle.BundleType.TransactionResponse, Id = ResourcePreparer.NewId() };
-        foreach (var e in entries) response.Entry.Add(FhirEngine.ResponseEntry(e.Response!, request));
+        foreach (var e in entries) response.Entry.Add(FhirEngine.ResponseEntry(e.Response!, request, e.Source.Request?.Method));
         return response;
     }
 
@@ -90,7 +90,12 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             throw FhirError.BadRequest($"'{e.Source.Request.Url}' does not name a resource type");
         var type = e.Type = segments[0];
         if (segments.Length > 1 && segments[^1].StartsWith('$'))
-            return; // an operation: processed with the reads, after the writes
+        {
+            // An operation runs with the reads, after the writes are committed; one this server does not offer
+            // must fail the transaction before anything is written, not leave the writes committed beside its error.
+            engine.EnsureOperationOffered(segments[^1][1..], type, segments.Length > 2 ? segments[1] : null);
+            return;
+        }
         var conditional = segments.Length == 1 && r.Query.Count > 0;
         e.Resource = e.Source.Resource;
 

@@ -1,3 +1,4 @@
+using Firely.Fhir.Validation.Compilation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Source;
 
@@ -42,7 +43,10 @@ internal sealed class ConformanceResources
                 .ToHashSet(StringComparer.Ordinal);
         }
 
-        var raw = new CachedResolver(new MultiResolver(sources.Cast<IAsyncResourceResolver>()));
+        // Firely's corrections to the R4 definitions (among them ref-1, which as published fails every Reference
+        // without a .reference, e.g. identifier-only ones) must be applied before snapshots are generated: the
+        // snapshot copies the type's constraints into each element, where a later correction no longer finds them.
+        var raw = new CachedResolver(new StructureDefinitionCorrectionsResolver(new MultiResolver(sources.Cast<IAsyncResourceResolver>())));
         var withSnapshots = new CachedResolver(new SerializedResolver(new SnapshotSource(raw)));
         return new ConformanceResources(withSnapshots, profiles);
     }

@@ -77,16 +77,24 @@ public static class NarrativeGuard
         try
         {
             using var reader = XmlReader.Create(new StringReader(div), ReaderSettings);
+            var hasContent = false;
             while (reader.Read())
             {
                 if (reader.NodeType == XmlNodeType.ProcessingInstruction)
                     throw FhirError.BadRequest("Narrative must not contain processing instructions.", location);
+                if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && !string.IsNullOrWhiteSpace(reader.Value))
+                    hasContent = true;
                 if (reader.NodeType != XmlNodeType.Element) continue;
 
                 if (ActiveElements.Contains(reader.LocalName))
                     throw FhirError.BadRequest($"Narrative must not contain a <{reader.LocalName}> element.", location);
+                if (reader.LocalName == "img" && reader.GetAttribute("src") is { Length: > 0 }) hasContent = true;
                 CheckAttributes(reader, location);
             }
+            // txt-2. The strict JSON parser enforces it, the XML one does not: without this an XML write could store
+            // a resource that the server's own JSON parse then refuses on every XML read, search or history.
+            if (!hasContent)
+                throw FhirError.BadRequest("The narrative SHALL have some non-whitespace content (txt-2).", location);
         }
         catch (XmlException e)
         {

@@ -27,6 +27,8 @@ public sealed class NarrativeGuardTests
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>unclosed</div>", "well-formed")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\">&nbsp;</div>", "well-formed")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\"><?xml-stylesheet href=\"x.xsl\"?></div>", "processing instructions")]
+    [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\">\n    </div>", "non-whitespace")]
+    [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\"><pre>\n </pre><img alt=\"no source\"/></div>", "non-whitespace")]
     public void Active_or_malformed_narrative_is_a_400_at_the_narrative(string div, string reason)
     {
         var error = Assert.Throws<FhirError>(() => NarrativeGuard.Check(WithNarrative(new Patient(), div)));
@@ -45,6 +47,12 @@ public sealed class NarrativeGuardTests
                            + "<a href=\"https://example.org/patients/1\">record</a> <img src=\"#photo\" alt=\"photo\"/>&lt;ok&gt;</div>";
 
         NarrativeGuard.Check(WithNarrative(new Patient(), div));
+    }
+
+    [Fact]
+    public void Narrative_of_only_an_image_has_content()
+    {
+        NarrativeGuard.Check(WithNarrative(new Patient(), "<div xmlns=\"http://www.w3.org/1999/xhtml\"><img src=\"#photo\"/></div>"));
     }
 
     [Fact]
