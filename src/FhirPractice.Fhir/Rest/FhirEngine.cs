@@ -79,6 +79,8 @@ public sealed partial class FhirEngine
                 return SearchAsync(r, null, SearchParametersFromBody(r), ct);
             case [var op] when op.StartsWith('$'):
                 return _operations.InvokeAsync(this, r, op[1..], null, null, ct);
+            case ["metadata" or "_history" or "_search"]:
+                return NotAllowed(method, path);
         }
 
         var type = segments[0];
@@ -103,6 +105,8 @@ public sealed partial class FhirEngine
                 return HistoryAsync(r, type, null, ct);
             case [var op] when op.StartsWith('$'):
                 return _operations.InvokeAsync(this, r, op[1..], type, null, ct);
+            case ["_search" or "_history"]:
+                return NotAllowed(method, path);
             case [var id]:
                 return method switch
                 {
@@ -118,6 +122,8 @@ public sealed partial class FhirEngine
                 return VReadAsync(r, type, id, vid, ct);
             case [var id, var op] when op.StartsWith('$'):
                 return _operations.InvokeAsync(this, r, op[1..], type, id, ct);
+            case [_, "_history"] or [_, "_history", _]:
+                return NotAllowed(method, path);
         }
         throw FhirError.NotFound($"No interaction is defined for {method} {path}");
     }

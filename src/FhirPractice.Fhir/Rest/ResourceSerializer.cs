@@ -25,6 +25,7 @@ public static class ResourceSerializer
 
     public static Resource ParseJson(ReadOnlySpan<byte> body)
     {
+        if (body.StartsWith("\uFEFF"u8)) body = body[3..]; // RFC 8259 lets a parser ignore a byte order mark; some clients send one
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
         Resource? resource;
         IEnumerable<CodedException>? errors;

@@ -102,7 +102,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         switch (r.Method)
         {
             case "DELETE":
-                if (segments.Length == 1 && !conditional) throw FhirError.BadRequest("DELETE needs an id or a condition");
+                if (!conditional && segments.Length != 2) throw FhirError.BadRequest("A DELETE entry's url is Type/id or a conditional Type?query");
                 e.Plan = new DeletePlan(type, conditional ? null : segments[1], conditional ? engine.ConditionQueryFor(type, r.Query) : null, r.IfMatch);
                 return;
             case "POST":

@@ -51,7 +51,8 @@ public static class FhirHttpResponseWriter
         if (!response.IsResourceRead) return null;
         if (elements.Length > 0)
         {
-            var names = elements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // id and meta always: a resource without them cannot be identified, and meta carries the SUBSETTED tag.
+            var names = elements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Concat(["id", "meta"]).Distinct().ToArray();
             return () => SerializationFilter.ForElements(names);
         }
         return summary switch
