@@ -1,0 +1,53 @@
+# Sourced by run-load.sh and durability.sh: build, start, wait for and stop the processes a run owns.
+# Everything listens on and is driven at 127.0.0.1 only.
+
+benchmarks_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+repo_dir=$(dirname "$benchmarks_dir")
+server_dll=${FHIRPRACTICE_SERVER_DLL:-$repo_dir/src/FhirPractice.Server/bin/Release/net10.0/FhirPractice.Server.dll}
+harness_dll=$benchmarks_dir/FhirPractice.LoadHarness/bin/Release/net10.0/FhirPractice.LoadHarness.dll
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+build_release() {
+  if [[ ${LOAD_SKIP_BUILD:-0} == 1 ]]; then log "skipping build (LOAD_SKIP_BUILD=1)"; return; fi
+  log "building Release"
+  dotnet build -c Release -nologo -v quiet "$repo_dir/src/FhirPractice.Server" >&2
+  dotnet build -c Release -nologo -v quiet "$benchmarks_dir/FhirPractice.LoadHarness" >&2
+}
+
+harness() { dotnet "$harness_dll" "$@"; }
+# harness_within SECONDS MODE ... — the same, but killed if it overruns (every client step is bounded).
+harness_within() { local limit=$1; shift; timeout "$limit" dotnet "$harness_dll" "$@"; }
+
+# start_server PORT DB_PATH LOG_FILE — sets server_pid. `dotnet app.dll` runs the app in this very
+# process, so the pid is the server's own and kill -9 hits it directly.
+start_server() {
+  dotnet "$server_dll" --urls "http://127.0.0.1:$1" --FhirPractice:Sqlite:Path="$2" >>"$3" 2>&1 &
+  server_pid=$!
+}
+
+# wait_ready URL PID SECONDS — 200 from URL, or fail early if the process died.
+wait_ready() {
+  local url=$1 pid=$2 deadline=$((SECONDS + $3))
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then log "process $pid exited before $url answered"; return 1; fi
+    if ((SECONDS >= deadline)); then log "$url not ready after $3 s"; return 1; fi
+    sleep 0.2
+  done
+}
+
+# stop_pid PID — polite SIGTERM, then SIGKILL after 10 s; only ever a pid this run started.
+stop_pid() {
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+}
+
+ensure_wrk() {
+  command -v wrk >/dev/null && return
+  log "installing wrk from Debian's packages"
+  apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
+}
