@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Hl7.Fhir.FhirPath;
+using Hl7.Fhir.Model;
+using Hl7.FhirPath;
+
+namespace FhirPractice.Fhir.Search;
+
+/// <summary>
+/// Computes the index entries of a resource: the value of every search parameter of its type,
+/// from the parameters' FHIRPath expressions (each compiled once), turned into typed entries.
+/// </summary>
+public sealed class SearchIndexer
+{
+    private readonly SearchParameterRegistry _registry;
+    private readonly FhirPathCompiler _compiler = new();
+    private readonly ConcurrentDictionary<string, (SearchParameterInfo Param, CompiledExpression Expr)[]> _plans = new();
+
+    public SearchIndexer(SearchParameterRegistry registry) => _registry = registry;
+
+    public IReadOnlyList<IndexEntry> Index(Resource resource)
+    {
+        var plan = _plans.GetOrAdd(resource.TypeName, BuildPlan);
+        var entries = new List<IndexEntry>(plan.Length * 2);
+        var root = resource.ToPocoNode();
+        // resolve() in search expressions only needs the referenced type ("where(resolve() is Patient)"):
+        // answer it with an empty instance of the type named by the reference, without any lookup.
+        var context = new FhirEvaluationContext { ElementResolver = ResolveByTypeName };
+        foreach (var (param, expr) in plan)
+        {
+            IEnumerable<PocoNode> values;
+            try { values = expr([root], context).ToList(); }
+            catch (Exception) { continue; } // an expression the engine cannot evaluate indexes nothing
+            foreach (var value in values)
+                Add(entries, param, value.Poco);
+        }
+        return entries;
+    }
+
+    private (SearchParameterInfo, CompiledExpression)[] BuildPlan(string type)
+    {
+        var plan = new List<(SearchParameterInfo, CompiledExpression)>();
+        foreach (var p in _registry.For(type))
+        {
+            if (p.Expression is null || SearchParameterRegistry.IsStoredAsColumn(p.Code) || p.Type == SearchParamType.Composite || p.Type == SearchParamType.Special)
+                continue;
+            var expression = p.Resource == "Resource" ? p.Expression.Replace("Resource.", type + ".") : p.Expression;
+            try { plan.Add((p, _compiler.Compile(expression))); }
+            catch (Exception) { /* an expression the SDK cannot compile is not indexed */ }
+        }
+        return plan.ToArray();
+    }
+
+    private static PocoNode? ResolveByTypeName(string reference)
+    {
+        var type = ReferenceParts.TypeOf(reference);
+        return type is not null && ModelInfo.GetTypeForFhirType(type) is { } t && Activator.CreateInstance(t) is Resource r
+            ? r.ToPocoNode()
+            : null;
+    }
+
+    private static void Add(List<IndexEntry> entries, SearchParameterInfo p, Base? value)
+    {
+        switch (p.Type)
+        {
+            case SearchParamType.String: AddString(entries, p.Code, value); break;
+            case SearchParamType.Token: AddToken(entries, p.Code, value); break;
+            case SearchParamType.Reference: AddReference(entries, p.Code, value); break;
+            case SearchParamType.Date: AddDate(entries, p.Code, value); break;
+            case SearchParamType.Number: AddNumber(entries, p.Code, value); break;
+            case SearchParamType.Quantity: AddQuantity(entries, p.Code, value); break;
+            case SearchParamType.Uri: AddUri(entries, p.Code, value); break;
+        }
+    }
+
+    private static void AddString(List<IndexEntry> entries, string code, Base? value)
+    {
+        void Text(string? s)
+        {
+            if (!string.IsNullOrWhiteSpace(s)) entries.Add(new StringIndexEntry(code, Normalize(s), s));
+        }
+        switch (value)
+        {
+            case HumanName n:
+                Text(n.Text); Text(n.Family);
+                foreach (var g in n.Given) Text(g);
+                foreach (var x in n.Prefix) Text(x);
+                foreach (var x in n.Suffix) Text(x);
+                break;
+            case Address a:
+                Text(a.Text); Text(a.City); Text(a.District); Text(a.State); Text(a.PostalCode); Text(a.Country);
+                foreach (var l in a.Line) Text(l);
+                break;
+            case PrimitiveType prim: Text(prim.ToString()); break;
+        }
+    }
+
+    private static void AddToken(List<IndexEntry> entries, string code, Base? value)
+    {
+        switch (value)
+        {
+            case Coding c: entries.Add(new TokenIndexEntry(code, c.System, c.Code, c.Display)); break;
+            case CodeableConcept cc:
+                foreach (var c in cc.Coding) entries.Add(new TokenIndexEntry(code, c.System, c.Code, c.Display ?? cc.Text));
+                if (cc.Coding.Count == 0 && cc.Text is not null) entries.Add(new TokenIndexEntry(code, null, null, cc.Text));
+                break;
+            case Identifier id: entries.Add(new TokenIndexEntry(code, id.System, id.Value, id.Type?.Text)); break;
+            case ContactPoint cp: entries.Add(new TokenIndexEntry(code, cp.System?.ToString().ToLowerInvariant(), cp.Value, null)); break;
+            case FhirBoolean b when b.Value is bool v: entries.Add(new TokenIndexEntry(code, null, v ? "true" : "false", null)); break;
+            case PrimitiveType prim when prim.ToString() is { Length: > 0 } s: entries.Add(new TokenIndexEntry(code, null, s, null)); break;
+        }
+    }
+
+    private static void AddReference(List<IndexEntry> entries, string code, Base? value)
+    {
+        switch (value)
+        {
+            case ResourceReference r:
+                if (r.Reference is { } reference)
+                {
+                    var (type, id, url) = ReferenceParts.Split(reference);
+                    entries.Add(new ReferenceIndexEntry(code, type, id, url, null));
+                }
+                if (r.Identifier is { } ident) entries.Add(new TokenIndexEntry(code + ":identifier", ident.System, ident.Value, null));
+                break;
+            case Canonical c when c.Value is { } canonical:
+                var bar = canonical.IndexOf('|');
+                entries.Add(new ReferenceIndexEntry(code, null, null, bar < 0 ? canonical : canonical[..bar], bar < 0 ? null : canonical[(bar + 1)..]));
+                break;
+            case PrimitiveType prim when prim.ToString() is { Length: > 0 } s:
+                var parts = ReferenceParts.Split(s);
+                entries.Add(new ReferenceIndexEntry(code, parts.Type, parts.Id, parts.Url, null));
+                break;
+        }
+    }
+
+    private static void AddDate(List<IndexEntry> entries, string code, Base? value)
+    {
+        void Range(string? low, string? high)
+        {
+            DateRange.TryParse(low, out var l);
+            DateRange.TryParse(high, out var h);
+            if (low is null && high is null) return;
+            entries.Add(new DateIndexEntry(code, low is null ? DateTimeOffset.MinValue : l.Low, high is null ? DateTimeOffset.MaxValue : h.High));
+        }
+        switch (value)
+        {
+            case Period p: Range(p.Start, p.End); break;
+            case Timing t: foreach (var e in t.Event) Range(e, e); break;
+            case PrimitiveType prim when prim.ToString() is { } s && DateRange.TryParse(s, out var r):
+                entries.Add(new DateIndexEntry(code, r.Low, r.High));
+                break;
+        }
+    }
+
+    private static void AddNumber(List<IndexEntry> entries, string code, Base? value)
+    {
+        if (value is PrimitiveType prim && decimal.TryParse(prim.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            var (low, high) = NumberPrecision.Range(prim.ToString()!, d);
+            entries.Add(new NumberIndexEntry(code, d, low, high));
+        }
+    }
+
+    private static void AddQuantity(List<IndexEntry> entries, string code, Base? value)
+    {
+        switch (value)
+        {
+            case Quantity q when q.Value is decimal v:
+                var (low, high) = NumberPrecision.Range(v.ToString(CultureInfo.InvariantCulture), v);
+                entries.Add(new QuantityIndexEntry(code, v, low, high, q.System, q.Code, q.Unit));
+                break;
+            case Money m when m.Value is decimal mv:
+                entries.Add(new QuantityIndexEntry(code, mv, mv, mv, "urn:iso:std:iso:4217", m.Currency?.ToString(), null));
+                break;
+        }
+    }
+
+    private static void AddUri(List<IndexEntry> entries, string code, Base? value)
+    {
+        if (value is PrimitiveType prim && prim.ToString() is { Length: > 0 } s) entries.Add(new UriIndexEntry(code, s));
+    }
+
+    /// <summary>Lower case without diacritics, as string search compares.</summary>
+    public static string Normalize(string s)
+    {
+        var decomposed = s.Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        foreach (var ch in decomposed)
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark)
+                sb.Append(char.ToLowerInvariant(ch));
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,16 @@
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Search;
+
+/// <summary>A search parameter as the engine uses it: its code, type, FHIRPath expression and reference targets.</summary>
+public sealed record SearchParameterInfo(
+    string Code,
+    string Resource,
+    SearchParamType Type,
+    string? Expression,
+    string? Url,
+    IReadOnlyList<string> Targets)
+{
+    /// <summary>The key the store files index entries under; unique per resource type and code.</summary>
+    public string IndexKey => Code;
+}

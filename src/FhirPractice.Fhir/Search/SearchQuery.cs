@@ -1,0 +1,46 @@
+using FhirPractice.Fhir.Storage;
+
+namespace FhirPractice.Fhir.Search;
+
+public enum SearchPrefix { Eq, Ne, Gt, Lt, Ge, Le, Sa, Eb, Ap }
+
+/// <summary>A parsed search value, typed by its parameter; each backend compiles these to its own language.</summary>
+public abstract record SearchValue;
+
+/// <param name="System">Null matches any system; empty matches codes without a system.</param>
+/// <param name="Code">Null matches any code in the system.</param>
+public sealed record TokenValue(string? System, string? Code) : SearchValue;
+
+/// <param name="Text">Normalised unless the :exact modifier applies.</param>
+public sealed record StringValue(string Text) : SearchValue;
+
+public sealed record ReferenceValue(string? Type, string? Id, string? Url) : SearchValue;
+
+public sealed record DateValue(SearchPrefix Prefix, DateRange Range) : SearchValue;
+
+public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code) : SearchValue;
+
+public sealed record UriValue(string Uri) : SearchValue;
+
+/// <summary>:missing=true|false.</summary>
+public sealed record MissingValue(bool Missing) : SearchValue;
+
+/// <summary>One parameter of a query: its values are alternatives (OR); criteria of a query all apply (AND).</summary>
+public sealed record SearchCriterion(SearchParameterInfo Param, string? Modifier, IReadOnlyList<SearchValue> AnyOf);
+
+public sealed record SortKey(string Param, bool Descending);
+
+/// <summary>
+/// A backend-neutral search: criteria, order and one page. <see cref="After"/> is the keyset cursor
+/// (the position of the last resource of the previous page), so paging needs no server-side state.
+/// </summary>
+public sealed record SearchQuery(
+    string? Type,
+    IReadOnlyList<SearchCriterion> Criteria,
+    int Count,
+    long? After = null,
+    bool WithTotal = false,
+    IReadOnlyList<SortKey>? Sort = null);
+
+/// <param name="Next">The cursor for the next page, or null on the last one.</param>
+public sealed record SearchResult(IReadOnlyList<ResourceRecord> Matches, long? Total, long? Next);

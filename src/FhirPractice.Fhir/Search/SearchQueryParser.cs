@@ -1,0 +1,209 @@
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Search;
+
+/// <summary>
+/// Turns URL search parameters into the query model. Parameters the server does not know or
+/// cannot apply are returned as <see cref="ParsedSearch.Ignored"/> (lenient handling) or rejected
+/// with a 400 when <c>strict</c> is set.
+/// </summary>
+public sealed class SearchQueryParser
+{
+    /// <summary>Result parameters and format parameters handled outside the query model.</summary>
+    private static readonly HashSet<string> ControlParameters =
+        ["_count", "_sort", "_total", "_summary", "_elements", "_format", "_pretty", "_page", "_include", "_revinclude", "_contained", "_containedType"];
+
+    private static readonly string[] Prefixes = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"];
+
+    private readonly SearchParameterRegistry _registry;
+    private readonly int _defaultCount;
+    private readonly int _maxCount;
+
+    public SearchQueryParser(SearchParameterRegistry registry, int defaultCount = 50, int maxCount = 1000)
+    {
+        _registry = registry;
+        _defaultCount = defaultCount;
+        _maxCount = maxCount;
+    }
+
+    public ParsedSearch Parse(string? type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict)
+    {
+        var criteria = new List<SearchCriterion>();
+        var applied = new List<KeyValuePair<string, string>>();
+        var ignored = new List<(string Name, string Reason)>();
+        var count = _defaultCount;
+        long? after = null;
+        var withTotal = false;
+        var sort = new List<SortKey>();
+
+        void Ignore(string name, string reason)
+        {
+            if (strict) throw FhirError.BadRequest($"Search parameter '{name}': {reason}", name);
+            ignored.Add((name, reason));
+        }
+
+        foreach (var (rawName, value) in parameters)
+        {
+            switch (rawName)
+            {
+                case "_count":
+                    if (!int.TryParse(value, out var c) || c < 0) { Ignore(rawName, $"'{value}' is not a non-negative integer"); continue; }
+                    count = Math.Min(c, _maxCount);
+                    applied.Add(new(rawName, count.ToString()));
+                    continue;
+                case "_page":
+                    if (long.TryParse(value, out var cursor)) after = cursor; else Ignore(rawName, "not a page cursor");
+                    continue;
+                case "_total":
+                    withTotal = value == "accurate";
+                    applied.Add(new(rawName, value));
+                    continue;
+                case "_sort":
+                    foreach (var key in value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        var desc = key.StartsWith('-');
+                        var code = desc ? key[1..] : key;
+                        if (code is "_id" or "_lastUpdated") sort.Add(new SortKey(code, desc));
+                        else Ignore("_sort", $"sorting by '{code}' is not supported");
+                    }
+                    if (sort.Count > 0) applied.Add(new(rawName, string.Join(',', sort.Select(s => (s.Descending ? "-" : "") + s.Param))));
+                    continue;
+            }
+            if (ControlParameters.Contains(rawName)) continue;
+
+            var colon = rawName.IndexOf(':');
+            var name = colon < 0 ? rawName : rawName[..colon];
+            var modifier = colon < 0 ? null : rawName[(colon + 1)..];
+            if (name.Contains('.')) { Ignore(rawName, "chained parameters are not supported yet"); continue; }
+            var param = _registry.Find(type, name);
+            if (param is null) { Ignore(rawName, type is null ? "unknown common search parameter" : $"unknown search parameter for {type}"); continue; }
+            if (param.Type is SearchParamType.Composite or SearchParamType.Special) { Ignore(rawName, $"{param.Type} parameters are not supported yet"); continue; }
+
+            if (modifier == "missing")
+            {
+                if (value is not ("true" or "false")) { Ignore(rawName, ":missing takes true or false"); continue; }
+                criteria.Add(new SearchCriterion(param, modifier, [new MissingValue(value == "true")]));
+                applied.Add(new(rawName, value));
+                continue;
+            }
+            if (modifier is not null && !SupportsModifier(param.Type, modifier)) { Ignore(rawName, $"modifier ':{modifier}' is not supported on {param.Type.ToString().ToLowerInvariant()} parameters"); continue; }
+
+            var values = new List<SearchValue>();
+            string? error = null;
+            foreach (var part in SplitOr(value))
+            {
+                var parsed = ParseValue(param, modifier, part, out error);
+                if (parsed is null) break;
+                values.Add(parsed);
+            }
+            if (error is not null || values.Count == 0) { Ignore(rawName, error ?? "empty value"); continue; }
+            criteria.Add(new SearchCriterion(param, modifier, values));
+            applied.Add(new(rawName, value));
+        }
+
+        return new ParsedSearch(new SearchQuery(type, criteria, count, after, withTotal, sort), applied, ignored);
+    }
+
+    private static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
+    {
+        (SearchParamType.String, "exact" or "contains") => true,
+        (SearchParamType.Token, "not" or "text") => true,
+        (SearchParamType.Reference, "identifier") => true,
+        (SearchParamType.Uri, "below" or "above") => true,
+        (SearchParamType.Reference, _) when ModelInfo.IsKnownResource(modifier) => true,
+        _ => false,
+    };
+
+    private static SearchValue? ParseValue(SearchParameterInfo p, string? modifier, string escaped, out string? error)
+    {
+        error = null;
+        if (p.Type == SearchParamType.Token || modifier == "identifier") return modifier == "text" ? new StringValue(SearchIndexer.Normalize(Unescape(escaped))) : ParseToken(escaped);
+        var raw = Unescape(escaped);
+        switch (p.Type)
+        {
+            case SearchParamType.String:
+                return new StringValue(modifier == "exact" ? raw : SearchIndexer.Normalize(raw));
+            case SearchParamType.Reference:
+                if (modifier is not null) return new ReferenceValue(modifier, raw, null);
+                var (type, id, url) = ReferenceParts.Split(raw);
+                return url is null && type is null ? new ReferenceValue(null, raw, null) : new ReferenceValue(type, id, url);
+            case SearchParamType.Uri:
+                return new UriValue(raw);
+            case SearchParamType.Date:
+            {
+                var (prefix, rest) = SplitPrefix(raw);
+                if (DateRange.TryParse(rest, out var range)) return new DateValue(prefix, range);
+                error = $"'{raw}' is not a valid date";
+                return null;
+            }
+            case SearchParamType.Number:
+            case SearchParamType.Quantity:
+            {
+                var (prefix, rest) = SplitPrefix(raw);
+                var pieces = p.Type == SearchParamType.Quantity ? rest.Split('|') : [rest];
+                if (!NumberPrecision.TryParse(pieces[0], out var number))
+                {
+                    error = $"'{raw}' is not a valid {p.Type.ToString().ToLowerInvariant()}";
+                    return null;
+                }
+                var (low, high) = NumberPrecision.Range(pieces[0], number);
+                string? system = pieces.Length > 1 && pieces[1].Length > 0 ? pieces[1] : null;
+                string? code = pieces.Length > 2 && pieces[2].Length > 0 ? pieces[2] : null;
+                return new NumberValue(prefix, number, low, high, system, code);
+            }
+        }
+        error = "unsupported parameter type";
+        return null;
+    }
+
+    private static TokenValue ParseToken(string raw)
+    {
+        var bar = IndexOfUnescaped(raw, '|');
+        if (bar < 0) return new TokenValue(null, Unescape(raw));
+        var system = Unescape(raw[..bar]);
+        var code = raw[(bar + 1)..];
+        return new TokenValue(system, code.Length == 0 ? null : Unescape(code));
+    }
+
+    private static (SearchPrefix, string) SplitPrefix(string raw)
+    {
+        if (raw.Length > 2 && char.IsLetter(raw[0]) && char.IsLetter(raw[1]))
+        {
+            var index = Array.IndexOf(Prefixes, raw[..2]);
+            if (index >= 0) return ((SearchPrefix)index, raw[2..]);
+        }
+        return (SearchPrefix.Eq, raw);
+    }
+
+    /// <summary>Splits on commas that are not escaped with a backslash.</summary>
+    private static IEnumerable<string> SplitOr(string value)
+    {
+        var start = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '\\') { i++; continue; }
+            if (value[i] == ',') { yield return value[start..i]; start = i + 1; }
+        }
+        yield return value[start..];
+    }
+
+    private static int IndexOfUnescaped(string s, char c)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\') { i++; continue; }
+            if (s[i] == c) return i;
+        }
+        return -1;
+    }
+
+    private static string Unescape(string s) =>
+        s.Contains('\\') ? s.Replace("\\,", ",").Replace("\\|", "|").Replace("\\$", "$").Replace("\\\\", "\\") : s;
+}
+
+/// <param name="Applied">What the query used, in order, for the Bundle's self link.</param>
+/// <param name="Ignored">Parameters left out, with the reason (reported in the Bundle under lenient handling).</param>
+public sealed record ParsedSearch(
+    SearchQuery Query,
+    IReadOnlyList<KeyValuePair<string, string>> Applied,
+    IReadOnlyList<(string Name, string Reason)> Ignored);

@@ -1,0 +1,43 @@
+using FhirPractice.Fhir.Search;
+
+namespace FhirPractice.Fhir.Storage;
+
+/// <summary>
+/// The contract every backend implements. The store is dumb: it persists records and their index
+/// entries and answers the backend-neutral query model; parsing, validation and index computation
+/// happen in the engine.
+/// </summary>
+public interface IResourceStore
+{
+    /// <summary>The current version (which may be a deletion), or null when the id was never used.</summary>
+    ValueTask<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default);
+
+    ValueTask<ResourceRecord?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default);
+
+    ValueTask<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default);
+
+    ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside one atomic write transaction and completes only after the
+    /// transaction is durably committed. Everything the work reads through the transaction is
+    /// consistent with what it writes, so checks made there (versions, conditional matches) cannot
+    /// race with other writers. When the work throws, nothing it wrote is kept.
+    /// The work must be short: the heavy lifting (parsing, indexing, serialising) happens before it.
+    /// </summary>
+    Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default);
+}
+
+/// <summary>What a write transaction may do.</summary>
+public interface IStoreTransaction
+{
+    /// <summary>The commit instant every version written in this transaction carries.</summary>
+    DateTimeOffset Timestamp { get; }
+
+    ResourceRecord? ReadCurrent(string type, string id);
+
+    /// <summary>Current, non-deleted resources matching the query, at most <paramref name="limit"/>.</summary>
+    IReadOnlyList<ResourceKey> Match(SearchQuery query, int limit);
+
+    void Write(ResourceWrite write);
+}

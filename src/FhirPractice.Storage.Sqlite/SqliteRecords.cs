@@ -1,0 +1,19 @@
+using FhirPractice.Fhir.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FhirPractice.Storage.Sqlite;
+
+/// <summary>Reads a <see cref="ResourceRecord"/> from the columns rid, type, id, version, last_updated, method, deleted, json.</summary>
+internal static class SqliteRecords
+{
+    public const string Columns = "v.rid, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.json";
+
+    public static ResourceRecord Read(SqliteDataReader r) => new(
+        r.GetString(1),
+        r.GetString(2),
+        r.GetInt64(3),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+        r.GetString(5),
+        r.GetInt64(6) != 0,
+        r.IsDBNull(7) ? ReadOnlyMemory<byte>.Empty : (byte[])r.GetValue(7));
+}

@@ -1,0 +1,201 @@
+using System.Threading.Channels;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FhirPractice.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Reads run in parallel on pooled connections;
+/// writes go through a single writer that commits queued transactions together (group commit),
+/// each isolated in a savepoint, and acknowledges them only after the commit.
+/// </summary>
+public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly SqliteSearch _search = new();
+    private readonly Channel<WriteJob> _queue = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private DateTimeOffset _lastTimestamp;
+
+    public SqliteResourceStore(SqliteStoreOptions options, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        var full = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
+
+        var writer = Open();
+        Pragma(writer, "PRAGMA journal_mode = WAL;");
+        SqliteSchema.Create(writer);
+        _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Pragma(connection, $"PRAGMA synchronous = {(_options.Synchronous.ToUpperInvariant() is "NORMAL" or "FULL" or "EXTRA" ? _options.Synchronous : "FULL")}; PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public async ValueTask<ResourceRecord?> ReadAsync(string type, string id, CancellationToken ct = default)
+    {
+        await using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $t AND c.id = $i";
+        cmd.Parameters.AddWithValue("$t", type);
+        cmd.Parameters.AddWithValue("$i", id);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? SqliteRecords.Read(r) : null;
+    }
+
+    public async ValueTask<ResourceRecord?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default)
+    {
+        await using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_version v WHERE v.type = $t AND v.id = $i AND v.version = $v";
+        cmd.Parameters.AddWithValue("$t", type);
+        cmd.Parameters.AddWithValue("$i", id);
+        cmd.Parameters.AddWithValue("$v", version);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? SqliteRecords.Read(r) : null;
+    }
+
+    public async ValueTask<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
+    {
+        await using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        var where = "1 = 1";
+        if (query.Type is not null) { where += " AND v.type = $t"; cmd.Parameters.AddWithValue("$t", query.Type); }
+        if (query.Id is not null) { where += " AND v.id = $i"; cmd.Parameters.AddWithValue("$i", query.Id); }
+        if (query.Since is { } since) { where += " AND v.last_updated >= $since"; cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds()); }
+        if (query.At is { } at)
+        {
+            where += " AND v.rid IN (SELECT MAX(rid) FROM resource_version WHERE last_updated <= $at GROUP BY type, id)";
+            cmd.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        }
+        cmd.CommandText = $"SELECT COUNT(*) FROM resource_version v WHERE {where}";
+        var total = (long)cmd.ExecuteScalar()!;
+
+        if (query.Before is long before) { where += " AND v.rid < $before"; cmd.Parameters.AddWithValue("$before", before); }
+        cmd.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_version v WHERE {where} ORDER BY v.rid DESC LIMIT {query.Count + 1}";
+        var entries = new List<ResourceRecord>();
+        long? next = null;
+        long lastRid = 0;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (entries.Count == query.Count) { next = lastRid; break; }
+            entries.Add(SqliteRecords.Read(r));
+            lastRid = r.GetInt64(0);
+        }
+        return new HistoryPage(entries, next, total);
+    }
+
+    public async ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default)
+    {
+        await using var connection = Open();
+        return _search.Search(connection, query);
+    }
+
+    public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
+    {
+        var job = new WriteJob<T>(work);
+        if (!_queue.Writer.TryWrite(job)) throw new ObjectDisposedException(nameof(SqliteResourceStore));
+        return job.Result;
+    }
+
+    private async Task WriteLoop(SqliteConnection connection)
+    {
+        using var context = new SqliteWriteTransaction(connection, _search);
+        var batch = new List<WriteJob>(_options.MaxGroupCommit);
+        var done = new List<WriteJob>(_options.MaxGroupCommit);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                batch.Clear();
+                done.Clear();
+                while (batch.Count < _options.MaxGroupCommit && reader.TryRead(out var job)) batch.Add(job);
+                try
+                {
+                    using var transaction = connection.BeginTransaction();
+                    context.Begin(transaction);
+                    foreach (var job in batch)
+                    {
+                        context.Timestamp = NextTimestamp();
+                        transaction.Save("w");
+                        try
+                        {
+                            job.Run(context);
+                            transaction.Release("w");
+                            done.Add(job);
+                        }
+                        catch (Exception e)
+                        {
+                            transaction.Rollback("w");
+                            transaction.Release("w");
+                            job.Fail(e);
+                        }
+                    }
+                    transaction.Commit();
+                }
+                catch (Exception e)
+                {
+                    foreach (var job in done) job.Fail(e);
+                    done.Clear();
+                }
+                foreach (var job in done) job.Complete();
+            }
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>Millisecond instants that never go backwards, so history order and _since agree.</summary>
+    private DateTimeOffset NextTimestamp()
+    {
+        var now = _clock.GetUtcNow();
+        now = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        if (now < _lastTimestamp) now = _lastTimestamp;
+        return _lastTimestamp = now;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private abstract class WriteJob
+    {
+        public abstract void Run(IStoreTransaction transaction);
+        public abstract void Complete();
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class WriteJob<T>(Func<IStoreTransaction, T> work) : WriteJob
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _value = default!;
+        public Task<T> Result => _done.Task;
+        public override void Run(IStoreTransaction transaction) => _value = work(transaction);
+        public override void Complete() => _done.TrySetResult(_value);
+        public override void Fail(Exception e) => _done.TrySetException(e);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.Data.Sqlite;
+
+namespace FhirPractice.Storage.Sqlite;
+
+/// <summary>
+/// Compiles the backend-neutral query model to SQL over the current-version table and the index
+/// tables. Every value is a bound parameter; table and column names come only from this class.
+/// </summary>
+internal sealed class SqliteSearch
+{
+    public IReadOnlyList<ResourceKey> Match(SqliteConnection connection, SqliteTransaction? transaction, SearchQuery query, int limit)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        var where = Where(cmd, query);
+        cmd.CommandText = $"SELECT c.type, c.id, c.version FROM resource_current c WHERE {where} LIMIT {limit}";
+        using var r = cmd.ExecuteReader();
+        var keys = new List<ResourceKey>();
+        while (r.Read()) keys.Add(new ResourceKey(r.GetString(0), r.GetString(1), r.GetInt64(2)));
+        return keys;
+    }
+
+    public SearchResult Search(SqliteConnection connection, SearchQuery query)
+    {
+        var descending = query.Sort is [{ Param: "_lastUpdated", Descending: true }, ..];
+        long? total = null;
+        if (query.WithTotal || query.Count == 0)
+        {
+            using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM resource_current c WHERE {Where(count, query)}";
+            total = (long)count.ExecuteScalar()!;
+        }
+        if (query.Count == 0) return new SearchResult([], total, null);
+
+        using var cmd = connection.CreateCommand();
+        var where = Where(cmd, query);
+        if (query.After is long after)
+        {
+            where += descending ? " AND c.rid < $after" : " AND c.rid > $after";
+            cmd.Parameters.AddWithValue("$after", after);
+        }
+        cmd.CommandText = $"""
+            SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
+            WHERE {where} ORDER BY c.rid {(descending ? "DESC" : "ASC")} LIMIT {query.Count + 1}
+            """;
+        var matches = new List<ResourceRecord>();
+        long? next = null;
+        long lastRid = 0;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (matches.Count == query.Count) { next = lastRid; break; }
+            matches.Add(SqliteRecords.Read(r));
+            lastRid = r.GetInt64(0);
+        }
+        return new SearchResult(matches, total, next);
+    }
+
+    private static string Where(SqliteCommand cmd, SearchQuery query)
+    {
+        var sql = new StringBuilder("c.deleted = 0");
+        if (query.Type is not null)
+        {
+            sql.Append(" AND c.type = $type");
+            cmd.Parameters.AddWithValue("$type", query.Type);
+        }
+        var n = 0;
+        string P(object? value)
+        {
+            var name = "$p" + n++;
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            return name;
+        }
+        foreach (var criterion in query.Criteria)
+            sql.Append(" AND (").Append(Criterion(criterion, query.Type, P)).Append(')');
+        return sql.ToString();
+    }
+
+    private static string Criterion(SearchCriterion c, string? type, Func<object?, string> p)
+    {
+        var param = c.Param;
+        if (param.Code == "_id")
+            return c.Modifier == "not"
+                ? $"c.id NOT IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})"
+                : $"c.id IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})";
+        if (param.Code == "_lastUpdated")
+            return string.Join(" OR ", c.AnyOf.OfType<DateValue>().Select(v =>
+                DateCondition(v, "(SELECT last_updated * 10000 + 621355968000000000 FROM resource_version WHERE rid = c.rid)",
+                    "(SELECT last_updated * 10000 + 621355968000000000 + 10000 FROM resource_version WHERE rid = c.rid)", p)));
+
+        var keyCode = c.Modifier == "identifier" ? param.Code + ":identifier" : param.Code;
+        var key = p(type is null ? keyCode : SqliteSchema.ParamKey(type, keyCode));
+        var table = c.Modifier == "identifier" ? "idx_token" : param.Type switch
+        {
+            SearchParamType.String => "idx_string",
+            SearchParamType.Token => "idx_token",
+            SearchParamType.Reference => "idx_reference",
+            SearchParamType.Date => "idx_date",
+            SearchParamType.Number => "idx_number",
+            SearchParamType.Quantity => "idx_quantity",
+            SearchParamType.Uri => "idx_uri",
+            _ => throw new NotSupportedException(param.Type.ToString()),
+        };
+        if (c.AnyOf is [MissingValue missing])
+            return $"{(missing.Missing ? "NOT " : "")}EXISTS (SELECT 1 FROM {table} x WHERE x.rid = c.rid AND x.param = {key})";
+
+        var alternatives = string.Join(" OR ", c.AnyOf.Select(v => Value(v, c.Modifier, p)));
+        var exists = $"EXISTS (SELECT 1 FROM {table} x WHERE x.rid = c.rid AND x.param = {key} AND ({alternatives}))";
+        return c.Modifier == "not" ? "NOT " + exists : exists;
+    }
+
+    private static string Value(SearchValue value, string? modifier, Func<object?, string> p) => value switch
+    {
+        StringValue s when modifier == "text" => $"x.text LIKE {p("%" + EscapeLike(s.Text) + "%")} ESCAPE '\\'",
+        StringValue s when modifier == "exact" => $"x.exact = {p(s.Text)}",
+        StringValue s when modifier == "contains" => $"x.value LIKE {p("%" + EscapeLike(s.Text) + "%")} ESCAPE '\\'",
+        StringValue s => $"(x.value >= {p(s.Text)} AND x.value < {p(s.Text + "\U0010FFFF")})",
+        TokenValue { System: null, Code: var code } => $"x.code = {p(code)}",
+        TokenValue { System: "", Code: var code } => $"(x.system IS NULL AND x.code = {p(code)})",
+        TokenValue { System: var system, Code: null } => $"x.system = {p(system)}",
+        TokenValue t => $"(x.system = {p(t.System)} AND x.code = {p(t.Code)})",
+        ReferenceValue { Url: { } url } r when r.Id is not null => $"((x.type = {p(r.Type)} AND x.id = {p(r.Id)}) OR x.url = {p(url)})",
+        ReferenceValue { Url: { } url } => $"x.url = {p(url)}",
+        ReferenceValue { Type: null } r => $"x.id = {p(r.Id)}",
+        ReferenceValue r => $"(x.type = {p(r.Type)} AND x.id = {p(r.Id)})",
+        UriValue u when modifier == "below" => $"x.value LIKE {p(EscapeLike(u.Uri) + "%")} ESCAPE '\\'",
+        UriValue u when modifier == "above" => $"{p(u.Uri)} LIKE (x.value || '%')",
+        UriValue u => $"x.value = {p(u.Uri)}",
+        DateValue d => DateCondition(d, "x.low", "x.high", p),
+        NumberValue n => NumberCondition(n, p),
+        _ => throw new NotSupportedException(value.GetType().Name),
+    };
+
+    /// <summary>Compares the indexed range [low, high) with the searched range per the FHIR prefix rules.</summary>
+    private static string DateCondition(DateValue d, string low, string high, Func<object?, string> p)
+    {
+        var lo = p(d.Range.Low.UtcTicks);
+        var hi = p(d.Range.High.UtcTicks);
+        return d.Prefix switch
+        {
+            SearchPrefix.Eq => $"({low} >= {lo} AND {high} <= {hi})",
+            SearchPrefix.Ne => $"NOT ({low} >= {lo} AND {high} <= {hi})",
+            SearchPrefix.Gt => $"{high} > {hi}",
+            SearchPrefix.Lt => $"{low} < {lo}",
+            SearchPrefix.Ge => $"{high} > {lo}",
+            SearchPrefix.Le => $"{low} < {hi}",
+            SearchPrefix.Sa => $"{low} >= {hi}",
+            SearchPrefix.Eb => $"{high} <= {lo}",
+            _ => $"({low} < {hi} AND {high} > {lo})", // ap: the ranges overlap
+        };
+    }
+
+    private static string NumberCondition(NumberValue n, Func<object?, string> p)
+    {
+        var unit = n.System is null && n.Code is null ? "" :
+            n.System is null ? $" AND x.code = {p(n.Code)}" :
+            $" AND x.system = {p(n.System)} AND x.code = {p(n.Code)}";
+        var v = p((double)n.Value);
+        var compare = n.Prefix switch
+        {
+            SearchPrefix.Eq => $"(x.value >= {p((double)n.Low)} AND x.value < {p((double)n.High)})",
+            SearchPrefix.Ne => $"NOT (x.value >= {p((double)n.Low)} AND x.value < {p((double)n.High)})",
+            SearchPrefix.Gt or SearchPrefix.Sa => $"x.value > {v}",
+            SearchPrefix.Lt or SearchPrefix.Eb => $"x.value < {v}",
+            SearchPrefix.Ge => $"x.value >= {v}",
+            SearchPrefix.Le => $"x.value <= {v}",
+            _ => $"(x.value >= {p((double)(n.Value * 0.9m))} AND x.value <= {p((double)(n.Value * 1.1m))})", // ap: within 10%
+        };
+        return compare + unit;
+    }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}
