@@ -4,6 +4,7 @@
 # database, and every acknowledged id must read back 200. Prints "acknowledged N, missing M" and
 # exits non-zero when M > 0. See benchmarks/README.md.
 set -euo pipefail
+# shellcheck source=lib/processes.sh
 source "$(dirname "$0")/lib/processes.sh"
 
 write_seconds=${DURABILITY_WRITE_SECONDS:-5}  # sustained writes before the kill

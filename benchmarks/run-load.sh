@@ -3,6 +3,7 @@
 # loopback and prints req/s, p50, p99 per scenario, each also as a ratio to a bare-Kestrel ceiling
 # serving the same bytes. See benchmarks/README.md. Every setting is an env var or a flag.
 set -euo pipefail
+# shellcheck source=lib/processes.sh
 source "$(dirname "$0")/lib/processes.sh"
 
 duration=${LOAD_DURATION:-15}        # seconds per wrk scenario

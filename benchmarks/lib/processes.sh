@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # server_pid is read by the scripts that source this
 # Sourced by run-load.sh and durability.sh: build, start, wait for and stop the processes a run owns.
 # Everything listens on and is driven at 127.0.0.1 only.
 
