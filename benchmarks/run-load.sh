@@ -97,6 +97,10 @@ if [[ ,$scenarios, == *,ingest,* ]]; then
   }' >>"$results"
 fi
 
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  log "the server exited during the run; its log ends:"; tail -20 "$run_dir/server.log" >&2
+fi
+
 # The table. Ratios divide by the ceiling's req/s; targets are the project's acceptance bars.
 echo
 awk -F'\t' '
