@@ -1,5 +1,26 @@
+using FhirPractice.Fhir;
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Validation;
+using FhirPractice.Server.Hosting;
+using FhirPractice.Server.Http;
+using FhirPractice.Storage.Sqlite;
+
 var builder = WebApplication.CreateBuilder(args);
+var config = builder.Configuration.GetSection("FhirPractice");
+
+builder.Services.AddFhirEngine(config.GetSection("Engine").Get<FhirEngineOptions>() ?? new FhirEngineOptions());
+builder.Services.AddSqliteStore(config.GetSection("Sqlite").Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
+builder.Services.AddSingleton(config.GetSection("Http").Get<FhirHttpOptions>() ?? new FhirHttpOptions());
+builder.Services.AddSingleton<FhirHttpRequestReader>();
+builder.Services.AddSingleton(config.GetSection("Validation").Get<ProfileValidationOptions>() ?? new ProfileValidationOptions());
+builder.Services.AddSingleton<IProfileValidator, ProfileValidator>();
+builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
+builder.Services.AddHostedService<ValidatorWarmUp>();
+builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
 var app = builder.Build();
+app.MapFhir();
 app.Run();
 
+/// <summary>Exposed for the HTTP-level tests (WebApplicationFactory).</summary>
 public partial class Program;

@@ -1,0 +1,31 @@
+using FhirPractice.Fhir.Capability;
+using FhirPractice.Fhir.Operations;
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Validation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FhirPractice.Fhir;
+
+public static class FhirEngineServices
+{
+    /// <summary>
+    /// Registers the engine and its parts. A store (e.g. AddSqliteStore) and an <see cref="IWriteValidator"/>
+    /// must be registered too; operations are registered explicitly on the <see cref="OperationRegistry"/>.
+    /// </summary>
+    public static IServiceCollection AddFhirEngine(this IServiceCollection services, FhirEngineOptions options)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<SearchParameterRegistry>();
+        services.AddSingleton<SearchIndexer>();
+        services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize));
+        services.AddSingleton<ResourcePreparer>();
+        services.AddSingleton<ValidateOperation>();
+        services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));
+        services.AddSingleton<CapabilityStatementBuilder>();
+        services.AddSingleton<FhirEngine>();
+        return services;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FhirPractice.Fhir.Rest.Patch;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Rest;
+
+public sealed partial class FhirEngine
+{
+    private async Task<FhirResponse> CreateAsync(FhirRequest r, string type, CancellationToken ct)
+    {
+        var resource = ParseBody(r);
+        CheckType(resource, type);
+        var ifNoneExist = r.IfNoneExist is { } condition ? ConditionQuery(type, condition) : null;
+        var prepared = await _preparer.PrepareAsync(resource, ResourcePreparer.NewId(), ct);
+        var result = await _store.WriteAsync(tx => new CreatePlan(prepared, ifNoneExist).Execute(tx), ct);
+        return WriteResponse(r, result);
+    }
+
+    private async Task<FhirResponse> UpdateAsync(FhirRequest r, string type, string id, CancellationToken ct)
+    {
+        var resource = ParseBody(r);
+        CheckType(resource, type);
+        if (resource.Id is null) throw FhirError.BadRequest("The resource has no id; an update needs the id of the URL in the body", $"{type}.id");
+        if (resource.Id != id) throw FhirError.BadRequest($"The id '{resource.Id}' in the body does not match the id '{id}' in the URL", $"{type}.id");
+        var prepared = await _preparer.PrepareAsync(resource, id, ct);
+        var result = await _store.WriteAsync(tx =>
+        {
+            if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
+                throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
+            return new UpdatePlan(prepared, r.IfMatch, null).Execute(tx);
+        }, ct);
+        return WriteResponse(r, result);
+    }
+
+    private Task<FhirResponse> ConditionalUpdateAsync(FhirRequest r, string type, CancellationToken ct)
+    {
+        var query = ConditionQueryFor(type, r.Query);
+        var resource = ParseBody(r);
+        CheckType(resource, type);
+        return WithRetries(async () =>
+        {
+            var matches = (await _store.SearchAsync(query with { Count = 2 }, ct)).Matches;
+            if (matches.Count > 1) throw FhirError.PreconditionFailed($"The conditional update matched {matches.Count} or more {type} resources");
+            string id;
+            long expected;
+            if (matches.Count == 1)
+            {
+                id = matches[0].Id;
+                expected = matches[0].Version;
+                if (resource.Id is not null && resource.Id != id)
+                    throw FhirError.BadRequest($"The id '{resource.Id}' in the body does not match the resource {type}/{id} the condition found", $"{type}.id");
+            }
+            else
+            {
+                id = resource.Id ?? ResourcePreparer.NewId();
+                expected = 0;
+            }
+            var prepared = await _preparer.PrepareAsync((Resource)resource.DeepCopy(), id, ct);
+            var ids = matches.Select(m => m.Id).ToList();
+            var result = await _store.WriteAsync(tx =>
+            {
+                new MatchCheck(query, ids).Execute(tx);
+                return new UpdatePlan(prepared, r.IfMatch, expected).Execute(tx);
+            }, ct);
+            return WriteResponse(r, result);
+        });
+    }
+
+    private async Task<FhirResponse> DeleteAsync(FhirRequest r, string type, string id, CancellationToken ct)
+    {
+        var result = await _store.WriteAsync(tx => new DeletePlan(type, id, null, r.IfMatch).Execute(tx), ct);
+        return DeleteResponse(result);
+    }
+
+    private async Task<FhirResponse> ConditionalDeleteAsync(FhirRequest r, string type, CancellationToken ct)
+    {
+        var query = ConditionQueryFor(type, r.Query);
+        var result = await _store.WriteAsync(tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
+        return DeleteResponse(result);
+    }
+
+    private static FhirResponse DeleteResponse(WriteResult result) => new()
+    {
+        Status = HttpStatusCode.OK,
+        Resource = FhirError.Issue(OperationOutcome.IssueType.Informational,
+            result.Record is { Deleted: true } d ? $"Deleted {d.Type}/{d.Id}" : "Nothing to delete",
+            severity: OperationOutcome.IssueSeverity.Information),
+        ETag = result.Record?.ETag,
+    };
+
+    private Task<FhirResponse> PatchAsync(FhirRequest r, string type, string id, CancellationToken ct) =>
+        WithRetries(async () =>
+        {
+            var plan = await PatchPlanAsync(r, type, id, ct);
+            var result = await _store.WriteAsync(tx => plan.Execute(tx), ct);
+            return WriteResponse(r, result);
+        });
+
+    /// <summary>Applies the patch to the current version; the plan fails with a conflict if that version is no longer current at commit.</summary>
+    internal async Task<WritePlan> PatchPlanAsync(FhirRequest r, string type, string id, CancellationToken ct)
+    {
+        var current = await _store.ReadAsync(type, id, ct) ?? throw FhirError.NotFound($"{type}/{id} is not known");
+        if (current.Deleted) throw GoneError(current);
+        if (r.IfMatch is { } ifMatch && !ETags.Matches(ifMatch, current.Version))
+            throw FhirError.PreconditionFailed($"If-Match {ifMatch} does not match the current version {current.ETag} of {type}/{id}");
+        var patched = ApplyPatch(r, current);
+        if (patched.Id != id) throw FhirError.Unprocessable("A patch may not change the resource's id", $"{type}.id");
+        var prepared = await PrepareAsync(patched, type, id, ct);
+        return new UpdatePlan(prepared, null, current.Version, "PATCH");
+    }
+
+    internal ValueTask<PreparedResource> PrepareAsync(Resource resource, string type, string id, CancellationToken ct)
+    {
+        CheckType(resource, type);
+        return _preparer.PrepareAsync(resource, id, ct);
+    }
+
+    private async Task<FhirResponse> ConditionalPatchAsync(FhirRequest r, string type, CancellationToken ct)
+    {
+        var query = ConditionQueryFor(type, r.Query);
+        var matches = (await _store.SearchAsync(query with { Count = 2 }, ct)).Matches;
+        return matches.Count switch
+        {
+            0 => throw FhirError.NotFound($"The conditional patch matched no {type}"),
+            > 1 => throw FhirError.PreconditionFailed($"The conditional patch matched {matches.Count} or more {type} resources"),
+            _ => await PatchAsync(r, type, matches[0].Id, ct),
+        };
+    }
+
+    /// <summary>JSON Patch on the stored JSON, or FHIRPath Patch (a Parameters body) on the resource.</summary>
+    private static Resource ApplyPatch(FhirRequest r, ResourceRecord current)
+    {
+        if (r.Body.IsEmpty) throw FhirError.BadRequest("The patch request has no body");
+        if (r.BodyFormat is null && r.PatchFormat == PatchFormat.JsonPatch)
+        {
+            JsonNode? document, patch;
+            try { patch = JsonNode.Parse(r.Body.Span); }
+            catch (System.Text.Json.JsonException e) { throw FhirError.BadRequest($"The JSON Patch document is not valid JSON: {e.Message}"); }
+            document = JsonNode.Parse(current.Json.Span)!;
+            var result = JsonPatch.Apply(document, patch!);
+            return ResourceSerializer.ParseJson(System.Text.Encoding.UTF8.GetBytes(result.ToJsonString()));
+        }
+        if (r.BodyFormat is not FhirFormat format)
+            throw new FhirError(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported,
+                "PATCH takes application/json-patch+json or a FHIRPath Patch Parameters resource (application/fhir+json or application/fhir+xml)");
+        if (ResourceSerializer.Parse(r.Body.Span, format) is not Parameters parameters)
+            throw FhirError.BadRequest("A FHIRPath Patch body must be a Parameters resource");
+        var resource = ResourceSerializer.ParseJson(current.Json.Span);
+        return FhirPathPatch.Apply(resource, parameters);
+    }
+
+    private static void CheckType(Resource resource, string type)
+    {
+        if (resource.TypeName != type)
+            throw FhirError.BadRequest($"The body is a {resource.TypeName}, but the URL is for {type}", "resourceType");
+    }
+
+    /// <summary>A conditional URL's query: it must be a valid search with at least one criterion.</summary>
+    private SearchQuery ConditionQuery(string type, string query) => ConditionQueryFor(type, FhirRequest.ParseQuery(query));
+
+    internal SearchQuery ConditionQueryFor(string type, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var parsed = _queryParser.Parse(type, parameters.Where(p => p.Key is not ("_format" or "_pretty")), strict: true);
+        if (parsed.Query.Criteria.Count == 0) throw FhirError.PreconditionFailed("A conditional interaction needs search criteria");
+        return parsed.Query;
+    }
+
+    internal FhirResponse WriteResponse(FhirRequest r, WriteResult result)
+    {
+        var record = result.Record!;
+        var response = FhirResponse.ForRecord(record, result.Status, r.BaseUrl, withLocation: result.Status == HttpStatusCode.Created || r.Method == "POST");
+        return r.Return switch
+        {
+            PreferReturn.Minimal => new FhirResponse { Status = response.Status, Location = response.Location, ETag = response.ETag, LastModified = response.LastModified },
+            PreferReturn.OperationOutcome => new FhirResponse
+            {
+                Status = response.Status, Location = response.Location, ETag = response.ETag, LastModified = response.LastModified,
+                Resource = FhirError.Issue(OperationOutcome.IssueType.Informational,
+                    $"{(result.Status == HttpStatusCode.Created ? "Created" : result.Status == HttpStatusCode.OK && r.Method == "POST" ? "Found existing" : "Updated")} {record.Type}/{record.Id} version {record.Version}",
+                    severity: OperationOutcome.IssueSeverity.Information),
+            },
+            _ => response,
+        };
+    }
+}

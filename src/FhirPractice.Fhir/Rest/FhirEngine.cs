@@ -1,0 +1,157 @@
+using System.Net;
+using FhirPractice.Fhir.Capability;
+using FhirPractice.Fhir.Operations;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Rest;
+
+public sealed class FhirEngineOptions
+{
+    /// <summary>Update on an id that does not exist creates it (update-as-create).</summary>
+    public bool AllowUpdateCreate { get; set; } = true;
+    public int DefaultPageSize { get; set; } = 50;
+    public int MaxPageSize { get; set; } = 1000;
+    /// <summary>How often a write is prepared again after a concurrent change of what it read.</summary>
+    public int MaxWriteRetries { get; set; } = 20;
+}
+
+/// <summary>
+/// The FHIR engine: one entry point for every door. It routes a <see cref="FhirRequest"/> to the
+/// interaction it names; the interactions live in the partial files beside this one.
+/// </summary>
+public sealed partial class FhirEngine
+{
+    private readonly IResourceStore _store;
+    private readonly ResourcePreparer _preparer;
+    private readonly SearchQueryParser _queryParser;
+    private readonly OperationRegistry _operations;
+    private readonly CapabilityStatementBuilder _capabilities;
+    private readonly FhirEngineOptions _options;
+
+    public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser,
+        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options)
+    {
+        _store = store;
+        _preparer = preparer;
+        _queryParser = queryParser;
+        _operations = operations;
+        _capabilities = capabilities;
+        _options = options;
+    }
+
+    public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken ct = default)
+    {
+        try
+        {
+            return await DispatchAsync(request, ct);
+        }
+        catch (FhirError e)
+        {
+            return FhirResponse.ForError(e);
+        }
+    }
+
+    private Task<FhirResponse> DispatchAsync(FhirRequest r, CancellationToken ct)
+    {
+        var path = r.Path.Trim('/');
+        var segments = path.Length == 0 ? [] : path.Split('/');
+        var method = r.Method.ToUpperInvariant();
+        if (method == "HEAD") method = "GET";
+
+        switch (segments)
+        {
+            case []:
+                return method switch
+                {
+                    "POST" => BundleAsync(r, ct),
+                    "GET" => SearchAsync(r, null, r.Query, ct),
+                    _ => NotAllowed(method, "the base"),
+                };
+            case ["metadata"] when method == "GET":
+                return System.Threading.Tasks.Task.FromResult(new FhirResponse { Resource = _capabilities.Build(r.BaseUrl) });
+            case ["_history"] when method == "GET":
+                return HistoryAsync(r, null, null, ct);
+            case ["_search"] when method == "POST":
+                return SearchAsync(r, null, SearchParametersFromBody(r), ct);
+            case [var op] when op.StartsWith('$'):
+                return _operations.InvokeAsync(this, r, op[1..], null, null, ct);
+        }
+
+        var type = segments[0];
+        if (!ModelInfo.IsKnownResource(type) || type is "Resource" or "DomainResource")
+            throw FhirError.NotFound($"Unknown resource type '{type}'");
+
+        switch (segments[1..])
+        {
+            case []:
+                return method switch
+                {
+                    "GET" => SearchAsync(r, type, r.Query, ct),
+                    "POST" => CreateAsync(r, type, ct),
+                    "PUT" => ConditionalUpdateAsync(r, type, ct),
+                    "DELETE" => ConditionalDeleteAsync(r, type, ct),
+                    "PATCH" => ConditionalPatchAsync(r, type, ct),
+                    _ => NotAllowed(method, type),
+                };
+            case ["_search"] when method == "POST":
+                return SearchAsync(r, type, SearchParametersFromBody(r), ct);
+            case ["_history"] when method == "GET":
+                return HistoryAsync(r, type, null, ct);
+            case [var op] when op.StartsWith('$'):
+                return _operations.InvokeAsync(this, r, op[1..], type, null, ct);
+            case [var id]:
+                return method switch
+                {
+                    "GET" => ReadAsync(r, type, id, ct),
+                    "PUT" => UpdateAsync(r, type, id, ct),
+                    "DELETE" => DeleteAsync(r, type, id, ct),
+                    "PATCH" => PatchAsync(r, type, id, ct),
+                    _ => NotAllowed(method, $"{type}/{id}"),
+                };
+            case [var id, "_history"] when method == "GET":
+                return HistoryAsync(r, type, id, ct);
+            case [var id, "_history", var vid] when method == "GET":
+                return VReadAsync(r, type, id, vid, ct);
+            case [var id, var op] when op.StartsWith('$'):
+                return _operations.InvokeAsync(this, r, op[1..], type, id, ct);
+        }
+        throw FhirError.NotFound($"No interaction is defined for {method} {path}");
+    }
+
+    private static Task<FhirResponse> NotAllowed(string method, string target) =>
+        throw new FhirError(HttpStatusCode.MethodNotAllowed, OperationOutcome.IssueType.NotSupported, $"{method} is not supported on {target}");
+
+    /// <summary>The store, for operations that read beyond the interactions.</summary>
+    public IResourceStore Store => _store;
+
+    /// <summary>Parses the request body into a resource, requiring one.</summary>
+    public static Resource ParseBody(FhirRequest r)
+    {
+        if (r.Body.IsEmpty) throw FhirError.BadRequest("The request has no body; a resource is required");
+        if (r.BodyFormat is not FhirFormat format)
+            throw new FhirError(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported,
+                "The Content-Type must be application/fhir+json or application/fhir+xml");
+        return ResourceSerializer.Parse(r.Body.Span, format);
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> SearchParametersFromBody(FhirRequest r)
+    {
+        var form = FhirRequest.ParseQuery(System.Text.Encoding.UTF8.GetString(r.Body.Span));
+        return r.Query.Concat(form).ToList();
+    }
+
+    internal async Task<T> WithRetries<T>(Func<Task<T>> attempt)
+    {
+        for (var i = 0; ; i++)
+        {
+            try { return await attempt(); }
+            catch (WriteConflict) when (i < _options.MaxWriteRetries) { }
+            catch (WriteConflict)
+            {
+                throw FhirError.Conflict("The resource kept changing while this write was prepared; try again");
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace FhirPractice.Fhir.Rest;
+
+public enum PreferReturn { Representation, Minimal, OperationOutcome }
+
+public enum PatchFormat { None, JsonPatch }
+
+/// <summary>
+/// A FHIR interaction as every door hands it to the engine: the HTTP binding, a transaction
+/// entry, the HL7 v2 bridge and the CLI all build one of these.
+/// </summary>
+/// <param name="Path">The path below the FHIR base, without leading slash: "Patient/1/_history/2".</param>
+public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query)
+{
+    public ReadOnlyMemory<byte> Body { get; init; }
+    public FhirFormat? BodyFormat { get; init; }
+    /// <summary>Set when the body is application/json-patch+json.</summary>
+    public PatchFormat PatchFormat { get; init; }
+    /// <summary>The FHIR base URL the client used, for Location headers and bundle links.</summary>
+    public string BaseUrl { get; init; } = "http://localhost/fhir";
+    public string? IfMatch { get; init; }
+    public string? IfNoneMatch { get; init; }
+    public DateTimeOffset? IfModifiedSince { get; init; }
+    public string? IfNoneExist { get; init; }
+    public PreferReturn Return { get; init; } = PreferReturn.Representation;
+    /// <summary>Prefer: handling=strict — unknown search parameters are errors rather than ignored.</summary>
+    public bool StrictHandling { get; init; }
+
+    public string? QueryValue(string name) => Query.LastOrDefault(q => q.Key == name).Value;
+
+    public static IReadOnlyList<KeyValuePair<string, string>> ParseQuery(string? query)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        if (string.IsNullOrEmpty(query)) return result;
+        foreach (var part in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            var name = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
+            var value = eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
+            result.Add(new(name, value));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// The engine's answer. The body is either a stored record (served as its bytes when the client
+/// asks for plain JSON) or a resource built for the answer (a Bundle, an OperationOutcome…).
+/// </summary>
+public sealed class FhirResponse
+{
+    public HttpStatusCode Status { get; init; } = HttpStatusCode.OK;
+    public ResourceRecord? Record { get; init; }
+    public Resource? Resource { get; init; }
+    public string? Location { get; init; }
+    public string? ETag { get; init; }
+    public DateTimeOffset? LastModified { get; init; }
+    /// <summary>Set when the body is a full stored resource that _summary/_elements may trim.</summary>
+    public bool IsResourceRead { get; init; }
+
+    public bool HasBody => Record is { Deleted: false } || Resource is not null;
+
+    public Resource? ToResource() => Resource ?? (Record is { Deleted: false } r ? ResourceSerializer.ParseJson(r.Json.Span) : null);
+
+    public static FhirResponse ForRecord(ResourceRecord record, HttpStatusCode status, string baseUrl, bool withLocation) => new()
+    {
+        Status = status,
+        Record = record,
+        ETag = record.ETag,
+        LastModified = record.LastUpdated,
+        Location = withLocation ? $"{baseUrl}/{record.Type}/{record.Id}/_history/{record.Version}" : null,
+    };
+
+    public static FhirResponse ForError(FhirError e) => new() { Status = e.Status, Resource = e.Outcome };
+
+    public static FhirResponse Outcome(HttpStatusCode status, string message, OperationOutcome.IssueSeverity severity = OperationOutcome.IssueSeverity.Information) =>
+        new() { Status = status, Resource = FhirError.Issue(OperationOutcome.IssueType.Informational, message, severity: severity) };
+}

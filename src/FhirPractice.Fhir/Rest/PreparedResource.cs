@@ -1,0 +1,21 @@
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// A resource ready to be written: validated, indexed and serialised with meta placeholders, so the
+/// write transaction only has to stamp the version and instant into its bytes.
+/// </summary>
+public sealed class PreparedResource
+{
+    public required string Type { get; init; }
+    public required string Id { get; init; }
+    public required Resource Resource { get; init; }
+    public required byte[] Template { get; init; }
+    public required IReadOnlyList<IndexEntry> Index { get; init; }
+
+    public ResourceWrite ToWrite(long version, DateTimeOffset lastUpdated, string method) =>
+        new(Type, Id, version, lastUpdated, method, MetaStamp.Stamp(Template, version, lastUpdated), Index);
+}

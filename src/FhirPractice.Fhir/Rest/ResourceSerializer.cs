@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// Strict parsing and serialising of resources in JSON and XML with the Firely SDK. Parsing errors
+/// become a 400 OperationOutcome naming each element at fault; XML with a DTD is refused before any
+/// entity can be expanded.
+/// </summary>
+public static class ResourceSerializer
+{
+    private static readonly DeserializerSettings Strict = new DeserializerSettings().UsingMode(DeserializationMode.Strict);
+    private static readonly BaseFhirJsonDeserializer JsonParser = new(ModelInfo.ModelInspector, Strict);
+    private static readonly BaseFhirXmlDeserializer XmlParser = new(ModelInfo.ModelInspector, Strict);
+    private static readonly BaseFhirJsonSerializer JsonSerializer = new(ModelInfo.ModelInspector);
+    private static readonly BaseFhirXmlSerializer XmlSerializer = new(ModelInfo.ModelInspector);
+
+    public static Resource Parse(ReadOnlySpan<byte> body, FhirFormat format) =>
+        format == FhirFormat.Xml ? ParseXml(body) : ParseJson(body);
+
+    public static Resource ParseJson(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
+        Resource? resource;
+        IEnumerable<CodedException>? errors;
+        try
+        {
+            if (JsonParser.TryDeserializeResource(ref reader, out resource, out errors) && resource is not null)
+                return resource;
+        }
+        catch (JsonException e)
+        {
+            throw FhirError.BadRequest($"The body is not valid JSON: {e.Message}");
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw FhirError.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
+        }
+        throw ParseErrors(errors);
+    }
+
+    public static Resource ParseXml(ReadOnlySpan<byte> body)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            MaxCharactersFromEntities = 0,
+        };
+        try
+        {
+            using var stream = new MemoryStream(body.ToArray());
+            using var xml = XmlReader.Create(stream, settings);
+            if (XmlParser.TryDeserializeResource(xml, out var resource, out var errors) && resource is not null)
+                return resource;
+            throw ParseErrors(errors);
+        }
+        catch (XmlException e)
+        {
+            var reason = e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
+                ? "XML with a DOCTYPE or entity declarations is not accepted"
+                : "The body is not well-formed XML";
+            throw FhirError.BadRequest($"{reason}: {e.Message}");
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw FhirError.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
+        }
+    }
+
+    private static FhirError ParseErrors(IEnumerable<CodedException>? errors)
+    {
+        var outcome = new OperationOutcome();
+        foreach (var e in errors ?? [])
+        {
+            var location = (e as ExtendedCodedException)?.InstancePath;
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error,
+                Code = OperationOutcome.IssueType.Structure,
+                Diagnostics = e.Message,
+                Expression = location is null ? [] : [location],
+            });
+        }
+        if (outcome.Issue.Count == 0)
+            outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = "The body is not a FHIR resource" });
+        return new FhirError(System.Net.HttpStatusCode.BadRequest, outcome);
+    }
+
+    public static byte[] ToJsonBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonSerializer.Serialize(resource, writer, filter);
+        return buffer.ToArray();
+    }
+
+    public static byte[] ToXmlBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Indent = pretty, Encoding = new UTF8Encoding(false) }))
+            XmlSerializer.Serialize(resource, writer, filter);
+        return buffer.ToArray();
+    }
+
+    public static byte[] Serialize(Base resource, FhirFormat format, bool pretty = false, Func<SerializationFilter>? filter = null) =>
+        format == FhirFormat.Xml ? ToXmlBytes(resource, pretty, filter) : ToJsonBytes(resource, pretty, filter);
+}

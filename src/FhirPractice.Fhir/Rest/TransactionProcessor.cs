@@ -1,0 +1,209 @@
+using System.Net;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// A transaction Bundle, all or nothing. Entries are processed in the order the spec sets
+/// (DELETE, POST, PUT/PATCH, then GET); ids are assigned and urn:uuid and conditional references
+/// rewritten before anything is written; every write and every conditional match is then checked
+/// and committed in one store transaction. Should a conditional match change meanwhile, the whole
+/// transaction is prepared again.
+/// </summary>
+internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest request, Bundle bundle)
+{
+    private sealed class Entry(int index, Bundle.EntryComponent source, FhirRequest request)
+    {
+        public int Index { get; } = index;
+        public Bundle.EntryComponent Source { get; } = source;
+        public FhirRequest Request { get; } = request;
+        public string? Type { get; set; }
+        public string? Id { get; set; }
+        public Resource? Resource { get; set; }
+        public WritePlan? Plan { get; set; }
+        public FhirResponse? Response { get; set; }
+    }
+
+    private static int Order(string method) => method switch { "DELETE" => 0, "POST" => 1, "PUT" or "PATCH" => 2, _ => 3 };
+
+    public Task<Bundle> RunAsync(CancellationToken ct) => engine.WithRetries(() => AttemptAsync(ct));
+
+    private async Task<Bundle> AttemptAsync(CancellationToken ct)
+    {
+        var entries = bundle.Entry.Select((e, i) => new Entry(i, e, FhirEngine.EntryRequest(request, e))).ToList();
+        var ordered = entries.OrderBy(e => Order(e.Request.Method)).ThenBy(e => e.Index).ToList();
+        var checks = new List<WritePlan>();
+        var references = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        foreach (var e in ordered.Where(e => Order(e.Request.Method) < 3))
+            await OnEntry(e, () => ResolveAsync(e, checks, references, ct));
+        CheckDuplicates(ordered);
+
+        var conditionalReferences = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in ordered.Where(e => e.Resource is not null && e.Request.Method is "POST" or "PUT"))
+            await OnEntry(e, async () =>
+            {
+                foreach (var reference in ReferenceWalker.All(e.Resource!))
+                    reference.Reference = await RewriteAsync(reference.Reference, references, conditionalReferences, checks, ct);
+            });
+        foreach (var e in ordered.Where(e => e.Resource is not null && e.Plan is null))
+            await OnEntry(e, async () => e.Plan = await PlanWriteAsync(e, ct));
+
+        var results = await engine.Store.WriteAsync(tx =>
+        {
+            foreach (var check in checks) check.Execute(tx);
+            var written = new Dictionary<Entry, WriteResult>();
+            foreach (var e in ordered.Where(e => e.Plan is not null))
+                written[e] = OnEntry(e, () => e.Plan!.Execute(tx));
+            return written;
+        }, ct);
+
+        foreach (var (e, result) in results)
+            e.Response = result.Record is null || result.Record.Deleted
+                ? new FhirResponse { Status = result.Status == HttpStatusCode.NoContent ? HttpStatusCode.NoContent : result.Status, ETag = result.Record?.ETag }
+                : engine.WriteResponse(e.Request, result);
+        foreach (var e in ordered.Where(e => e.Response is null))
+            e.Response = await engine.HandleAsync(e.Request, ct);
+
+        var response = new Bundle { Type = Bundle.BundleType.TransactionResponse, Id = ResourcePreparer.NewId() };
+        foreach (var e in entries) response.Entry.Add(FhirEngine.ResponseEntry(e.Response!, request));
+        return response;
+    }
+
+    /// <summary>Decides the target of a write entry: its type, its id, and what must still hold at commit.</summary>
+    private async System.Threading.Tasks.Task ResolveAsync(Entry e, List<WritePlan> checks, Dictionary<string, string> references, CancellationToken ct)
+    {
+        var r = e.Request;
+        var segments = r.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 0 || !ModelInfo.IsKnownResource(segments[0]))
+            throw FhirError.BadRequest($"'{e.Source.Request.Url}' does not name a resource type");
+        var type = e.Type = segments[0];
+        if (segments.Length > 1 && segments[^1].StartsWith('$'))
+            return; // an operation: processed with the reads, after the writes
+        var conditional = segments.Length == 1 && r.Query.Count > 0;
+        e.Resource = e.Source.Resource is null ? null : (Resource)e.Source.Resource.DeepCopy();
+
+        switch (r.Method)
+        {
+            case "DELETE":
+                if (segments.Length == 1 && !conditional) throw FhirError.BadRequest("DELETE needs an id or a condition");
+                e.Plan = new DeletePlan(type, conditional ? null : segments[1], conditional ? engine.ConditionQueryFor(type, r.Query) : null, r.IfMatch);
+                return;
+            case "POST":
+                if (e.Resource is null) throw FhirError.BadRequest("A POST entry needs a resource");
+                if (segments.Length != 1) throw FhirError.BadRequest("A POST entry's url is the resource type");
+                if (r.IfNoneExist is { } ifNoneExist)
+                {
+                    var query = engine.ConditionQueryFor(type, FhirRequest.ParseQuery(ifNoneExist));
+                    var matches = await Matches(query, ct);
+                    checks.Add(new MatchCheck(query, matches.Select(m => m.Id).ToList()));
+                    if (matches.Count == 1)
+                    {
+                        e.Id = matches[0].Id;
+                        var existing = await engine.Store.ReadAsync(type, e.Id, ct);
+                        e.Response = FhirResponse.ForRecord(existing!, HttpStatusCode.OK, request.BaseUrl, withLocation: true);
+                        e.Resource = null;
+                        break;
+                    }
+                }
+                e.Id = ResourcePreparer.NewId();
+                break;
+            case "PUT":
+                if (e.Resource is null) throw FhirError.BadRequest("A PUT entry needs a resource");
+                if (conditional)
+                {
+                    var query = engine.ConditionQueryFor(type, r.Query);
+                    var matches = await Matches(query, ct);
+                    checks.Add(new MatchCheck(query, matches.Select(m => m.Id).ToList()));
+                    e.Id = matches.Count switch
+                    {
+                        0 => e.Resource.Id ?? ResourcePreparer.NewId(),
+                        1 => matches[0].Id,
+                        _ => throw FhirError.PreconditionFailed($"The conditional update matched {matches.Count} or more {type} resources"),
+                    };
+                }
+                else if (segments.Length == 2) e.Id = segments[1];
+                else throw FhirError.BadRequest("A PUT entry's url is Type/id or a conditional Type?query");
+                if (e.Resource.Id is not null && e.Resource.Id != e.Id)
+                    throw FhirError.BadRequest($"The resource id '{e.Resource.Id}' does not match the entry's target {type}/{e.Id}");
+                break;
+            case "PATCH":
+                e.Response = null;
+                e.Id = conditional ? (await Matches(engine.ConditionQueryFor(type, r.Query), ct)) switch
+                {
+                    [var only] => only.Id,
+                    [] => throw FhirError.NotFound($"The conditional patch matched no {type}"),
+                    _ => throw FhirError.PreconditionFailed($"The conditional patch matched several {type} resources"),
+                } : segments.Length == 2 ? segments[1] : throw FhirError.BadRequest("A PATCH entry's url is Type/id or a conditional Type?query");
+                e.Plan = await engine.PatchPlanAsync(r, type, e.Id, ct);
+                return;
+            default:
+                throw FhirError.BadRequest($"Method {r.Method} is not allowed in a transaction");
+        }
+        if (e.Source.FullUrl is { Length: > 0 } fullUrl) references[fullUrl] = $"{type}/{e.Id}";
+    }
+
+    private async Task<IReadOnlyList<ResourceRecord>> Matches(SearchQuery query, CancellationToken ct) =>
+        (await engine.Store.SearchAsync(query with { Count = 2 }, ct)).Matches;
+
+    /// <summary>urn:uuid and other fullUrls of entries, and conditional references (Type?query), become Type/id.</summary>
+    private async Task<string?> RewriteAsync(string? reference, Dictionary<string, string> references,
+        Dictionary<string, string> conditional, List<WritePlan> checks, CancellationToken ct)
+    {
+        if (reference is null) return null;
+        if (references.TryGetValue(reference, out var local)) return local;
+        if (reference.StartsWith("urn:uuid:", StringComparison.Ordinal) || reference.StartsWith("urn:oid:", StringComparison.Ordinal))
+            throw FhirError.BadRequest($"The reference '{reference}' names no entry of this transaction");
+        var question = reference.IndexOf('?');
+        if (question <= 0 || reference.Contains('/')) return reference;
+        if (conditional.TryGetValue(reference, out var resolved)) return resolved;
+        var type = reference[..question];
+        if (!ModelInfo.IsKnownResource(type)) return reference;
+        var query = engine.ConditionQueryFor(type, FhirRequest.ParseQuery(reference[(question + 1)..]));
+        var matches = await Matches(query, ct);
+        if (matches.Count != 1)
+            throw FhirError.PreconditionFailed($"The conditional reference '{reference}' matched {matches.Count} resources; it must match exactly one");
+        checks.Add(new MatchCheck(query, [matches[0].Id]));
+        return conditional[reference] = $"{type}/{matches[0].Id}";
+    }
+
+    private async Task<WritePlan> PlanWriteAsync(Entry e, CancellationToken ct)
+    {
+        var prepared = await engine.PrepareAsync(e.Resource!, e.Type!, e.Id!, ct);
+        if (e.Request.Method == "POST") return new CreatePlan(prepared, null);
+        return new UpdatePlan(prepared, e.Request.IfMatch, null);
+    }
+
+    private static void CheckDuplicates(List<Entry> entries)
+    {
+        var seen = new HashSet<string>();
+        foreach (var e in entries.Where(e => e.Id is not null && (e.Plan is not null || e.Resource is not null)))
+            if (!seen.Add($"{e.Type}/{e.Id}"))
+                throw FhirError.BadRequest($"{e.Type}/{e.Id} is the target of more than one entry", $"Bundle.entry[{e.Index}]");
+    }
+
+    /// <summary>Errors name the entry they came from; the whole transaction fails with them.</summary>
+    private static async System.Threading.Tasks.Task OnEntry(Entry e, Func<System.Threading.Tasks.Task> work)
+    {
+        try { await work(); }
+        catch (FhirError error) { throw Located(error, e.Index); }
+    }
+
+    private static T OnEntry<T>(Entry e, Func<T> work)
+    {
+        try { return work(); }
+        catch (FhirError error) { throw Located(error, e.Index); }
+    }
+
+    private static FhirError Located(FhirError error, int index)
+    {
+        foreach (var issue in error.Outcome.Issue)
+        {
+            issue.Diagnostics = $"Bundle.entry[{index}]: {issue.Diagnostics}";
+            issue.Expression = !issue.Expression.Any() ? [$"Bundle.entry[{index}]"] : issue.Expression.Select(x => $"Bundle.entry[{index}].resource.{x}").ToList();
+        }
+        return error;
+    }
+}

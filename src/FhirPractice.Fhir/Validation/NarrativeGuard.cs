@@ -1,0 +1,122 @@
+using System.Xml;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Validation;
+
+/// <summary>
+/// Refuses narratives that could run code when a client renders them (FHIR R4 narrative rules,
+/// http://hl7.org/fhir/R4/narrative.html#xhtml): active elements, event-handler attributes, script URLs,
+/// DTDs and entity declarations, and anything that is not well-formed XHTML. Runs on every write, so it
+/// is a denylist over one streaming read of each div, not the full XHTML validation profile validation does.
+/// </summary>
+public static class NarrativeGuard
+{
+    // Elements that run code, load or restyle content, or submit data.
+    private static readonly HashSet<string> ActiveElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input", "button",
+        "textarea", "select", "base", "link", "meta", "style", "head", "body",
+    };
+
+    // Attributes a browser follows as a URL.
+    private static readonly HashSet<string> UrlAttributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "href", "src", "action", "formaction", "background", "cite", "longdesc", "usemap", "data", "poster",
+    };
+
+    // data:image/svg+xml is here because an SVG document may carry its own scripts.
+    private static readonly string[] ScriptSchemes = ["javascript:", "vbscript:", "data:text/html", "data:image/svg+xml"];
+
+    private static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        ConformanceLevel = ConformanceLevel.Fragment,
+        IgnoreComments = true,
+        IgnoreWhitespace = true,
+    };
+
+    /// <summary>Throws <see cref="FhirError"/> (400) naming the first narrative that breaks the rules.</summary>
+    public static void Check(Resource resource) => Walk(resource, [resource.TypeName]);
+
+    private static void Walk(Base node, List<string> path)
+    {
+        foreach (var (name, value) in node.EnumerateElements())
+        {
+            switch (value)
+            {
+                case Narrative narrative:
+                    if (!string.IsNullOrEmpty(narrative.Div))
+                        CheckDiv(narrative.Div, string.Join('.', path) + $".{name}.div");
+                    break;
+                case PrimitiveType:
+                    break; // no narrative can hide below a primitive
+                case Base child:
+                    Descend(child, name, path);
+                    break;
+                case IReadOnlyList<Base> children:
+                    for (var i = 0; i < children.Count; i++) Descend(children[i], $"{name}[{i}]", path);
+                    break;
+            }
+        }
+    }
+
+    private static void Descend(Base child, string segment, List<string> path)
+    {
+        path.Add(segment);
+        Walk(child, path);
+        path.RemoveAt(path.Count - 1);
+    }
+
+    private static void CheckDiv(string div, string location)
+    {
+        // Named so the client learns why; the reader below would reject these as well.
+        if (div.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) || div.Contains("<!ENTITY", StringComparison.OrdinalIgnoreCase))
+            throw FhirError.BadRequest("Narrative must not contain a DOCTYPE or entity declaration.", location);
+
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(div), ReaderSettings);
+            while (reader.Read())
+            {
+                if (reader.NodeType == XmlNodeType.ProcessingInstruction)
+                    throw FhirError.BadRequest("Narrative must not contain processing instructions.", location);
+                if (reader.NodeType != XmlNodeType.Element) continue;
+
+                if (ActiveElements.Contains(reader.LocalName))
+                    throw FhirError.BadRequest($"Narrative must not contain a <{reader.LocalName}> element.", location);
+                CheckAttributes(reader, location);
+            }
+        }
+        catch (XmlException e)
+        {
+            throw FhirError.BadRequest($"Narrative is not well-formed XHTML: {e.Message}", location);
+        }
+    }
+
+    private static void CheckAttributes(XmlReader reader, string location)
+    {
+        if (!reader.MoveToFirstAttribute()) return;
+        do
+        {
+            var name = reader.LocalName;
+            if (name.StartsWith("on", StringComparison.OrdinalIgnoreCase))
+                throw FhirError.BadRequest($"Narrative must not contain event-handler attributes ('{name}').", location);
+            if (UrlAttributes.Contains(name) && IsScriptUrl(reader.Value))
+                throw FhirError.BadRequest($"Narrative must not contain script URLs ('{name}').", location);
+            if (name.Equals("style", StringComparison.OrdinalIgnoreCase) && HasScriptInStyle(reader.Value))
+                throw FhirError.BadRequest("Narrative must not contain script in a style attribute.", location);
+        } while (reader.MoveToNextAttribute());
+        reader.MoveToElement();
+    }
+
+    // Browsers ignore whitespace and control characters inside a scheme ("java\tscript:"), so compare without them.
+    private static bool IsScriptUrl(string url)
+    {
+        var compact = string.Concat(url.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)));
+        return ScriptSchemes.Any(scheme => compact.StartsWith(scheme, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool HasScriptInStyle(string style) =>
+        style.Contains("expression(", StringComparison.OrdinalIgnoreCase) || style.Contains("javascript:", StringComparison.OrdinalIgnoreCase);
+}

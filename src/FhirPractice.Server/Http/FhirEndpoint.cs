@@ -1,0 +1,45 @@
+using FhirPractice.Fhir;
+using FhirPractice.Fhir.Rest;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Server.Http;
+
+/// <summary>The HTTP door of the engine: every method on every path under the FHIR base.</summary>
+public static class FhirEndpoint
+{
+    public static void MapFhir(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<FhirHttpOptions>();
+        var basePath = "/" + options.BasePath.Trim('/');
+        app.Map(basePath + "/{**path}", (HttpContext http, FhirEngine engine, FhirHttpRequestReader reader, ILoggerFactory logs) =>
+            HandleAsync(http, engine, reader, basePath, logs.CreateLogger("FhirPractice.Http")));
+    }
+
+    private static async System.Threading.Tasks.Task HandleAsync(HttpContext http, FhirEngine engine, FhirHttpRequestReader reader, string basePath, ILogger log)
+    {
+        var format = FhirHttpResponseWriter.Negotiate(http.Request);
+        FhirResponse response;
+        try
+        {
+            if (format is null) throw FhirHttpResponseWriter.NotAcceptable(http.Request);
+            var request = await reader.ReadAsync(http, basePath);
+            response = await engine.HandleAsync(request, http.RequestAborted);
+        }
+        catch (FhirError e)
+        {
+            response = FhirResponse.ForError(e);
+        }
+        catch (BadHttpRequestException e)
+        {
+            response = FhirResponse.ForError(new FhirError((System.Net.HttpStatusCode)e.StatusCode, OperationOutcome.IssueType.Invalid, e.Message));
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // A bug, not the client's fault: log the type and place only (no request content, no PHI).
+            log.LogError("Unhandled {Exception} at {Site} for {Method} {Path}", e.GetType().Name, e.TargetSite?.Name, http.Request.Method, http.Request.Path);
+            response = FhirResponse.ForError(new FhirError(System.Net.HttpStatusCode.InternalServerError, OperationOutcome.IssueType.Exception,
+                "An internal error occurred; it has been logged"));
+        }
+        await FhirHttpResponseWriter.WriteAsync(http, response, format ?? FhirFormat.Json);
+    }
+}

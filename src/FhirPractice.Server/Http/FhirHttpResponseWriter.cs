@@ -1,0 +1,86 @@
+using System.Net;
+using FhirPractice.Fhir;
+using FhirPractice.Fhir.Rest;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Microsoft.Net.Http.Headers;
+
+namespace FhirPractice.Server.Http;
+
+/// <summary>
+/// Writes the engine's answer as HTTP: status, ETag, Last-Modified, Location, and the body in the
+/// negotiated format. A stored resource requested as plain JSON is written as its stored bytes.
+/// </summary>
+public static class FhirHttpResponseWriter
+{
+    public static async System.Threading.Tasks.Task WriteAsync(HttpContext http, FhirResponse response, FhirFormat format)
+    {
+        var r = http.Response;
+        r.StatusCode = (int)response.Status;
+        if (response.ETag is { } etag) r.Headers.ETag = etag;
+        if (response.LastModified is { } modified) r.Headers.LastModified = modified.ToString("r");
+        if (response.Location is { } location) r.Headers.Location = location;
+        if (response.Status == HttpStatusCode.NotModified || !response.HasBody) return;
+
+        var query = http.Request.Query;
+        var pretty = query["_pretty"] == "true";
+        var filter = Filter(query["_summary"].ToString(), query["_elements"].ToString(), response);
+        r.ContentType = FhirFormats.MimeType(format) + "; charset=utf-8";
+        if (http.Request.Method == HttpMethods.Head) return;
+
+        if (format == FhirFormat.Json && !pretty && filter is null && response.Record is { Deleted: false } record)
+        {
+            r.ContentLength = record.Json.Length;
+            await r.Body.WriteAsync(record.Json);
+            return;
+        }
+        var resource = response.ToResource()!;
+        if (filter is not null && resource.Meta?.Tag.Any(t => t.Code == "SUBSETTED") != true)
+        {
+            resource.Meta ??= new Meta();
+            resource.Meta.Tag.Add(new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "SUBSETTED"));
+        }
+        var bytes = ResourceSerializer.Serialize(resource, format, pretty, filter);
+        r.ContentLength = bytes.Length;
+        await r.Body.WriteAsync(bytes);
+    }
+
+    /// <summary>_summary and _elements on reads; other answers (bundles, outcomes) are written whole.</summary>
+    private static Func<SerializationFilter>? Filter(string summary, string elements, FhirResponse response)
+    {
+        if (!response.IsResourceRead) return null;
+        if (elements.Length > 0)
+        {
+            var names = elements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return () => SerializationFilter.ForElements(names);
+        }
+        return summary switch
+        {
+            "true" => SerializationFilter.ForSummary,
+            "text" => SerializationFilter.ForText,
+            "data" => SerializationFilter.ForData,
+            _ => null,
+        };
+    }
+
+    /// <summary>_format first, then Accept, then the request's Content-Type; JSON by default. Null when nothing acceptable is offered.</summary>
+    public static FhirFormat? Negotiate(HttpRequest request)
+    {
+        var format = request.Query["_format"].ToString();
+        if (format.Length > 0) return FhirFormats.Parse(format);
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept is { Count: > 0 })
+        {
+            foreach (var media in accept.OrderByDescending(a => a.Quality ?? 1))
+            {
+                if (FhirFormats.Parse(media.MediaType.Value) is { } f) return f;
+                if (media.MediaType.Value is "*/*" or "application/*") return FhirFormats.Parse(request.ContentType) ?? FhirFormat.Json;
+            }
+            return null;
+        }
+        return FhirFormats.Parse(request.ContentType) ?? FhirFormat.Json;
+    }
+
+    public static FhirError NotAcceptable(HttpRequest request) => new(HttpStatusCode.NotAcceptable, OperationOutcome.IssueType.NotSupported,
+        $"Cannot answer in '{(request.Query["_format"].Count > 0 ? request.Query["_format"].ToString() : request.Headers.Accept.ToString())}'; this server speaks application/fhir+json and application/fhir+xml");
+}
