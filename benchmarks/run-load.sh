@@ -54,9 +54,10 @@ harness_within 300 seed-patients --base "$base" --count "$seed_count" --patient 
 results=$run_dir/results.tsv   # scenario, rate, unit, p50 ms, p99 ms, non-2xx, errors, extra
 : >"$results"
 
-# run_wrk NAME SCRIPT URL — warm-up, then the measured run; appends its RESULT line to $results.
+# run_wrk NAME SCRIPT URL [TABLE] — warm-up, then the measured run; appends its RESULT line to
+# TABLE ($results unless given).
 run_wrk() {
-  local name=$1 script=$benchmarks_dir/wrk/$2 url=$3 out=$run_dir/$2.out
+  local name=$1 script=$benchmarks_dir/wrk/$2 url=$3 table=${4:-$results} out=$run_dir/$2.out
   export LOAD_WRK_DIR=$benchmarks_dir/wrk LOAD_IDS_FILE=$run_dir/ids.txt LOAD_PREFER=$prefer
   if ((warmup > 0)); then
     timeout $((warmup + 60)) wrk -t"$threads" -c"$connections" -d"${warmup}s" --timeout 10s -s "$script" "$url" >/dev/null
@@ -66,19 +67,35 @@ run_wrk() {
   grep '^RESULT' "$out" | awk -v name="$name" '{
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     printf "%s\t%s\treq/s\t%s\t%s\t%s\t%s\t-\n", name, v["requests_per_s"], v["p50_ms"], v["p99_ms"], v["non2xx"], v["errors"]
-  }' >>"$results"
+  }' >>"$table"
 }
 
-# The ceiling: the same bytes a read returns, from Kestrel with nothing behind it.
+# The ceiling: the same bytes a read returns, from Kestrel with nothing behind it. Measured just
+# before and just after read by id, and averaged, because a shared machine drifts; the server's CPU
+# use during each is noted, since a server busy in the background (warm-up, checkpoints) lowers it.
 bare_port=$(harness free-port)
 harness bare-kestrel --port "$bare_port" --file "$run_dir/patient-read.json" \
   --content-type "$(cat "$run_dir/content-type.txt")" >"$run_dir/bare.log" 2>&1 &
 bare_pid=$!
 wait_ready "http://127.0.0.1:$bare_port/fhir/metadata" "$bare_pid" 60
-run_wrk "bare Kestrel (ceiling)" read-by-id.lua "http://127.0.0.1:$bare_port/fhir"
+: >"$run_dir/ceiling.tsv"
+for round in before after; do
+  [[ $round == after && ,$scenarios, != *,read,* ]] && break
+  cpu_before=$(cpu_seconds "$server_pid")
+  run_wrk "bare Kestrel (ceiling)" read-by-id.lua "http://127.0.0.1:$bare_port/fhir" "$run_dir/ceiling.tsv"
+  echo "$cpu_before $(cpu_seconds "$server_pid")" >>"$run_dir/ceiling-server-cpu.txt"
+  if [[ $round == before && ,$scenarios, == *,read,* ]]; then
+    run_wrk "read by id" read-by-id.lua "$base" "$run_dir/read.tsv"
+  fi
+done
 stop_pid "$bare_pid"; bare_pid=''
+# The table starts with one ceiling row (the mean), then read by id; the other scenarios follow.
+paste "$run_dir/ceiling.tsv" "$run_dir/ceiling-server-cpu.txt" | awk -F'\t' -v OFS='\t' '
+  { n++; for (i = 2; i <= 7; i++) sum[i] += $i; split($9, cpu, " ")
+    notes = notes (n > 1 ? "; " : "") sprintf("%.0f req/s while the server used %.1f CPU s", $2, cpu[2] - cpu[1]) }
+  END { print $1, sum[2] / n, $3, sum[4] / n, sum[5] / n, sum[6], sum[7], "mean of " notes }' >"$results"
+if [[ -f $run_dir/read.tsv ]]; then cat "$run_dir/read.tsv" >>"$results"; fi
 
-[[ ,$scenarios, == *,read,* ]] && run_wrk "read by id" read-by-id.lua "$base"
 [[ ,$scenarios, == *,update,* ]] && run_wrk "update Patient" update-patient.lua "$base"
 [[ ,$scenarios, == *,create,* ]] && run_wrk "create Patient" create-patient.lua "$base"
 

@@ -20,10 +20,13 @@ harness() { dotnet "$harness_dll" "$@"; }
 # harness_within SECONDS MODE ... — the same, but killed if it overruns (every client step is bounded).
 harness_within() { local limit=$1; shift; timeout "$limit" dotnet "$harness_dll" "$@"; }
 
-# start_server PORT DB_PATH LOG_FILE — sets server_pid. `dotnet app.dll` runs the app in this very
-# process, so the pid is the server's own and kill -9 hits it directly.
+# start_server PORT DB_PATH LOG_FILE — sets server_pid. Runs from the build output folder, as a
+# deployment would: the content root is the working directory, and from anywhere else the server's
+# appsettings.json (log levels, SQLite settings) is silently not loaded. `exec` and `dotnet app.dll`
+# keep one process, so the pid is the server's own and kill -9 hits it directly.
 start_server() {
-  dotnet "$server_dll" --urls "http://127.0.0.1:$1" --FhirPractice:Sqlite:Path="$2" >>"$3" 2>&1 &
+  (cd "$(dirname "$server_dll")" &&
+    exec dotnet "$server_dll" --urls "http://127.0.0.1:$1" --FhirPractice:Sqlite:Path="$2") >>"$3" 2>&1 &
   server_pid=$!
 }
 
@@ -45,6 +48,11 @@ stop_pid() {
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null || true
+}
+
+# cpu_seconds PID — user+system CPU the process has used so far (to spot a server busy in the background).
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz }' "/proc/$1/stat"
 }
 
 ensure_wrk() {
