@@ -71,8 +71,9 @@ run_wrk() {
 }
 
 # The ceiling: the same bytes a read returns, from Kestrel with nothing behind it. Measured just
-# before and just after read by id, and averaged, because a shared machine drifts; the server's CPU
-# use during each is noted, since a server busy in the background (warm-up, checkpoints) lowers it.
+# before and just after read by id, and averaged, because a shared machine drifts. The server must be
+# idle first (its background warm-up took 5 CPU s in a 15 s run and halved the ceiling); its CPU use
+# during each run is still noted.
 bare_port=$(harness free-port)
 harness bare-kestrel --port "$bare_port" --file "$run_dir/patient-read.json" \
   --content-type "$(cat "$run_dir/content-type.txt")" >"$run_dir/bare.log" 2>&1 &
@@ -81,10 +82,12 @@ wait_ready "http://127.0.0.1:$bare_port/fhir/metadata" "$bare_pid" 60
 : >"$run_dir/ceiling.tsv"
 for round in before after; do
   [[ $round == after && ,$scenarios, != *,read,* ]] && break
+  wait_idle "$server_pid"
   cpu_before=$(cpu_seconds "$server_pid")
   run_wrk "bare Kestrel (ceiling)" read-by-id.lua "http://127.0.0.1:$bare_port/fhir" "$run_dir/ceiling.tsv"
   echo "$cpu_before $(cpu_seconds "$server_pid")" >>"$run_dir/ceiling-server-cpu.txt"
   if [[ $round == before && ,$scenarios, == *,read,* ]]; then
+    wait_idle "$server_pid"
     run_wrk "read by id" read-by-id.lua "$base" "$run_dir/read.tsv"
   fi
 done

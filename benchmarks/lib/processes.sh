@@ -55,6 +55,20 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz }' "/proc/$1/stat"
 }
 
+# wait_idle PID [SECONDS] — until the process uses under 5% of a core for two seconds running (at most
+# SECONDS, default 60): a server still warming up in the background would otherwise lower the ceiling.
+wait_idle() {
+  local pid=$1 deadline=$((SECONDS + ${2:-60})) quiet=0 last now
+  last=$(cpu_seconds "$pid")
+  while ((quiet < 2 && SECONDS < deadline)); do
+    sleep 1
+    now=$(cpu_seconds "$pid")
+    if awk -v a="$last" -v b="$now" 'BEGIN { exit !(b - a < 0.05) }'; then quiet=$((quiet + 1)); else quiet=0; fi
+    last=$now
+  done
+  ((quiet >= 2)) || log "process $pid still busy after ${2:-60} s; measuring anyway"
+}
+
 ensure_wrk() {
   command -v wrk >/dev/null && return
   log "installing wrk from Debian's packages"
