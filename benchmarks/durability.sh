@@ -27,7 +27,7 @@ start_server "$port" "$db" "$run_dir/server.log"
 wait_ready "http://127.0.0.1:$port/fhir/metadata" "$server_pid" 120 || { tail -20 "$run_dir/server.log" >&2; exit 1; }
 
 log "$writers writers for ${write_seconds}s, then kill -9"
-harness_within $((write_seconds + 60)) durability-writers --base "http://127.0.0.1:$port/fhir" --workers "$writers" \
+timeout $((write_seconds + 60)) dotnet "$harness_dll" durability-writers --base "http://127.0.0.1:$port/fhir" --workers "$writers" \
   --patient "$benchmarks_dir/wrk/patient.json" --log "$run_dir/acknowledged.txt" --max-seconds $((write_seconds + 30)) &
 writers_pid=$!
 sleep "$write_seconds"

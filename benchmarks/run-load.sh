@@ -75,7 +75,8 @@ run_wrk() {
 # idle first (its background warm-up took 5 CPU s in a 15 s run and halved the ceiling); its CPU use
 # during each run is still noted.
 bare_port=$(harness free-port)
-harness bare-kestrel --port "$bare_port" --file "$run_dir/patient-read.json" \
+# dotnet itself, not the harness function: $! must be the server's pid for stop_pid to reach it.
+dotnet "$harness_dll" bare-kestrel --port "$bare_port" --file "$run_dir/patient-read.json" \
   --content-type "$(cat "$run_dir/content-type.txt")" >"$run_dir/bare.log" 2>&1 &
 bare_pid=$!
 wait_ready "http://127.0.0.1:$bare_port/fhir/metadata" "$bare_pid" 60
