@@ -1,1 +1,28 @@
-﻿Console.WriteLine("Hello, World!");
+using FhirPractice.LoadHarness;
+
+// One executable, several modes; run-load.sh and durability.sh call them in turn.
+var options = CommandLineOptions.Parse(args.Skip(1));
+return args.FirstOrDefault() switch
+{
+    "bare-kestrel" => await BareKestrel.RunAsync(options),
+    "free-port" => FreePort.Print(),
+    "seed-patients" => await PatientSeeder.RunAsync(options),
+    "ingest" => await SyntheaIngest.RunAsync(options),
+    "durability-writers" => await DurabilityWriters.RunAsync(options),
+    "check-ids" => await AcknowledgedIdCheck.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: FhirPractice.LoadHarness MODE [--key value ...]
+          bare-kestrel       --port P --file F --content-type T   serve F's bytes to every GET
+          free-port                                               print a free loopback port
+          seed-patients      --base URL --patient F --count N --ids-out F --sample-out F --content-type-out F
+          ingest             --base URL --corpus DIR --resources N --workers W [--max-seconds S] [--prefer P]
+          durability-writers --base URL --patient F --workers W --log F [--max-seconds S]
+          check-ids          --base URL --ids F [--workers W]
+        """);
+    return 2;
+}
