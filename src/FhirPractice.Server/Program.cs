@@ -5,7 +5,8 @@ using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the binaries' folder, so appsettings.json applies wherever the server is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var config = builder.Configuration.GetSection("FhirPractice");
 
 builder.Services.AddFhirEngine(config.GetSection("Engine").Get<FhirEngineOptions>() ?? new FhirEngineOptions());
@@ -15,7 +16,7 @@ builder.Services.AddSingleton<FhirHttpRequestReader>();
 builder.Services.AddSingleton(config.GetSection("Validation").Get<ProfileValidationOptions>() ?? new ProfileValidationOptions());
 builder.Services.AddSingleton<IProfileValidator, ProfileValidator>();
 builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
-builder.Services.AddHostedService<ValidatorWarmUp>();
+if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();

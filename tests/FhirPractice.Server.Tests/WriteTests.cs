@@ -8,6 +8,17 @@ public sealed class WriteTests(FhirServerFactory server) : IClassFixture<FhirSer
 {
     private readonly HttpClient _client = server.Client;
 
+    [Theory]
+    [InlineData("application/fhir+json", "{\"resourceType\":\"Patient\"}")]
+    [InlineData("application/fhir+xml", "<Patient xmlns=\"http://hl7.org/fhir\"/>")]
+    public async Task A_resource_with_no_elements_is_valid_and_created(string contentType, string body)
+    {
+        var response = await _client.PostAsync("Patient", new StringContent(body, System.Text.Encoding.UTF8, contentType));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var empty = await _client.PostAsync("Patient", FhirServerFactory.Json("{\"resourceType\":\"Patient\",\"name\":[{}]}"));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode); // an empty element deeper down is still invalid
+    }
+
     [Fact]
     public async Task Create_is_201_with_Location_of_the_first_version_ETag_Last_Modified_and_the_stored_resource()
     {

@@ -42,7 +42,20 @@ public static class ResourceSerializer
         {
             throw FhirError.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
         }
+        if (resource is not null && errors is not null && errors.All(IsEmptyRoot)) return resource;
         throw ParseErrors(errors);
+    }
+
+    /// <summary>
+    /// The strict parser refuses a resource with no elements at all ({"resourceType":"Patient"}), but
+    /// such a resource is valid FHIR — every element of Patient is optional — and clients send it.
+    /// </summary>
+    private static bool IsEmptyRoot(CodedException e)
+    {
+        if (e.ErrorCode is not ("JSON120" or "PVAL129")) return false;
+        var path = (e as ExtendedCodedException)?.InstancePath;
+        // The root is "$this" in JSON and the bare type name in XML; anything deeper has a '.' or '['.
+        return path is null || !path.Contains('.') && !path.Contains('[');
     }
 
     public static Resource ParseXml(ReadOnlySpan<byte> body)
@@ -60,6 +73,7 @@ public static class ResourceSerializer
             using var xml = XmlReader.Create(stream, settings);
             if (XmlParser.TryDeserializeResource(xml, out var resource, out var errors) && resource is not null)
                 return resource;
+            if (resource is not null && errors is not null && errors.All(IsEmptyRoot)) return resource;
             throw ParseErrors(errors);
         }
         catch (XmlException e)

@@ -20,6 +20,8 @@ public class FhirServerFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("FhirPractice:Sqlite:Path", DatabasePath);
         builder.UseSetting("FhirPractice:Sqlite:Synchronous", "NORMAL");
+        // Many servers run in one test process: load the validator only where a test validates.
+        builder.UseSetting("FhirPractice:Validation:WarmUpAtStart", "false");
         foreach (var (key, value) in Settings()) builder.UseSetting(key, value);
     }
 
