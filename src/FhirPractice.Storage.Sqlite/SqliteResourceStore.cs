@@ -30,7 +30,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
 
         var writer = Open();
-        Pragma(writer, "PRAGMA journal_mode = WAL;");
+        Pragma(writer, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864;");
         SqliteSchema.Create(writer);
         _readers = new SqliteReaderPool(Open);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
@@ -40,7 +40,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Pragma(connection, $"PRAGMA synchronous = {(_options.Synchronous.ToUpperInvariant() is "NORMAL" or "FULL" or "EXTRA" ? _options.Synchronous : "FULL")}; PRAGMA busy_timeout = 30000;");
+        Pragma(connection, $"PRAGMA synchronous = {(_options.Synchronous.ToUpperInvariant() is "NORMAL" or "FULL" or "EXTRA" ? _options.Synchronous : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
         return connection;
     }
 
@@ -128,7 +128,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
     private async Task WriteLoop(SqliteConnection connection)
     {
-        using var context = new SqliteWriteTransaction(connection, _search);
+        var context = new SqliteWriteTransaction(connection, _search);
         var batch = new List<WriteJob>(_options.MaxGroupCommit);
         var done = new List<WriteJob>(_options.MaxGroupCommit);
         var reader = _queue.Reader;
@@ -172,6 +172,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         }
         finally
         {
+            context.Dispose(); // its statements go before their connection
             await connection.DisposeAsync();
         }
     }

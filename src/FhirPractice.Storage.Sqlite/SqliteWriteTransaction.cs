@@ -5,17 +5,19 @@ using Microsoft.Data.Sqlite;
 namespace FhirPractice.Storage.Sqlite;
 
 /// <summary>
-/// The writer connection's view of one write transaction. Its prepared commands live as long as the
-/// writer; each group commit binds them to its SQLite transaction.
+/// The writer connection's view of one write transaction. Its prepared statements live as long as
+/// the writer; the group commit around them is the writer loop's.
 /// </summary>
 internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _readCurrent, _currentRid, _insertVersion, _upsertCurrent;
-    private readonly Dictionary<string, SqliteCommand> _deleteIndex = new();
-    private readonly SqliteCommand _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri;
     private readonly SqliteSearch _search;
+    private readonly SqliteCommand _readCurrent;
+    private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent;
+    private readonly RawStatement[] _deleteIndex;
+    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri;
     private SqliteTransaction? _transaction;
+    private readonly ParamKeys _keys = new();
 
     public DateTimeOffset Timestamp { get; set; }
 
@@ -23,59 +25,38 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     {
         _connection = connection;
         _search = search;
-        _readCurrent = Prepare("""
-            SELECT v.rid, v.type, v.id, v.version, v.last_updated, v.method, v.deleted, v.json
-            FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $a AND c.id = $b
-            """, 2);
-        _currentRid = Prepare("SELECT rid FROM resource_current WHERE type = $a AND id = $b", 2);
-        _insertVersion = Prepare("""
-            INSERT INTO resource_version (type, id, version, last_updated, method, deleted, json)
-            VALUES ($a, $b, $c, $d, $e, $f, $g) RETURNING rid
-            """, 7);
-        _upsertCurrent = Prepare("""
-            INSERT INTO resource_current (type, id, rid, version, deleted) VALUES ($a, $b, $c, $d, $e)
+        _readCurrent = connection.CreateCommand();
+        _readCurrent.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $t AND c.id = $i";
+        _readCurrent.Parameters.Add(new SqliteParameter("$t", null));
+        _readCurrent.Parameters.Add(new SqliteParameter("$i", null));
+        _currentRid = new(connection, "SELECT rid FROM resource_current WHERE type = ?1 AND id = ?2");
+        _insertVersion = new(connection, "INSERT INTO resource_version (type, id, version, last_updated, method, deleted, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _upsertCurrent = new(connection, """
+            INSERT INTO resource_current (type, id, rid, version, deleted) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT(type, id) DO UPDATE SET rid = excluded.rid, version = excluded.version, deleted = excluded.deleted
-            """, 5);
-        foreach (var table in SqliteSchema.IndexTables)
-            _deleteIndex[table] = Prepare($"DELETE FROM {table} WHERE rid = $a", 1);
-        _insString = Prepare("INSERT INTO idx_string (rid, param, value, exact) VALUES ($a, $b, $c, $d)", 4);
-        _insToken = Prepare("INSERT INTO idx_token (rid, param, system, code, text) VALUES ($a, $b, $c, $d, $e)", 5);
-        _insReference = Prepare("INSERT INTO idx_reference (rid, param, type, id, url, version) VALUES ($a, $b, $c, $d, $e, $f)", 6);
-        _insDate = Prepare("INSERT INTO idx_date (rid, param, low, high) VALUES ($a, $b, $c, $d)", 4);
-        _insNumber = Prepare("INSERT INTO idx_number (rid, param, value, low, high) VALUES ($a, $b, $c, $d, $e)", 5);
-        _insQuantity = Prepare("INSERT INTO idx_quantity (rid, param, value, low, high, system, code) VALUES ($a, $b, $c, $d, $e, $f, $g)", 7);
-        _insUri = Prepare("INSERT INTO idx_uri (rid, param, value) VALUES ($a, $b, $c)", 3);
+            """);
+        _deleteIndex = SqliteSchema.IndexTables.Select(t => new RawStatement(connection, $"DELETE FROM {t} WHERE rid = ?1")).ToArray();
+        _insString = new(connection, "INSERT INTO idx_string (rid, param, value, exact) VALUES (?1, ?2, ?3, ?4)");
+        _insToken = new(connection, "INSERT INTO idx_token (rid, param, system, code, text) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _insReference = new(connection, "INSERT INTO idx_reference (rid, param, type, id, url, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _insDate = new(connection, "INSERT INTO idx_date (rid, param, low, high) VALUES (?1, ?2, ?3, ?4)");
+        _insNumber = new(connection, "INSERT INTO idx_number (rid, param, value, low, high) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _insQuantity = new(connection, "INSERT INTO idx_quantity (rid, param, value, low, high, system, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _insUri = new(connection, "INSERT INTO idx_uri (rid, param, value) VALUES (?1, ?2, ?3)");
     }
 
-    private SqliteCommand Prepare(string sql, int parameterCount)
-    {
-        var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        for (var i = 0; i < parameterCount; i++)
-            cmd.Parameters.Add(new SqliteParameter("$" + (char)('a' + i), null));
-        return cmd;
-    }
-
-    private IEnumerable<SqliteCommand> AllCommands() =>
-        new[] { _readCurrent, _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri }
-            .Concat(_deleteIndex.Values);
-
-    /// <summary>Binds every prepared command to the group commit's transaction.</summary>
+    /// <summary>The group commit's transaction, which ADO.NET commands run on must name.</summary>
     public void Begin(SqliteTransaction transaction)
     {
         _transaction = transaction;
-        foreach (var cmd in AllCommands()) cmd.Transaction = transaction;
-    }
-
-    private static SqliteCommand Bind(SqliteCommand cmd, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        return cmd;
+        _readCurrent.Transaction = transaction;
     }
 
     public ResourceRecord? ReadCurrent(string type, string id)
     {
-        using var reader = Bind(_readCurrent, type, id).ExecuteReader();
+        _readCurrent.Parameters[0].Value = type;
+        _readCurrent.Parameters[1].Value = id;
+        using var reader = _readCurrent.ExecuteReader();
         return reader.Read() ? SqliteRecords.Read(reader) : null;
     }
 
@@ -83,38 +64,44 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
 
     public void Write(ResourceWrite write)
     {
-        var previous = CurrentRid(write.Type, write.Id);
-        var rid = (long)Bind(_insertVersion, write.Type, write.Id, write.Version, write.LastUpdated.ToUnixTimeMilliseconds(),
-            write.Method, write.Deleted ? 1 : 0, write.Deleted ? null : write.Json.ToArray()).ExecuteScalar()!;
-        Bind(_upsertCurrent, write.Type, write.Id, rid, write.Version, write.Deleted ? 1 : 0).ExecuteNonQuery();
+        var previous = _currentRid.Bind(1, write.Type).Bind(2, write.Id).RunInt64();
+        _insertVersion.Bind(1, write.Type).Bind(2, write.Id).Bind(3, write.Version).Bind(4, write.LastUpdated.ToUnixTimeMilliseconds())
+            .Bind(5, write.Method).Bind(6, write.Deleted ? 1L : 0L).Bind(7, write.Json.Span, isNull: write.Deleted).Run();
+        var rid = _insertVersion.LastInsertRowId;
+        _upsertCurrent.Bind(1, write.Type).Bind(2, write.Id).Bind(3, rid).Bind(4, write.Version).Bind(5, write.Deleted ? 1L : 0L).Run();
         if (previous is long old)
-            foreach (var cmd in _deleteIndex.Values) Bind(cmd, old).ExecuteNonQuery();
+            foreach (var delete in _deleteIndex) delete.Bind(1, old).Run();
         foreach (var entry in write.Index) InsertEntry(rid, write.Type, entry);
-    }
-
-    private long? CurrentRid(string type, string id)
-    {
-        var rid = Bind(_currentRid, type, id).ExecuteScalar();
-        return rid is long value ? value : null;
     }
 
     private void InsertEntry(long rid, string type, IndexEntry entry)
     {
-        var key = SqliteSchema.ParamKey(type, entry.Param);
+        var key = _keys.For(type, entry.Param);
         switch (entry)
         {
-            case StringIndexEntry s: Bind(_insString, rid, key, s.Normalized, s.Exact).ExecuteNonQuery(); break;
-            case TokenIndexEntry t: Bind(_insToken, rid, key, t.System, t.Code, t.Text is null ? null : SearchIndexer.Normalize(t.Text)).ExecuteNonQuery(); break;
-            case ReferenceIndexEntry r: Bind(_insReference, rid, key, r.TargetType, r.TargetId, r.Url, r.CanonicalVersion).ExecuteNonQuery(); break;
-            case DateIndexEntry d: Bind(_insDate, rid, key, d.Low.UtcTicks, d.High.UtcTicks).ExecuteNonQuery(); break;
-            case NumberIndexEntry n: Bind(_insNumber, rid, key, (double)n.Value, (double)n.Low, (double)n.High).ExecuteNonQuery(); break;
-            case QuantityIndexEntry q: Bind(_insQuantity, rid, key, (double)q.Value, (double)q.Low, (double)q.High, q.System, q.Code ?? q.Unit).ExecuteNonQuery(); break;
-            case UriIndexEntry u: Bind(_insUri, rid, key, u.Value).ExecuteNonQuery(); break;
+            case StringIndexEntry s: _insString.Bind(1, rid).Bind(2, key).Bind(3, s.Normalized).Bind(4, s.Exact).Run(); break;
+            case TokenIndexEntry t: _insToken.Bind(1, rid).Bind(2, key).Bind(3, t.System).Bind(4, t.Code).Bind(5, t.Text).Run(); break;
+            case ReferenceIndexEntry r: _insReference.Bind(1, rid).Bind(2, key).Bind(3, r.TargetType).Bind(4, r.TargetId).Bind(5, r.Url).Bind(6, r.CanonicalVersion).Run(); break;
+            case DateIndexEntry d: _insDate.Bind(1, rid).Bind(2, key).Bind(3, d.Low.UtcTicks).Bind(4, d.High.UtcTicks).Run(); break;
+            case NumberIndexEntry n: _insNumber.Bind(1, rid).Bind(2, key).Bind(3, (double)n.Value).Bind(4, (double)n.Low).Bind(5, (double)n.High).Run(); break;
+            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, q.System).Bind(7, q.Code ?? q.Unit).Run(); break;
+            case UriIndexEntry u: _insUri.Bind(1, rid).Bind(2, key).Bind(3, u.Value).Run(); break;
         }
+    }
+
+    /// <summary>The writer's cache of index keys, so writing an entry allocates no key string.</summary>
+    private sealed class ParamKeys
+    {
+        private readonly Dictionary<(string, string), string> _keys = new();
+
+        public string For(string type, string param) =>
+            _keys.TryGetValue((type, param), out var key) ? key : _keys[(type, param)] = SqliteSchema.ParamKey(type, param);
     }
 
     public void Dispose()
     {
-        foreach (var cmd in AllCommands()) cmd.Dispose();
+        _readCurrent.Dispose();
+        foreach (var s in new[] { _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri }.Concat(_deleteIndex))
+            s.Dispose();
     }
 }

@@ -10,7 +10,7 @@ public abstract record IndexEntry(string Param);
 /// <param name="Exact">The value as written, for :exact.</param>
 public sealed record StringIndexEntry(string Param, string Normalized, string Exact) : IndexEntry(Param);
 
-/// <param name="Text">Display text (coding display or CodeableConcept.text), for :text.</param>
+/// <param name="Text">Display text (coding display or CodeableConcept.text), normalised like strings, for :text.</param>
 public sealed record TokenIndexEntry(string Param, string? System, string? Code, string? Text) : IndexEntry(Param);
 
 /// <summary>A literal reference: a local one has <see cref="TargetType"/>/<see cref="TargetId"/>; an absolute or canonical one has <see cref="Url"/>.</summary>

@@ -86,17 +86,20 @@ public sealed class SearchIndexer
     {
         switch (value)
         {
-            case Coding c: entries.Add(new TokenIndexEntry(code, c.System, c.Code, c.Display)); break;
+            case Coding c: entries.Add(Token(code, c.System, c.Code, c.Display)); break;
             case CodeableConcept cc:
-                foreach (var c in cc.Coding) entries.Add(new TokenIndexEntry(code, c.System, c.Code, c.Display ?? cc.Text));
-                if (cc.Coding.Count == 0 && cc.Text is not null) entries.Add(new TokenIndexEntry(code, null, null, cc.Text));
+                foreach (var c in cc.Coding) entries.Add(Token(code, c.System, c.Code, c.Display ?? cc.Text));
+                if (cc.Coding.Count == 0 && cc.Text is not null) entries.Add(Token(code, null, null, cc.Text));
                 break;
-            case Identifier id: entries.Add(new TokenIndexEntry(code, id.System, id.Value, id.Type?.Text)); break;
+            case Identifier id: entries.Add(Token(code, id.System, id.Value, id.Type?.Text)); break;
             case ContactPoint cp: entries.Add(new TokenIndexEntry(code, cp.System?.ToString().ToLowerInvariant(), cp.Value, null)); break;
             case FhirBoolean b when b.Value is bool v: entries.Add(new TokenIndexEntry(code, null, v ? "true" : "false", null)); break;
             case PrimitiveType prim when prim.ToString() is { Length: > 0 } s: entries.Add(new TokenIndexEntry(code, null, s, null)); break;
         }
     }
+
+    private static TokenIndexEntry Token(string param, string? system, string? code, string? text) =>
+        new(param, system, code, text is null ? null : Normalize(text));
 
     private static void AddReference(List<IndexEntry> entries, string code, Base? value)
     {
