@@ -157,13 +157,16 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                         {
                             transaction.Rollback("w");
                             transaction.Release("w");
+                            context.RolledBack();
                             job.Fail(e);
                         }
                     }
                     transaction.Commit();
+                    context.Committed();
                 }
                 catch (Exception e)
                 {
+                    context.RolledBack();
                     foreach (var job in done) job.Fail(e);
                     done.Clear();
                 }

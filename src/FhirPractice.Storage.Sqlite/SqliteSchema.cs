@@ -5,7 +5,9 @@ namespace FhirPractice.Storage.Sqlite;
 /// <summary>
 /// The tables the store keeps: every version of every resource, a pointer to each current version,
 /// and one index table per search parameter type holding the entries of current versions only.
-/// The store creates them itself, so a fresh file is ready at first start.
+/// Index tables are clustered by (parameter, value…) — the table is its own search index — and
+/// name the parameter by a small integer from search_param; absent parts are stored as '' because
+/// key columns cannot be NULL. The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -38,33 +40,35 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX IF NOT EXISTS ux_current_rid ON resource_current(rid);
         CREATE INDEX IF NOT EXISTS ix_current_type ON resource_current(type, deleted, rid);
 
-        CREATE TABLE IF NOT EXISTS idx_string (rid INTEGER NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL, exact TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_string ON idx_string(param, value);
+        CREATE TABLE IF NOT EXISTS search_param (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+
+        CREATE TABLE IF NOT EXISTS idx_string (param INTEGER NOT NULL, value TEXT NOT NULL, exact TEXT NOT NULL, rid INTEGER NOT NULL,
+            PRIMARY KEY (param, value, exact, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_string_rid ON idx_string(rid);
 
-        CREATE TABLE IF NOT EXISTS idx_token (rid INTEGER NOT NULL, param TEXT NOT NULL, system TEXT, code TEXT, text TEXT);
-        CREATE INDEX IF NOT EXISTS ix_token ON idx_token(param, code, system);
+        CREATE TABLE IF NOT EXISTS idx_token (param INTEGER NOT NULL, code TEXT NOT NULL, system TEXT NOT NULL, rid INTEGER NOT NULL, text TEXT,
+            PRIMARY KEY (param, code, system, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_token_rid ON idx_token(rid);
 
-        CREATE TABLE IF NOT EXISTS idx_reference (rid INTEGER NOT NULL, param TEXT NOT NULL, type TEXT, id TEXT, url TEXT, version TEXT);
-        CREATE INDEX IF NOT EXISTS ix_reference ON idx_reference(param, id, type);
-        CREATE INDEX IF NOT EXISTS ix_reference_url ON idx_reference(param, url);
+        CREATE TABLE IF NOT EXISTS idx_reference (param INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, url TEXT NOT NULL, rid INTEGER NOT NULL, version TEXT,
+            PRIMARY KEY (param, id, type, url, rid)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_reference_url ON idx_reference(param, url) WHERE url <> '';
         CREATE INDEX IF NOT EXISTS ix_reference_rid ON idx_reference(rid);
 
-        CREATE TABLE IF NOT EXISTS idx_date (rid INTEGER NOT NULL, param TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_date ON idx_date(param, low, high);
+        CREATE TABLE IF NOT EXISTS idx_date (param INTEGER NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL, rid INTEGER NOT NULL,
+            PRIMARY KEY (param, low, high, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_date_rid ON idx_date(rid);
 
-        CREATE TABLE IF NOT EXISTS idx_number (rid INTEGER NOT NULL, param TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_number ON idx_number(param, value);
+        CREATE TABLE IF NOT EXISTS idx_number (param INTEGER NOT NULL, value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL, rid INTEGER NOT NULL,
+            PRIMARY KEY (param, value, low, high, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_number_rid ON idx_number(rid);
 
-        CREATE TABLE IF NOT EXISTS idx_quantity (rid INTEGER NOT NULL, param TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL, system TEXT, code TEXT);
-        CREATE INDEX IF NOT EXISTS ix_quantity ON idx_quantity(param, value);
+        CREATE TABLE IF NOT EXISTS idx_quantity (param INTEGER NOT NULL, value REAL NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL, low REAL NOT NULL, high REAL NOT NULL, rid INTEGER NOT NULL,
+            PRIMARY KEY (param, value, system, code, low, high, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_quantity_rid ON idx_quantity(rid);
 
-        CREATE TABLE IF NOT EXISTS idx_uri (rid INTEGER NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_uri ON idx_uri(param, value);
+        CREATE TABLE IF NOT EXISTS idx_uri (param INTEGER NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
+            PRIMARY KEY (param, value, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_uri_rid ON idx_uri(rid);
         """;
 

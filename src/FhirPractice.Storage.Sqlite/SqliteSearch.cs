@@ -93,7 +93,7 @@ internal sealed class SqliteSearch
                     "(SELECT last_updated * 10000 + 621355968000000000 + 10000 FROM resource_version WHERE rid = c.rid)", p)));
 
         var keyCode = c.Modifier == "identifier" ? param.Code + ":identifier" : param.Code;
-        var key = p(type is null ? keyCode : SqliteSchema.ParamKey(type, keyCode));
+        var key = $"(SELECT id FROM search_param WHERE key = {p(type is null ? keyCode : SqliteSchema.ParamKey(type, keyCode))})";
         var table = c.Modifier == "identifier" ? "idx_token" : param.Type switch
         {
             SearchParamType.String => "idx_string",
@@ -105,12 +105,13 @@ internal sealed class SqliteSearch
             SearchParamType.Uri => "idx_uri",
             _ => throw new NotSupportedException(param.Type.ToString()),
         };
+        // "c.rid IN (…)" lets SQLite find the matches through the index table's clustered key and
+        // look the resources up by rid, instead of probing the index for every resource of the type.
         if (c.AnyOf is [MissingValue missing])
-            return $"{(missing.Missing ? "NOT " : "")}EXISTS (SELECT 1 FROM {table} x WHERE x.rid = c.rid AND x.param = {key})";
+            return $"c.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
 
         var alternatives = string.Join(" OR ", c.AnyOf.Select(v => Value(v, c.Modifier, p)));
-        var exists = $"EXISTS (SELECT 1 FROM {table} x WHERE x.rid = c.rid AND x.param = {key} AND ({alternatives}))";
-        return c.Modifier == "not" ? "NOT " + exists : exists;
+        return $"c.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
     }
 
     private static string Value(SearchValue value, string? modifier, Func<object?, string> p) => value switch
@@ -120,12 +121,12 @@ internal sealed class SqliteSearch
         StringValue s when modifier == "contains" => $"x.value LIKE {p("%" + EscapeLike(s.Text) + "%")} ESCAPE '\\'",
         StringValue s => $"(x.value >= {p(s.Text)} AND x.value < {p(s.Text + "\U0010FFFF")})",
         TokenValue { System: null, Code: var code } => $"x.code = {p(code)}",
-        TokenValue { System: "", Code: var code } => $"(x.system IS NULL AND x.code = {p(code)})",
+        TokenValue { System: "", Code: var code } => $"(x.system = '' AND x.code = {p(code)})",
         TokenValue { System: var system, Code: null } => $"x.system = {p(system)}",
         TokenValue t => $"(x.system = {p(t.System)} AND x.code = {p(t.Code)})",
         ReferenceValue { Url: { } url } r when r.Id is not null => $"((x.type = {p(r.Type)} AND x.id = {p(r.Id)}) OR x.url = {p(url)})",
         ReferenceValue { Url: { } url } => $"x.url = {p(url)}",
-        ReferenceValue { Type: null } r => $"x.id = {p(r.Id)}",
+        ReferenceValue { Type: null } r => $"x.id = {p(r.Id)}",  // any type
         ReferenceValue r => $"(x.type = {p(r.Type)} AND x.id = {p(r.Id)})",
         UriValue u when modifier == "below" => $"x.value LIKE {p(EscapeLike(u.Uri) + "%")} ESCAPE '\\'",
         UriValue u when modifier == "above" => $"{p(u.Uri)} LIKE (x.value || '%')",

@@ -15,9 +15,9 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly SqliteCommand _readCurrent;
     private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent;
     private readonly RawStatement[] _deleteIndex;
-    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri;
+    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _findParam, _addParam;
     private SqliteTransaction? _transaction;
-    private readonly ParamKeys _keys = new();
+    private readonly ParamKeys _keys;
 
     public DateTimeOffset Timestamp { get; set; }
 
@@ -25,6 +25,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     {
         _connection = connection;
         _search = search;
+        _keys = new ParamKeys(this);
         _readCurrent = connection.CreateCommand();
         _readCurrent.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $t AND c.id = $i";
         _readCurrent.Parameters.Add(new SqliteParameter("$t", null));
@@ -36,13 +37,16 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
             ON CONFLICT(type, id) DO UPDATE SET rid = excluded.rid, version = excluded.version, deleted = excluded.deleted
             """);
         _deleteIndex = SqliteSchema.IndexTables.Select(t => new RawStatement(connection, $"DELETE FROM {t} WHERE rid = ?1")).ToArray();
-        _insString = new(connection, "INSERT INTO idx_string (rid, param, value, exact) VALUES (?1, ?2, ?3, ?4)");
-        _insToken = new(connection, "INSERT INTO idx_token (rid, param, system, code, text) VALUES (?1, ?2, ?3, ?4, ?5)");
-        _insReference = new(connection, "INSERT INTO idx_reference (rid, param, type, id, url, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        _insDate = new(connection, "INSERT INTO idx_date (rid, param, low, high) VALUES (?1, ?2, ?3, ?4)");
-        _insNumber = new(connection, "INSERT INTO idx_number (rid, param, value, low, high) VALUES (?1, ?2, ?3, ?4, ?5)");
-        _insQuantity = new(connection, "INSERT INTO idx_quantity (rid, param, value, low, high, system, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        _insUri = new(connection, "INSERT INTO idx_uri (rid, param, value) VALUES (?1, ?2, ?3)");
+        // OR IGNORE: a resource with the same value twice needs the entry once.
+        _insString = new(connection, "INSERT OR IGNORE INTO idx_string (rid, param, value, exact) VALUES (?1, ?2, ?3, ?4)");
+        _insToken = new(connection, "INSERT OR IGNORE INTO idx_token (rid, param, system, code, text) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _insReference = new(connection, "INSERT OR IGNORE INTO idx_reference (rid, param, type, id, url, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _insDate = new(connection, "INSERT OR IGNORE INTO idx_date (rid, param, low, high) VALUES (?1, ?2, ?3, ?4)");
+        _insNumber = new(connection, "INSERT OR IGNORE INTO idx_number (rid, param, value, low, high) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _insQuantity = new(connection, "INSERT OR IGNORE INTO idx_quantity (rid, param, value, low, high, system, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _insUri = new(connection, "INSERT OR IGNORE INTO idx_uri (rid, param, value) VALUES (?1, ?2, ?3)");
+        _findParam = new(connection, "SELECT id FROM search_param WHERE key = ?1");
+        _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
     }
 
     /// <summary>The group commit's transaction, which ADO.NET commands run on must name.</summary>
@@ -80,28 +84,57 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         switch (entry)
         {
             case StringIndexEntry s: _insString.Bind(1, rid).Bind(2, key).Bind(3, s.Normalized).Bind(4, s.Exact).Run(); break;
-            case TokenIndexEntry t: _insToken.Bind(1, rid).Bind(2, key).Bind(3, t.System).Bind(4, t.Code).Bind(5, t.Text).Run(); break;
-            case ReferenceIndexEntry r: _insReference.Bind(1, rid).Bind(2, key).Bind(3, r.TargetType).Bind(4, r.TargetId).Bind(5, r.Url).Bind(6, r.CanonicalVersion).Run(); break;
+            case TokenIndexEntry t: _insToken.Bind(1, rid).Bind(2, key).Bind(3, t.System ?? "").Bind(4, t.Code ?? "").Bind(5, t.Text).Run(); break;
+            case ReferenceIndexEntry r: _insReference.Bind(1, rid).Bind(2, key).Bind(3, r.TargetType ?? "").Bind(4, r.TargetId ?? "").Bind(5, r.Url ?? "").Bind(6, r.CanonicalVersion).Run(); break;
             case DateIndexEntry d: _insDate.Bind(1, rid).Bind(2, key).Bind(3, d.Low.UtcTicks).Bind(4, d.High.UtcTicks).Run(); break;
             case NumberIndexEntry n: _insNumber.Bind(1, rid).Bind(2, key).Bind(3, (double)n.Value).Bind(4, (double)n.Low).Bind(5, (double)n.High).Run(); break;
-            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, q.System).Bind(7, q.Code ?? q.Unit).Run(); break;
+            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, q.System ?? "").Bind(7, q.Code ?? q.Unit ?? "").Run(); break;
             case UriIndexEntry u: _insUri.Bind(1, rid).Bind(2, key).Bind(3, u.Value).Run(); break;
         }
     }
 
-    /// <summary>The writer's cache of index keys, so writing an entry allocates no key string.</summary>
-    private sealed class ParamKeys
+    /// <summary>
+    /// The number search_param gives each parameter key, cached by the writer. A new key is added in
+    /// the current transaction; should that roll back, the cache forgets what it learnt since.
+    /// </summary>
+    private sealed class ParamKeys(SqliteWriteTransaction owner)
     {
-        private readonly Dictionary<(string, string), string> _keys = new();
+        private readonly Dictionary<(string, string), long> _ids = new();
+        private readonly List<(string, string)> _added = [];
 
-        public string For(string type, string param) =>
-            _keys.TryGetValue((type, param), out var key) ? key : _keys[(type, param)] = SqliteSchema.ParamKey(type, param);
+        public long For(string type, string param)
+        {
+            if (_ids.TryGetValue((type, param), out var id)) return id;
+            var key = SqliteSchema.ParamKey(type, param);
+            id = owner._findParam.Bind(1, key).RunInt64() ?? Add(key);
+            _ids[(type, param)] = id;
+            _added.Add((type, param));
+            return id;
+        }
+
+        private long Add(string key)
+        {
+            owner._addParam.Bind(1, key).Run();
+            return owner._addParam.LastInsertRowId;
+        }
+
+        public void Committed() => _added.Clear();
+
+        public void RolledBack()
+        {
+            foreach (var k in _added) _ids.Remove(k);
+            _added.Clear();
+        }
     }
+
+    public void Committed() => _keys.Committed();
+
+    public void RolledBack() => _keys.RolledBack();
 
     public void Dispose()
     {
         _readCurrent.Dispose();
-        foreach (var s in new[] { _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri }.Concat(_deleteIndex))
+        foreach (var s in new[] { _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _findParam, _addParam }.Concat(_deleteIndex))
             s.Dispose();
     }
 }
