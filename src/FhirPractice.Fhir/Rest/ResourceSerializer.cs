@@ -4,6 +4,7 @@ using System.Xml;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
+using Hl7.Fhir.Validation;
 
 namespace FhirPractice.Fhir.Rest;
 
@@ -14,7 +15,9 @@ namespace FhirPractice.Fhir.Rest;
 /// </summary>
 public static class ResourceSerializer
 {
-    private static readonly DeserializerSettings Strict = new DeserializerSettings().UsingMode(DeserializationMode.Strict);
+    // Narratives are checked by NarrativeGuard (well-formed, a root xhtml div, no active content) in one
+    // streaming read; the SDK's own XHTML schema validation would triple the cost of parsing a Bundle.
+    private static readonly DeserializerSettings Strict = new DeserializerSettings().UsingMode(DeserializationMode.Strict, NarrativeValidationKind.None);
     private static readonly BaseFhirJsonDeserializer JsonParser = new(ModelInfo.ModelInspector, Strict);
     private static readonly BaseFhirXmlDeserializer XmlParser = new(ModelInfo.ModelInspector, Strict);
     private static readonly BaseFhirJsonSerializer JsonSerializer = new(ModelInfo.ModelInspector);

@@ -27,6 +27,8 @@ public static class NarrativeGuard
     // data:image/svg+xml is here because an SVG document may carry its own scripts.
     private static readonly string[] ScriptSchemes = ["javascript:", "vbscript:", "data:text/html", "data:image/svg+xml"];
 
+    private const string XhtmlNamespace = "http://www.w3.org/1999/xhtml";
+
     private static readonly XmlReaderSettings ReaderSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -85,6 +87,8 @@ public static class NarrativeGuard
                 if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && !string.IsNullOrWhiteSpace(reader.Value))
                     hasContent = true;
                 if (reader.NodeType != XmlNodeType.Element) continue;
+                if (reader.Depth == 0 && (reader.LocalName != "div" || reader.NamespaceURI != XhtmlNamespace))
+                    throw FhirError.BadRequest($"A narrative is one <div> in the XHTML namespace ({XhtmlNamespace}), not <{reader.Name}>.", location);
 
                 if (ActiveElements.Contains(reader.LocalName))
                     throw FhirError.BadRequest($"Narrative must not contain a <{reader.LocalName}> element.", location);

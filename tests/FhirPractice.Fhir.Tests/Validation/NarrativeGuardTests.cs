@@ -26,6 +26,8 @@ public sealed class NarrativeGuardTests
     [InlineData("<!DOCTYPE div [<!ENTITY x \"boom\">]><div xmlns=\"http://www.w3.org/1999/xhtml\">&x;</div>", "DOCTYPE")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>unclosed</div>", "well-formed")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\">&nbsp;</div>", "well-formed")]
+    [InlineData("<div><p>no namespace</p></div>", "XHTML namespace")]
+    [InlineData("<p xmlns=\"http://www.w3.org/1999/xhtml\">not a div</p>", "XHTML namespace")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\"><?xml-stylesheet href=\"x.xsl\"?></div>", "processing instructions")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\">\n    </div>", "non-whitespace")]
     [InlineData("<div xmlns=\"http://www.w3.org/1999/xhtml\"><pre>\n </pre><img alt=\"no source\"/></div>", "non-whitespace")]
