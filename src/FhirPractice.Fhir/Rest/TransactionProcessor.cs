@@ -87,7 +87,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         var r = e.Request;
         var segments = r.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == 0 || !ModelInfo.IsKnownResource(segments[0]))
-            throw FhirError.BadRequest($"'{e.Source.Request.Url}' does not name a resource type");
+            throw FhirError.BadRequest($"'{e.Source.Request!.Url}' does not name a resource type");
         var type = e.Type = segments[0];
         if (segments.Length > 1 && segments[^1].StartsWith('$'))
         {

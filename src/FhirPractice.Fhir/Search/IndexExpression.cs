@@ -92,7 +92,7 @@ public abstract partial class IndexExpression
                 : null;
     }
 
-    /// <summary>Type.a.b with optional steps where(resolve() is T), where(x='v'), as(T)/ofType(T), or "(path as T)".</summary>
+    /// <summary>Type.a.b with optional steps where(resolve() is T), where(x='v'), as(T)/ofType(T), or "(path as T)" followed by more steps.</summary>
     private sealed partial class PathExpression
     {
         private readonly List<Func<Resource, Base, IEnumerable<Base>>> _steps = [];
@@ -101,12 +101,14 @@ public abstract partial class IndexExpression
         {
             var text = branch.Trim();
             Type? asType = null;
+            string[] afterCast = [];
             var asMatch = AsSuffix().Match(text);
             if (asMatch.Success)
             {
                 asType = FhirType(asMatch.Groups["type"].Value);
                 if (asType is null) return null;
                 text = asMatch.Groups["path"].Value;
+                afterCast = asMatch.Groups["rest"].Value.Split('.', StringSplitOptions.RemoveEmptyEntries);
             }
             var segments = SplitTopLevel(text, '.');
             if (segments.Count < 2 || (segments[0] != type && segments[0] is not ("Resource" or "DomainResource"))) return null;
@@ -123,6 +125,7 @@ public abstract partial class IndexExpression
                 return null;
             }
             if (asType is not null) path._steps.Add((_, b) => asType.IsInstanceOfType(b) ? [b] : []);
+            foreach (var name in afterCast) path._steps.Add((_, b) => Children(b, name));
             return path;
         }
 
@@ -150,12 +153,12 @@ public abstract partial class IndexExpression
                 ? (root as DomainResource)?.Contained.FirstOrDefault(c => c.Id == reference[1..])?.TypeName
                 : ReferenceParts.TypeOf(reference);
 
-        private static string? Literal(Base b) => b is PrimitiveType p ? p.ObjectValue?.ToString() : null;
+        private static string? Literal(Base b) => b is PrimitiveType p ? p.JsonValue?.ToString() : null;
 
         private static Type? FhirType(string name) =>
             ModelInfo.GetTypeForFhirType(name) ?? ModelInfo.GetTypeForFhirType(char.ToLowerInvariant(name[0]) + name[1..]);
 
-        [GeneratedRegex(@"^\((?<path>[^()]+?)\s+as\s+(?<type>[A-Za-z]+)\)$|^(?<path>[^()]+?)\s+as\s+(?<type>[A-Za-z]+)$")]
+        [GeneratedRegex(@"^\((?<path>[^()]+?)\s+as\s+(?<type>[A-Za-z]+)\)(?<rest>(\.[a-z][A-Za-z0-9]*)*)$|^(?<path>[^()]+?)\s+as\s+(?<type>[A-Za-z]+)$")]
         private static partial Regex AsSuffix();
 
         [GeneratedRegex("^[a-z][A-Za-z0-9]*$")]

@@ -39,35 +39,53 @@ public static class NarrativeGuard
     };
 
     /// <summary>Throws <see cref="FhirError"/> (400) naming the first narrative that breaks the rules.</summary>
-    public static void Check(Resource resource) => Walk(resource, [resource.TypeName]);
+    public static void Check(Resource resource) => CheckResource(resource, resource.TypeName);
 
-    private static void Walk(Base node, List<string> path)
+    // In R4 a Narrative is DomainResource.text or Composition.section.text, and resources nest only in
+    // contained, Bundle entries and Parameters; walking just those keeps this cheap on every write.
+    private static void CheckResource(Resource resource, string location)
     {
-        foreach (var (name, value) in node.EnumerateElements())
+        if (resource is DomainResource domain)
         {
-            switch (value)
-            {
-                case Narrative narrative:
-                    if (!string.IsNullOrEmpty(narrative.Div))
-                        CheckDiv(narrative.Div, string.Join('.', path) + $".{name}.div");
-                    break;
-                case PrimitiveType:
-                    break; // no narrative can hide below a primitive
-                case Base child:
-                    Descend(child, name, path);
-                    break;
-                case IReadOnlyList<Base> children:
-                    for (var i = 0; i < children.Count; i++) Descend(children[i], $"{name}[{i}]", path);
-                    break;
-            }
+            CheckNarrative(domain.Text, location + ".text");
+            for (var i = 0; i < domain.Contained.Count; i++) CheckResource(domain.Contained[i], $"{location}.contained[{i}]");
+        }
+        switch (resource)
+        {
+            case Composition composition:
+                CheckSections(composition.Section, location + ".section");
+                break;
+            case Bundle bundle:
+                for (var i = 0; i < bundle.Entry.Count; i++)
+                    if (bundle.Entry[i].Resource is { } entry) CheckResource(entry, $"{location}.entry[{i}].resource");
+                break;
+            case Parameters parameters:
+                CheckParameters(parameters.Parameter, location + ".parameter");
+                break;
         }
     }
 
-    private static void Descend(Base child, string segment, List<string> path)
+    private static void CheckNarrative(Narrative? narrative, string location)
     {
-        path.Add(segment);
-        Walk(child, path);
-        path.RemoveAt(path.Count - 1);
+        if (!string.IsNullOrEmpty(narrative?.Div)) CheckDiv(narrative.Div, location + ".div");
+    }
+
+    private static void CheckSections(List<Composition.SectionComponent> sections, string location)
+    {
+        for (var i = 0; i < sections.Count; i++)
+        {
+            CheckNarrative(sections[i].Text, $"{location}[{i}].text");
+            CheckSections(sections[i].Section, $"{location}[{i}].section");
+        }
+    }
+
+    private static void CheckParameters(List<Parameters.ParameterComponent> parameters, string location)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i].Resource is { } resource) CheckResource(resource, $"{location}[{i}].resource");
+            CheckParameters(parameters[i].Part, $"{location}[{i}].part");
+        }
     }
 
     private static void CheckDiv(string div, string location)

@@ -56,6 +56,7 @@ public sealed class IndexExpressionTests
     [InlineData("Observation.subject.where(resolve() is Patient)", "Observation", 1)]
     [InlineData("(Observation.value as Quantity)", "Observation", 1)]
     [InlineData("(Observation.value as CodeableConcept)", "Observation", 0)]
+    [InlineData("(Observation.value as Quantity).unit", "Observation", 1)]
     public void Common_expression_shapes_are_evaluated_directly(string expression, string type, int expected)
     {
         Resource resource = type == "Patient"

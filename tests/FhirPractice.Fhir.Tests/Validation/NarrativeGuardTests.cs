@@ -96,6 +96,22 @@ public sealed class NarrativeGuardTests
     }
 
     [Fact]
+    public void Script_in_a_composition_section_or_a_parameters_resource_is_found()
+    {
+        var composition = new Composition
+        {
+            Section = [new Composition.SectionComponent { Section = [new Composition.SectionComponent { Text = new Narrative { Div = Script } }] }],
+        };
+        var error = Assert.Throws<FhirError>(() => NarrativeGuard.Check(composition));
+        Assert.Equal(["Composition.section[0].section[0].text.div"], error.Outcome.Issue[0].Expression);
+
+        var parameters = new Parameters();
+        parameters.Parameter.Add(new Parameters.ParameterComponent { Name = "x", Part = [new Parameters.ParameterComponent { Name = "y", Resource = WithNarrative(new Patient(), Script) }] });
+        error = Assert.Throws<FhirError>(() => NarrativeGuard.Check(parameters));
+        Assert.Equal(["Parameters.parameter[0].part[0].resource.text.div"], error.Outcome.Issue[0].Expression);
+    }
+
+    [Fact]
     public void Script_in_a_resource_contained_in_a_bundle_entry_is_found()
     {
         var observation = new Observation { Contained = [WithNarrative(new Patient(), Script)] };
