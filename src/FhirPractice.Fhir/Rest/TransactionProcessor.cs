@@ -55,7 +55,11 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             await OnEntry(e, async () =>
             {
                 foreach (var reference in ReferenceWalker.All(e.Resource!))
-                    reference.Reference = await RewriteAsync(reference.Reference, references, conditionalReferences, checks, ct);
+                {
+                    // Most references name another entry: a lookup, no search.
+                    if (reference.Reference is { } literal && references.TryGetValue(literal, out var local)) reference.Reference = local;
+                    else reference.Reference = await RewriteAsync(reference.Reference, conditionalReferences, checks, ct);
+                }
             });
         foreach (var e in ordered.Where(e => e.Resource is not null && e.Plan is null))
             await OnEntry(e, async () => e.Plan = await PlanWriteAsync(e, ct));
@@ -162,12 +166,13 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
     private async Task<IReadOnlyList<ResourceRecord>> Matches(SearchQuery query, CancellationToken ct) =>
         (await engine.Store.SearchAsync(query with { Count = 2 }, ct)).Matches;
 
-    /// <summary>urn:uuid and other fullUrls of entries, and conditional references (Type?query), become Type/id.</summary>
-    private async Task<string?> RewriteAsync(string? reference, Dictionary<string, string> references,
-        Dictionary<string, string> conditional, List<WritePlan> checks, CancellationToken ct)
+    /// <summary>
+    /// A reference that names no entry: an unknown urn is an error, a conditional reference (Type?query)
+    /// becomes the Type/id it matches, anything else stays as it is.
+    /// </summary>
+    private async Task<string?> RewriteAsync(string? reference, Dictionary<string, string> conditional, List<WritePlan> checks, CancellationToken ct)
     {
         if (reference is null) return null;
-        if (references.TryGetValue(reference, out var local)) return local;
         if (reference.StartsWith("urn:uuid:", StringComparison.Ordinal) || reference.StartsWith("urn:oid:", StringComparison.Ordinal))
             throw FhirError.BadRequest($"The reference '{reference}' names no entry of this transaction");
         var question = reference.IndexOf('?');
