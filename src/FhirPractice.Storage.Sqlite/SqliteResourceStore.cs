@@ -103,16 +103,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
         if (query.Before is long before) { where += " AND v.rid < $before"; cmd.Parameters.AddWithValue("$before", before); }
         cmd.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_version v WHERE {where} ORDER BY v.rid DESC LIMIT {query.Count + 1}";
-        var entries = new List<ResourceRecord>();
-        long? next = null;
-        long lastRid = 0;
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            if (entries.Count == query.Count) { next = lastRid; break; }
-            entries.Add(SqliteRecords.Read(r));
-            lastRid = r.GetInt64(0);
-        }
+        var (entries, next) = SqliteRecords.ReadPage(cmd, query.Count);
         return new HistoryPage(entries, next, total);
     }
 

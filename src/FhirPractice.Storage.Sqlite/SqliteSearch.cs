@@ -47,16 +47,7 @@ internal sealed class SqliteSearch
             SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
             WHERE {where} ORDER BY c.rid {(descending ? "DESC" : "ASC")} LIMIT {query.Count + 1}
             """;
-        var matches = new List<ResourceRecord>();
-        long? next = null;
-        long lastRid = 0;
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            if (matches.Count == query.Count) { next = lastRid; break; }
-            matches.Add(SqliteRecords.Read(r));
-            lastRid = r.GetInt64(0);
-        }
+        var (matches, next) = SqliteRecords.ReadPage(cmd, query.Count);
         return new SearchResult(matches, total, next);
     }
 

@@ -5,8 +5,6 @@ namespace FhirPractice.Fhir.Rest;
 /// <summary>Weak ETags carry the version id: W/"3". Clients also send the bare or quoted number.</summary>
 public static class ETags
 {
-    public static string For(long version) => $"W/\"{version}\"";
-
     public static long? Version(string? etag)
     {
         if (string.IsNullOrWhiteSpace(etag)) return null;

@@ -37,7 +37,7 @@ public sealed partial class FhirEngine
 
     private Task<FhirResponse> ConditionalUpdateAsync(FhirRequest r, string type, CancellationToken ct)
     {
-        var query = ConditionQueryFor(type, r.Query);
+        var query = ConditionQuery(type, r.Query);
         var resource = ParseBody(r);
         CheckType(resource, type);
         return WithRetries(async () =>
@@ -77,7 +77,7 @@ public sealed partial class FhirEngine
 
     private async Task<FhirResponse> ConditionalDeleteAsync(FhirRequest r, string type, CancellationToken ct)
     {
-        var query = ConditionQueryFor(type, r.Query);
+        var query = ConditionQuery(type, r.Query);
         var result = await _store.WriteAsync(tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
         return DeleteResponse(result);
     }
@@ -120,7 +120,7 @@ public sealed partial class FhirEngine
 
     private async Task<FhirResponse> ConditionalPatchAsync(FhirRequest r, string type, CancellationToken ct)
     {
-        var query = ConditionQueryFor(type, r.Query);
+        var query = ConditionQuery(type, r.Query);
         var matches = (await _store.SearchAsync(query with { Count = 2 }, ct)).Matches;
         return matches.Count switch
         {
@@ -159,29 +159,27 @@ public sealed partial class FhirEngine
     }
 
     /// <summary>A conditional URL's query: it must be a valid search with at least one criterion.</summary>
-    private SearchQuery ConditionQuery(string type, string query) => ConditionQueryFor(type, FhirRequest.ParseQuery(query));
+    private SearchQuery ConditionQuery(string type, string query) => ConditionQuery(type, FhirRequest.ParseQuery(query));
 
-    internal SearchQuery ConditionQueryFor(string type, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    internal SearchQuery ConditionQuery(string type, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         var parsed = _queryParser.Parse(type, parameters.Where(p => p.Key is not ("_format" or "_pretty")), strict: true);
         if (parsed.Query.Criteria.Count == 0) throw FhirError.PreconditionFailed("A conditional interaction needs search criteria");
         return parsed.Query;
     }
 
+    /// <summary>The answer to a write, shaped by Prefer: the stored resource, nothing, or an OperationOutcome.</summary>
     internal FhirResponse WriteResponse(FhirRequest r, WriteResult result)
     {
         var record = result.Record!;
-        var response = FhirResponse.ForRecord(record, result.Status, r.BaseUrl, withLocation: result.Status == HttpStatusCode.Created || r.Method == "POST");
+        var created = result.Status == HttpStatusCode.Created;
+        var response = FhirResponse.ForRecord(record, result.Status, r.BaseUrl, withLocation: created || r.Method == "POST");
+        var what = created ? "Created" : r.Method == "POST" ? "Found existing" : "Updated";
         return r.Return switch
         {
-            PreferReturn.Minimal => new FhirResponse { Status = response.Status, Location = response.Location, ETag = response.ETag, LastModified = response.LastModified },
-            PreferReturn.OperationOutcome => new FhirResponse
-            {
-                Status = response.Status, Location = response.Location, ETag = response.ETag, LastModified = response.LastModified,
-                Resource = FhirError.Issue(OperationOutcome.IssueType.Informational,
-                    $"{(result.Status == HttpStatusCode.Created ? "Created" : result.Status == HttpStatusCode.OK && r.Method == "POST" ? "Found existing" : "Updated")} {record.Type}/{record.Id} version {record.Version}",
-                    severity: OperationOutcome.IssueSeverity.Information),
-            },
+            PreferReturn.Minimal => response.WithBody(null),
+            PreferReturn.OperationOutcome => response.WithBody(FhirError.Issue(OperationOutcome.IssueType.Informational,
+                $"{what} {record.Type}/{record.Id} version {record.Version}", severity: OperationOutcome.IssueSeverity.Information)),
             _ => response,
         };
     }

@@ -32,8 +32,10 @@ public sealed class FhirResponse
         Location = withLocation ? $"{baseUrl}/{record.Type}/{record.Id}/_history/{record.Version}" : null,
     };
 
+    /// <summary>The same status and headers with another body (or none).</summary>
+    public FhirResponse WithBody(Resource? body) =>
+        new() { Status = Status, Location = Location, ETag = ETag, LastModified = LastModified, Resource = body };
+
     public static FhirResponse ForError(FhirError e) => new() { Status = e.Status, Resource = e.Outcome };
 
-    public static FhirResponse Outcome(HttpStatusCode status, string message, OperationOutcome.IssueSeverity severity = OperationOutcome.IssueSeverity.Information) =>
-        new() { Status = status, Resource = FhirError.Issue(OperationOutcome.IssueType.Informational, message, severity: severity) };
 }

@@ -32,13 +32,6 @@ public static class MetaStamp
         resource.Meta.LastUpdated = TimePlaceholder;
     }
 
-    public static void SetActual(Resource resource, long version, DateTimeOffset lastUpdated)
-    {
-        resource.Meta ??= new Meta();
-        resource.Meta.VersionId = version.ToString();
-        resource.Meta.LastUpdated = lastUpdated;
-    }
-
     public static byte[] Stamp(ReadOnlySpan<byte> template, long version, DateTimeOffset lastUpdated)
     {
         var v = template.IndexOf(VersionPattern);

@@ -107,14 +107,14 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         {
             case "DELETE":
                 if (!conditional && segments.Length != 2) throw FhirError.BadRequest("A DELETE entry's url is Type/id or a conditional Type?query");
-                e.Plan = new DeletePlan(type, conditional ? null : segments[1], conditional ? engine.ConditionQueryFor(type, r.Query) : null, r.IfMatch);
+                e.Plan = new DeletePlan(type, conditional ? null : segments[1], conditional ? engine.ConditionQuery(type, r.Query) : null, r.IfMatch);
                 return;
             case "POST":
                 if (e.Resource is null) throw FhirError.BadRequest("A POST entry needs a resource");
                 if (segments.Length != 1) throw FhirError.BadRequest("A POST entry's url is the resource type");
                 if (r.IfNoneExist is { } ifNoneExist)
                 {
-                    var query = engine.ConditionQueryFor(type, FhirRequest.ParseQuery(ifNoneExist));
+                    var query = engine.ConditionQuery(type, FhirRequest.ParseQuery(ifNoneExist));
                     var matches = await Matches(query, ct);
                     checks.Add(new MatchCheck(query, matches.Select(m => m.Id).ToList()));
                     if (matches.Count == 1)
@@ -132,7 +132,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                 if (e.Resource is null) throw FhirError.BadRequest("A PUT entry needs a resource");
                 if (conditional)
                 {
-                    var query = engine.ConditionQueryFor(type, r.Query);
+                    var query = engine.ConditionQuery(type, r.Query);
                     var matches = await Matches(query, ct);
                     checks.Add(new MatchCheck(query, matches.Select(m => m.Id).ToList()));
                     e.Id = matches.Count switch
@@ -149,7 +149,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                 break;
             case "PATCH":
                 e.Resource = null;
-                e.Id = conditional ? (await Matches(engine.ConditionQueryFor(type, r.Query), ct)) switch
+                e.Id = conditional ? (await Matches(engine.ConditionQuery(type, r.Query), ct)) switch
                 {
                     [var only] => only.Id,
                     [] => throw FhirError.NotFound($"The conditional patch matched no {type}"),
@@ -180,7 +180,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         if (conditional.TryGetValue(reference, out var resolved)) return resolved;
         var type = reference[..question];
         if (!ModelInfo.IsKnownResource(type)) return reference;
-        var query = engine.ConditionQueryFor(type, FhirRequest.ParseQuery(reference[(question + 1)..]));
+        var query = engine.ConditionQuery(type, FhirRequest.ParseQuery(reference[(question + 1)..]));
         var matches = await Matches(query, ct);
         if (matches.Count != 1)
             throw FhirError.PreconditionFailed($"The conditional reference '{reference}' matched {matches.Count} resources; it must match exactly one");

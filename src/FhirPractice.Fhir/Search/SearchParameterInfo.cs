@@ -9,8 +9,4 @@ public sealed record SearchParameterInfo(
     SearchParamType Type,
     string? Expression,
     string? Url,
-    IReadOnlyList<string> Targets)
-{
-    /// <summary>The key the store files index entries under; unique per resource type and code.</summary>
-    public string IndexKey => Code;
-}
+    IReadOnlyList<string> Targets);
