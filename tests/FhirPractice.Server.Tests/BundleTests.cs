@@ -196,6 +196,21 @@ public sealed class BundleTests(FhirServerFactory server) : IClassFixture<FhirSe
     }
 
     [Fact]
+    public async Task Transaction_with_a_JSON_Patch_entry_in_a_Binary_patches_the_resource()
+    {
+        var target = FhirHttp.Unique();
+        await _client.PutNewAsync("Patient", target, """ "gender":"female" """);
+        var patch = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("""[{"op":"replace","path":"/gender","value":"male"}]"""));
+
+        var response = await _client.PostAsync("", Bundle("transaction",
+            $$$"""{"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"{{{patch}}}"},"request":{"method":"PATCH","url":"Patient/{{{target}}}"}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("200", Status(Entries(await response.JsonAsync())[0]));
+        Assert.Equal("male", (string?)(await (await _client.GetAsync($"Patient/{target}")).JsonAsync())["gender"]);
+    }
+
+    [Fact]
     public async Task Batch_entries_are_independent_and_a_failing_entry_has_its_own_status_and_outcome()
     {
         var first = FhirHttp.Unique();
