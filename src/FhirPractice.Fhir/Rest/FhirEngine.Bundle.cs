@@ -35,7 +35,7 @@ public sealed partial class FhirEngine
     /// <summary>Turns a bundle entry into a request with the same meaning as an HTTP call.</summary>
     internal static FhirRequest EntryRequest(FhirRequest parent, Bundle.EntryComponent entry, bool withBody = true)
     {
-        var url = entry.Request!.Url; // BundleAsync checked every entry has request.method and request.url
+        var url = entry.Request!.Url!; // BundleAsync checked every entry has request.method and request.url
         if (url.StartsWith(parent.BaseUrl, StringComparison.OrdinalIgnoreCase)) url = url[parent.BaseUrl.Length..];
         var question = url.IndexOf('?');
         var path = (question < 0 ? url : url[..question]).Trim('/');

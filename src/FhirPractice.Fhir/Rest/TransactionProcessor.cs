@@ -31,7 +31,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
     /// <summary>Reads and operations (run after the writes, through the engine like any request) and patches
     /// take their entry's resource as a request body; creates and updates use the parsed resource itself.</summary>
     private static bool NeedsBody(Bundle.EntryComponent e) =>
-        e.Request.Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD or Bundle.HTTPVerb.PATCH || e.Request.Url.Split('?')[0].Contains('$');
+        e.Request!.Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD or Bundle.HTTPVerb.PATCH || e.Request.Url!.Split('?')[0].Contains('$');
 
     private int _attempts;
 
