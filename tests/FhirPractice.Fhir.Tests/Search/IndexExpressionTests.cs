@@ -42,7 +42,7 @@ public sealed class IndexExpressionTests
                 List<Base?> expected;
                 try { expected = general([resource.ToPocoNode()], context).Select(n => n.Poco).ToList(); }
                 catch (Exception) { continue; } // FHIRPath itself cannot evaluate it on this (recovered) example
-                var actual = direct.Evaluate(resource).ToList();
+                var actual = direct.Evaluate(resource).ToList<Base?>();
                 if (expected.Count != actual.Count || expected.Zip(actual).Any(x => !ReferenceEquals(x.First, x.Second) && !x.First!.IsExactly(x.Second)))
                     mismatches.Add($"{Path.GetFileName(file)} {p.Code}: FHIRPath {expected.Count}, direct {actual.Count}");
             }
