@@ -110,6 +110,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     public ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default) =>
         ValueTask.FromResult(OnReader(connection => _search.Search(connection, query)));
 
+    public ValueTask<IReadOnlyList<ResourceRecord>> IncludeAsync(IncludeQuery query, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => _search.Include(connection, query)));
+
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
         var job = new WriteJob<T>(work);

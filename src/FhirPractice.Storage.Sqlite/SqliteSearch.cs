@@ -51,6 +51,61 @@ internal sealed class SqliteSearch
         return new SearchResult(matches, total, next);
     }
 
+    /// <summary>How many keys one include statement binds; larger sets run in several statements.</summary>
+    private const int IncludeChunk = 500;
+
+    /// <summary>
+    /// One _include/_revinclude step through idx_reference: only local references (type and id, no URL)
+    /// count, so a reference to another server's Patient/1 never brings in this server's Patient/1.
+    /// </summary>
+    public IReadOnlyList<ResourceRecord> Include(SqliteConnection connection, IncludeQuery query)
+    {
+        var records = new List<ResourceRecord>();
+        if (query.Params.Count == 0 || query.Limit <= 0) return records;
+        var seen = new HashSet<(string, string)>();
+        var from = query.Reverse ? query.From : query.From.Where(k => k.Type == query.SourceType).ToList();
+        foreach (var chunk in from.Chunk(IncludeChunk))
+        {
+            using var cmd = connection.CreateCommand();
+            var n = 0;
+            string P(object? value)
+            {
+                var name = "$p" + n++;
+                cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                return name;
+            }
+            var keys = string.Join(", ", query.Params.Select(code => P(SqliteSchema.ParamKey(query.SourceType, code))));
+            var param = $"x.param IN (SELECT id FROM search_param WHERE key IN ({keys})) AND x.url = ''";
+            string where;
+            if (query.Reverse)
+            {
+                var targets = string.Join(" OR ", chunk.GroupBy(k => k.Type).Select(g =>
+                    $"(x.type = {P(g.Key)} AND x.id IN ({string.Join(", ", g.Select(k => P(k.Id)))}))"));
+                where = $"c.type = {P(query.SourceType)} AND c.rid IN (SELECT x.rid FROM idx_reference x WHERE {param} AND ({targets}))";
+            }
+            else
+            {
+                var target = query.TargetType is null ? "x.type <> ''" : $"x.type = {P(query.TargetType)}";
+                where = $"""
+                    (c.type, c.id) IN (SELECT x.type, x.id FROM idx_reference x JOIN resource_current s ON s.rid = x.rid
+                        WHERE {param} AND {target} AND s.type = {P(query.SourceType)} AND s.id IN ({string.Join(", ", chunk.Select(k => P(k.Id)))}))
+                    """;
+            }
+            cmd.CommandText = $"""
+                SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
+                WHERE c.deleted = 0 AND {where} ORDER BY c.rid LIMIT {query.Limit - records.Count}
+                """;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var record = SqliteRecords.Read(r);
+                if (seen.Add((record.Type, record.Id))) records.Add(record);
+            }
+            if (records.Count >= query.Limit) break;
+        }
+        return records;
+    }
+
     private static string Where(SqliteCommand cmd, SearchQuery query)
     {
         var sql = new StringBuilder("c.deleted = 0");

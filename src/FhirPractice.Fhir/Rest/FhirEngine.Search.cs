@@ -1,3 +1,5 @@
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Fhir.Rest;
@@ -8,6 +10,7 @@ public sealed partial class FhirEngine
     {
         var parsed = _queryParser.Parse(type, parameters, r.StrictHandling);
         var result = await _store.SearchAsync(parsed.Query, ct);
+        var (included, cutOff) = await IncludeAsync(parsed.Includes, result.Matches, ct);
         var self = Link(r.BaseUrl, type, parsed.Applied);
         var bundle = new Bundle
         {
@@ -21,28 +24,92 @@ public sealed partial class FhirEngine
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = Link(r.BaseUrl, type, parsed.Applied) });
         if (result.Next is long next)
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Link(r.BaseUrl, type, [.. parsed.Applied, new("_page", next.ToString())]) });
-        foreach (var record in result.Matches)
-            bundle.Entry.Add(new Bundle.EntryComponent
+
+        // _summary and _elements cut each entry's resource, never the Bundle's own elements.
+        var filter = ResourceSubset.Filter(parsed.Summary, parsed.Elements);
+        Bundle.EntryComponent Entry(ResourceRecord record, Bundle.SearchEntryMode mode)
+        {
+            var resource = ResourceSerializer.ParseJson(record.Json.Span);
+            return new Bundle.EntryComponent
             {
                 FullUrl = $"{r.BaseUrl}/{record.Type}/{record.Id}",
-                Resource = ResourceSerializer.ParseJson(record.Json.Span),
-                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
-            });
-        if (parsed.Ignored.Count > 0)
-        {
-            var outcome = new OperationOutcome();
-            foreach (var (name, reason) in parsed.Ignored)
-                outcome.Issue.Add(new OperationOutcome.IssueComponent
-                {
-                    Severity = OperationOutcome.IssueSeverity.Warning,
-                    Code = OperationOutcome.IssueType.NotSupported,
-                    Diagnostics = $"The search parameter '{name}' was ignored: {reason}",
-                    Expression = [name],
-                });
-            bundle.Entry.Add(new Bundle.EntryComponent { Resource = outcome, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome } });
+                Resource = filter is null ? resource : ResourceSubset.Apply(resource, filter),
+                Search = new Bundle.SearchComponent { Mode = mode },
+            };
         }
+        foreach (var record in result.Matches) bundle.Entry.Add(Entry(record, Bundle.SearchEntryMode.Match));
+        foreach (var record in included) bundle.Entry.Add(Entry(record, Bundle.SearchEntryMode.Include));
+
+        var outcome = new OperationOutcome();
+        foreach (var (name, reason) in parsed.Ignored)
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Warning,
+                Code = OperationOutcome.IssueType.NotSupported,
+                Diagnostics = $"The search parameter '{name}' was ignored: {reason}",
+                Expression = [name],
+            });
+        if (cutOff is not null)
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Warning,
+                Code = OperationOutcome.IssueType.TooCostly,
+                Diagnostics = cutOff,
+                Expression = parsed.Includes.Select(i => i.Name).Distinct().ToList(),
+            });
+        if (outcome.Issue.Count > 0)
+            bundle.Entry.Add(new Bundle.EntryComponent { Resource = outcome, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome } });
         return new FhirResponse { Resource = bundle };
     }
+
+    /// <summary>
+    /// The resources _include and _revinclude add to a page, each once and never one of the matches.
+    /// The first round applies every include to the matches; further rounds apply the :iterate ones to
+    /// what the round before added, up to <see cref="FhirEngineOptions.MaxIncludeIterations"/> rounds and
+    /// <see cref="FhirEngineOptions.MaxIncludedResources"/> resources. <c>CutOff</c> says why the
+    /// result is incomplete, or is null when it is not.
+    /// </summary>
+    private async Task<(List<ResourceRecord> Included, string? CutOff)> IncludeAsync(
+        IReadOnlyList<IncludeParam> includes, IReadOnlyList<ResourceRecord> matches, CancellationToken ct)
+    {
+        var included = new List<ResourceRecord>();
+        if (includes.Count == 0 || matches.Count == 0) return (included, null);
+        var cap = _options.MaxIncludedResources;
+        var seen = matches.Select(m => (m.Type, m.Id)).ToHashSet();
+        List<ResourceKey> from = [.. matches.Select(Key)];
+        for (var round = 0; from.Count > 0; round++)
+        {
+            var applicable = includes.Where(i => round == 0 || i.Iterate).ToList();
+            if (applicable.Count == 0) break;
+            if (round > _options.MaxIncludeIterations)
+                return (included, $"_include/_revinclude :iterate stopped after {_options.MaxIncludeIterations} rounds; the included resources may be incomplete");
+            var added = new List<ResourceRecord>();
+            foreach (var include in applicable)
+            {
+                var sources = include.Reverse ? from : from.Where(k => k.Type == include.SourceType).ToList();
+                if (sources.Count == 0) continue;
+                // Room for every resource already seen (the store does not know them) plus one beyond the cap, to tell truncation.
+                var limit = cap - included.Count - added.Count + 1 + seen.Count;
+                var records = await _store.IncludeAsync(new IncludeQuery(include.Reverse, include.SourceType, include.Params, include.TargetType, sources, limit), ct);
+                foreach (var record in records)
+                {
+                    if (seen.Contains((record.Type, record.Id))) continue;
+                    if (included.Count + added.Count == cap)
+                    {
+                        included.AddRange(added);
+                        return (included, $"More than {cap} resources are included; the included resources were truncated to {cap}");
+                    }
+                    seen.Add((record.Type, record.Id));
+                    added.Add(record);
+                }
+            }
+            included.AddRange(added);
+            from = [.. added.Select(Key)];
+        }
+        return (included, null);
+    }
+
+    private static ResourceKey Key(ResourceRecord record) => new(record.Type, record.Id, record.Version);
 
     private static string Link(string baseUrl, string? type, IEnumerable<KeyValuePair<string, string>> parameters) =>
         WithQuery(type is null ? baseUrl : $"{baseUrl}/{type}", parameters);

@@ -13,6 +13,10 @@ public sealed class FhirEngineOptions
     public bool AllowUpdateCreate { get; set; } = true;
     public int DefaultPageSize { get; set; } = 50;
     public int MaxPageSize { get; set; } = 1000;
+    /// <summary>At most this many resources added by _include/_revinclude to one search page; beyond it a warning says the page is truncated.</summary>
+    public int MaxIncludedResources { get; set; } = 1000;
+    /// <summary>How many rounds _include:iterate/_revinclude:iterate follow beyond the matches.</summary>
+    public int MaxIncludeIterations { get; set; } = 3;
     /// <summary>How often a write is prepared again after a concurrent change of what it read.</summary>
     public int MaxWriteRetries { get; set; } = 20;
 }

@@ -20,6 +20,8 @@ public static class ResourceSerializer
     private static readonly DeserializerSettings Strict = new DeserializerSettings().UsingMode(DeserializationMode.Strict, NarrativeValidationKind.None);
     private static readonly BaseFhirJsonDeserializer JsonParser = new(ModelInfo.ModelInspector, Strict);
     private static readonly BaseFhirXmlDeserializer XmlParser = new(ModelInfo.ModelInspector, Strict);
+    // For JSON this server wrote itself (a subset of a stored resource may lack required elements).
+    private static readonly BaseFhirJsonDeserializer TrustedJsonParser = new(ModelInfo.ModelInspector, new DeserializerSettings().UsingMode(DeserializationMode.Ostrich, NarrativeValidationKind.None));
     private static readonly BaseFhirJsonSerializer JsonSerializer = new(ModelInfo.ModelInspector);
     private static readonly BaseFhirXmlSerializer XmlSerializer = new(ModelInfo.ModelInspector);
 
@@ -109,6 +111,14 @@ public static class ResourceSerializer
         if (outcome.Issue.Count == 0)
             outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = "The body is not a FHIR resource" });
         return new FhirError(System.Net.HttpStatusCode.BadRequest, outcome);
+    }
+
+    /// <summary>Parses JSON this server produced, keeping whatever it holds without checking it.</summary>
+    public static Resource ParseTrustedJson(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
+        TrustedJsonParser.TryDeserializeResource(ref reader, out var resource, out _);
+        return resource ?? throw new InvalidOperationException("Stored JSON is not a resource");
     }
 
     public static byte[] ToJsonBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)

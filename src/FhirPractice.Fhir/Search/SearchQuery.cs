@@ -42,5 +42,26 @@ public sealed record SearchQuery(
     bool WithTotal = false,
     IReadOnlyList<SortKey>? Sort = null);
 
+/// <summary>
+/// One _include (<see cref="Reverse"/> false) or _revinclude: <c>SourceType:Param[:TargetType]</c>, with
+/// <see cref="Param"/> null for the <c>*</c> wildcard (every reference parameter of the source type).
+/// <see cref="Iterate"/> applies it to included resources too, not only to the matches.
+/// <see cref="Params"/> are the reference parameters it follows (all of them for the wildcard).
+/// </summary>
+public sealed record IncludeParam(bool Reverse, string SourceType, string? Param, string? TargetType, bool Iterate, IReadOnlyList<string> Params)
+{
+    public string Name => (Reverse ? "_revinclude" : "_include") + (Iterate ? ":iterate" : "");
+    public string Value => $"{SourceType}:{Param ?? "*"}" + (TargetType is null ? "" : ":" + TargetType);
+}
+
+/// <summary>
+/// One step of _include/_revinclude as a store answers it, over local (relative, type/id) references only.
+/// Forward: the resources that the references under <see cref="Params"/> of the <see cref="From"/> resources
+/// (all of <see cref="SourceType"/>) point at, only of <see cref="TargetType"/> when it is set.
+/// Reverse: the resources of <see cref="SourceType"/> whose references under <see cref="Params"/> point at a
+/// <see cref="From"/> resource. Either way current, non-deleted, each once, at most <see cref="Limit"/>.
+/// </summary>
+public sealed record IncludeQuery(bool Reverse, string SourceType, IReadOnlyList<string> Params, string? TargetType, IReadOnlyList<ResourceKey> From, int Limit);
+
 /// <param name="Next">The cursor for the next page, or null on the last one.</param>
 public sealed record SearchResult(IReadOnlyList<ResourceRecord> Matches, long? Total, long? Next);

@@ -35,6 +35,9 @@ public sealed class SearchQueryParser
         long? after = null;
         var withTotal = false;
         var sort = new List<SortKey>();
+        var includes = new List<IncludeParam>();
+        string? summary = null;
+        IReadOnlyList<string>? elements = null;
 
         void Ignore(string name, string reason)
         {
@@ -44,8 +47,27 @@ public sealed class SearchQueryParser
 
         foreach (var (rawName, value) in parameters)
         {
+            if (rawName.StartsWith("_include", StringComparison.Ordinal) || rawName.StartsWith("_revinclude", StringComparison.Ordinal))
+            {
+                var include = ParseInclude(type, rawName, value, out var includeError);
+                if (include is null) { Ignore(rawName, $"{includeError} (in '{value}')"); continue; }
+                if (includes.Any(i => i.Name == include.Name && i.Value == include.Value)) continue;
+                includes.Add(include);
+                applied.Add(new(include.Name, include.Value));
+                continue;
+            }
             switch (rawName)
             {
+                case "_summary":
+                    if (value is not ("true" or "text" or "data" or "count" or "false")) { Ignore(rawName, $"'{value}' is not one of true, text, data, count, false"); continue; }
+                    summary = value == "false" ? null : value;
+                    applied.Add(new(rawName, value));
+                    continue;
+                case "_elements":
+                    elements = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (elements.Count == 0) { elements = null; continue; }
+                    applied.Add(new(rawName, string.Join(',', elements)));
+                    continue;
                 case "_count":
                     if (!int.TryParse(value, out var c) || c < 0) { Ignore(rawName, $"'{value}' is not a non-negative integer"); continue; }
                     count = Math.Min(c, _maxCount);
@@ -101,7 +123,50 @@ public sealed class SearchQueryParser
             applied.Add(new(rawName, value));
         }
 
-        return new ParsedSearch(new SearchQuery(type, criteria, count, after, withTotal, sort), applied, ignored);
+        // _summary=count: the total alone, whatever _count says.
+        if (summary == "count") { count = 0; withTotal = true; }
+        return new ParsedSearch(new SearchQuery(type, criteria, count, after, withTotal, sort), applied, ignored)
+        {
+            Includes = includes,
+            Summary = summary,
+            Elements = elements,
+        };
+    }
+
+    /// <summary>_include[:iterate]=Type:param[:targetType] or *, _revinclude[:iterate]=Type:param or Type:*.</summary>
+    private IncludeParam? ParseInclude(string? type, string name, string value, out string? error)
+    {
+        error = null;
+        var reverse = name.StartsWith("_revinclude", StringComparison.Ordinal);
+        var modifier = name[(reverse ? "_revinclude" : "_include").Length..];
+        if (modifier is not ("" or ":iterate" or ":recurse")) { error = $"unknown modifier '{modifier}' (only :iterate)"; return null; }
+        var iterate = modifier.Length > 0;
+        if (value == "*")
+        {
+            if (reverse || type is null) { error = "'*' needs a source type here: use Type:*"; return null; }
+            value = type + ":*";
+        }
+        var parts = value.Split(':');
+        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0)) { error = $"'{value}' is not Type:parameter[:targetType]"; return null; }
+        var (source, code, target) = (parts[0], parts[1], parts.Length == 3 ? parts[2] : null);
+        if (!ModelInfo.IsKnownResource(source)) { error = $"'{source}' is not a resource type"; return null; }
+        if (!reverse && !iterate && type is not null && source != type) { error = $"'{source}' is not the searched type {type} (use :iterate to include from included resources)"; return null; }
+        if (target is not null && !ModelInfo.IsKnownResource(target)) { error = $"'{target}' is not a resource type"; return null; }
+
+        string[] codes;
+        if (code == "*")
+        {
+            codes = _registry.For(source).Where(p => p.Type == SearchParamType.Reference).Select(p => p.Code).Order(StringComparer.Ordinal).ToArray();
+        }
+        else
+        {
+            var param = _registry.Find(source, code);
+            if (param is null) { error = $"unknown search parameter '{code}' for {source}"; return null; }
+            if (param.Type != SearchParamType.Reference) { error = $"'{source}:{code}' is not a reference parameter"; return null; }
+            if (target is not null && param.Targets.Count > 0 && !param.Targets.Contains(target)) { error = $"'{source}:{code}' cannot refer to {target}"; return null; }
+            codes = [code];
+        }
+        return new IncludeParam(reverse, source, code == "*" ? null : code, target, iterate, codes);
     }
 
     private static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
@@ -203,7 +268,15 @@ public sealed class SearchQueryParser
 
 /// <param name="Applied">What the query used, in order, for the Bundle's self link.</param>
 /// <param name="Ignored">Parameters left out, with the reason (reported in the Bundle under lenient handling).</param>
+/// <param name="Includes">_include and _revinclude, each once, in the order given.</param>
+/// <param name="Summary">true, text, data or count; null for the whole resources.</param>
+/// <param name="Elements">_elements: the top-level elements each entry keeps.</param>
 public sealed record ParsedSearch(
     SearchQuery Query,
     IReadOnlyList<KeyValuePair<string, string>> Applied,
-    IReadOnlyList<(string Name, string Reason)> Ignored);
+    IReadOnlyList<(string Name, string Reason)> Ignored)
+{
+    public IReadOnlyList<IncludeParam> Includes { get; init; } = [];
+    public string? Summary { get; init; }
+    public IReadOnlyList<string>? Elements { get; init; }
+}

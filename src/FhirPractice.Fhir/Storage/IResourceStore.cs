@@ -18,6 +18,9 @@ public interface IResourceStore
 
     ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default);
 
+    /// <summary>The resources one _include or _revinclude step adds (see <see cref="IncludeQuery"/>), in a stable order.</summary>
+    ValueTask<IReadOnlyList<ResourceRecord>> IncludeAsync(IncludeQuery query, CancellationToken ct = default);
+
     /// <summary>
     /// Runs <paramref name="work"/> inside one atomic write transaction and completes only after the
     /// transaction is durably committed. Everything the work reads through the transaction is

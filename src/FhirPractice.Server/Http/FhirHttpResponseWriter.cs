@@ -35,34 +35,17 @@ public static class FhirHttpResponseWriter
             return;
         }
         var resource = response.ToResource()!;
-        if (filter is not null && resource.Meta?.Tag.Any(t => t.Code == "SUBSETTED") != true)
-        {
-            resource.Meta ??= new Meta();
-            resource.Meta.Tag.Add(new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "SUBSETTED"));
-        }
+        if (filter is not null) ResourceSubset.MarkSubsetted(resource);
         var bytes = ResourceSerializer.Serialize(resource, format, pretty, filter);
         r.ContentLength = bytes.Length;
         await r.Body.WriteAsync(bytes);
     }
 
-    /// <summary>_summary and _elements on reads; other answers (bundles, outcomes) are written whole.</summary>
-    private static Func<SerializationFilter>? Filter(string summary, string elements, FhirResponse response)
-    {
-        if (!response.IsResourceRead) return null;
-        if (elements.Length > 0)
-        {
-            // id and meta always: a resource without them cannot be identified, and meta carries the SUBSETTED tag.
-            var names = elements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Concat(["id", "meta"]).Distinct().ToArray();
-            return () => SerializationFilter.ForElements(names);
-        }
-        return summary switch
-        {
-            "true" => SerializationFilter.ForSummary,
-            "text" => SerializationFilter.ForText,
-            "data" => SerializationFilter.ForData,
-            _ => null,
-        };
-    }
+    /// <summary>_summary and _elements on reads; other answers are written whole (a search Bundle's entries are cut by the engine).</summary>
+    private static Func<SerializationFilter>? Filter(string summary, string elements, FhirResponse response) =>
+        response.IsResourceRead
+            ? ResourceSubset.Filter(summary, elements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            : null;
 
     /// <summary>_format first, then Accept, then the request's Content-Type; JSON by default. Null when nothing acceptable is offered.</summary>
     public static FhirFormat? Negotiate(HttpRequest request)
