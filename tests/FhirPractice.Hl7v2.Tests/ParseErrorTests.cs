@@ -33,4 +33,12 @@ public class ParseErrorTests
         Assert.Equal(3, fault.SegmentIndex);
         Assert.StartsWith("segment 3 (", fault.Message);
     }
+
+    [Fact]
+    public void A_header_inside_a_message_with_other_delimiters_names_its_field()
+    {
+        var fault = Assert.Throws<Er7ParseException>(() => Er7Parser.ParseBatch("FHS|^~\\&\rBHS|^~\\#\r"));
+
+        Assert.Equal((2, "BHS", 2), (fault.SegmentIndex, fault.SegmentId, fault.Field));
+    }
 }

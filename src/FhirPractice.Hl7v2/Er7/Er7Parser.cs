@@ -3,11 +3,11 @@ using System.Text;
 namespace FhirPractice.Hl7v2.Er7;
 
 /// <summary>
-/// Reads ER7 (pipe-and-hat) text into <see cref="Er7Message"/>.
+/// Reads ER7 (pipe-and-hat) text into <see cref="Er7Message"/> and <see cref="Er7Batch"/>.
 /// <list type="bullet">
 /// <item>Segments end at CR, LF or CRLF; empty lines (anywhere, including trailing ones) are skipped;
 /// a leading byte order mark is ignored.</item>
-/// <item>The delimiters come from the message's own MSH-1 and MSH-2.</item>
+/// <item>The delimiters come from the message's own MSH-1 and MSH-2 (or FHS/BHS for a batch's envelope).</item>
 /// <item>Byte input is decoded in the character set MSH-18 names (<see cref="CharacterSets"/>).</item>
 /// <item>Every step is a single forward pass, so time grows linearly with the input however long its lines
 /// or however many its fields and segments.</item>
@@ -26,6 +26,10 @@ public static class Er7Parser
     }
 
     public static Er7Message Parse(ReadOnlySpan<byte> bytes) => Parse(Decode(bytes));
+
+    public static Er7Batch ParseBatch(string text) => Er7BatchReader.Read(SplitSegments(text));
+
+    public static Er7Batch ParseBatch(ReadOnlySpan<byte> bytes) => ParseBatch(Decode(bytes));
 
     /// <summary>The non-empty lines of the input, in order; positions in this list name segments in errors.</summary>
     internal static List<string> SplitSegments(string text)
@@ -56,7 +60,7 @@ public static class Er7Parser
         {
             var segment = ParseSegment(lines[i], i + 1, delimiters);
             if (i > first && segment.Id == "MSH")
-                throw new Er7ParseException("a second MSH: only one message is expected", i + 1, "MSH");
+                throw new Er7ParseException("a second MSH: several messages are a batch (use ParseBatch)", i + 1, "MSH");
             segments.Add(segment);
         }
 
