@@ -25,6 +25,27 @@ public class CharacterSetTests
     }
 
     [Fact]
+    public void A_batch_in_bytes_is_read_in_the_character_set_of_its_first_message()
+    {
+        var bytes = Encoding.Latin1.GetBytes("FHS|^~\\&|Zoë\rBHS|^~\\&\r" + Adt("8859/1") + "BTS|1\rFTS|1\r");
+
+        var batch = Er7Parser.ParseBatch(bytes);
+
+        Assert.Equal("Zoë", batch.Messages[0].Get("PID-5-2"));
+        Assert.Equal("Zoë", batch.FileHeader![3]!.Repetitions[0].Components[0].Subcomponents[0]);
+    }
+
+    [Fact]
+    public void An_unsupported_character_set_in_a_batch_names_its_msh()
+    {
+        var bytes = Encoding.Latin1.GetBytes("FHS|^~\\&\r\nBHS|^~\\&\r\n" + Adt("ISO IR87"));
+
+        var fault = Assert.Throws<Er7ParseException>(() => Er7Parser.ParseBatch(bytes));
+
+        Assert.Equal((3, "MSH", 18), (fault.SegmentIndex, fault.SegmentId, fault.Field));
+    }
+
+    [Fact]
     public void A_utf8_bom_on_bytes_is_ignored()
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Adt("UNICODE UTF-8"))).ToArray();

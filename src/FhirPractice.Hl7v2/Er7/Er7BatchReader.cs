@@ -10,8 +10,8 @@ internal static class Er7BatchReader
     {
         if (lines.Count == 0) throw new Er7ParseException("no segments: the input is empty", 0, null);
 
-        var firstId = lines[0].Length >= 3 ? lines[0][..3] : lines[0];
-        var delimiters = firstId is "FHS" or "BHS" or "MSH"
+        var firstId = IdAt(lines, 0);
+        var delimiters = Segment.IsHeaderId(firstId)
             ? Delimiters.ReadFromHeader(lines[0], 1)
             : throw new Er7ParseException("a batch must begin with FHS, BHS or MSH", 1, firstId);
         var batch = new Er7Batch(delimiters);

@@ -54,21 +54,17 @@ public sealed class Er7Message(Delimiters delimiters, Encoding characterSet)
     public string? GetRaw(string path)
     {
         var at = Er7Path.Parse(path);
-        var field = FindSegment(at.SegmentId, at.Occurrence)?[at.Field];
-        if (field is null) return null;
         var text = new StringBuilder();
-        if (at.Repetition is null && at.Component is null)
-            Er7Encoder.WriteField(text, field, Delimiters);
-        else
+        if (at.Subcomponent is not null) return RawValue(at);
+        if (at.Component is not null)
         {
-            var repetition = ElementAt(field.Repetitions, at.Repetition ?? 1);
-            if (repetition is null) return null;
-            if (at.Component is null) Er7Encoder.WriteRepetition(text, repetition, Delimiters);
-            else if (ElementAt(repetition.Components, at.Component.Value) is not { } component) return null;
-            else if (at.Subcomponent is null) Er7Encoder.WriteComponent(text, component, Delimiters);
-            else if (ElementAt(component.Subcomponents, at.Subcomponent.Value) is not { } subcomponent) return null;
-            else text.Append(subcomponent);
+            if (ComponentAt(at) is { } component) Er7Encoder.WriteComponent(text, component, Delimiters);
         }
+        else if (at.Repetition is not null)
+        {
+            if (RepetitionAt(at) is { } repetition) Er7Encoder.WriteRepetition(text, repetition, Delimiters);
+        }
+        else if (FieldAt(at) is { } field) Er7Encoder.WriteField(text, field, Delimiters);
         return text.Length == 0 ? null : text.ToString();
     }
 
@@ -105,32 +101,35 @@ public sealed class Er7Message(Delimiters delimiters, Encoding characterSet)
         return text.ToString();
     }
 
-    /// <summary>The message as bytes in its own character set, without a byte order mark.</summary>
+    /// <summary>
+    /// The message as bytes in its own character set, without a byte order mark. Text the set cannot hold
+    /// (say, "é" in a message declared ASCII) throws <see cref="EncoderFallbackException"/>.
+    /// </summary>
     public byte[] EncodeBytes() => CharacterSet.GetBytes(Encode());
+
+    // Each level defaults to the first of the one below when the path stops above it.
+    private Field? FieldAt(Er7Path at) => FindSegment(at.SegmentId, at.Occurrence)?[at.Field];
+
+    private Repetition? RepetitionAt(Er7Path at) =>
+        FieldAt(at) is { } field ? ElementAt(field.Repetitions, at.Repetition ?? 1) : null;
+
+    private Component? ComponentAt(Er7Path at) =>
+        RepetitionAt(at) is { } repetition ? ElementAt(repetition.Components, at.Component ?? 1) : null;
 
     private string? RawValue(Er7Path at)
     {
-        var field = FindSegment(at.SegmentId, at.Occurrence)?[at.Field];
-        if (field is null) return null;
-        var component = ElementAt(field.Repetitions, at.Repetition ?? 1) is { } repetition
-            ? ElementAt(repetition.Components, at.Component ?? 1)
-            : null;
-        var raw = component is null ? null : ElementAt(component.Subcomponents, at.Subcomponent ?? 1);
+        var raw = ComponentAt(at) is { } component ? ElementAt(component.Subcomponents, at.Subcomponent ?? 1) : null;
         return string.IsNullOrEmpty(raw) ? null : raw;
     }
 
     private Segment NewSegment(string id)
     {
         var segment = new Segment(id);
-        if (segment.IsHeader)
-        {
-            segment.Fields.Add(Field.Literal(Delimiters.Field.ToString()));
-            segment.Fields.Add(Field.Literal(Delimiters.EncodingCharacters));
-        }
+        if (segment.IsHeader) segment.AddDelimiterFields(Delimiters);
         return segment;
     }
 
-    private static bool IsDelimiterField(Er7Path at) => at.SegmentId is "MSH" or "FHS" or "BHS" && at.Field <= 2;
+    private static bool IsDelimiterField(Er7Path at) => Segment.IsHeaderId(at.SegmentId) && at.Field <= 2;
 
     private static T? ElementAt<T>(List<T> items, int number) where T : class =>
         number <= items.Count ? items[number - 1] : null;

@@ -64,7 +64,7 @@ public static class Er7Parser
             segments.Add(segment);
         }
 
-        var characterSetName = FirstValue(segments[0][18], delimiters);
+        var characterSetName = FirstValue(segments[0][18]);
         var characterSet = CharacterSets.FromMsh18(characterSetName)
             ?? throw new Er7ParseException(
                 $"character set '{characterSetName}' is not supported (supported: {CharacterSets.Supported})", first + 1, "MSH", 18);
@@ -87,8 +87,7 @@ public static class Er7Parser
         {
             if (Delimiters.ReadFromHeader(line, index) != delimiters)
                 throw new Er7ParseException("declares other delimiters than the enclosing header", index, segment.Id, 2);
-            segment.Fields.Add(Field.Literal(delimiters.Field.ToString()));
-            segment.Fields.Add(Field.Literal(delimiters.EncodingCharacters));
+            segment.AddDelimiterFields(delimiters);
             position = 4 + delimiters.EncodingCharacters.Length;
             if (position == line.Length) return segment;
             position++; // past the separator after MSH-2
@@ -135,7 +134,7 @@ public static class Er7Parser
     }
 
     /// <summary>The first subcomponent of the first repetition, unescaped (MSH-18's codes contain no escapes).</summary>
-    private static string? FirstValue(Field? field, Delimiters delimiters) =>
+    private static string? FirstValue(Field? field) =>
         field?.Repetitions[0].Components[0].Subcomponents[0] is { Length: > 0 } value ? value : null;
 
     /// <summary>
@@ -145,15 +144,10 @@ public static class Er7Parser
     private static string Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.StartsWith(Utf8ByteOrderMark)) bytes = bytes[3..];
-        var characterSet = CharacterSets.FromMsh18(null)!;
         var lines = SplitSegments(Encoding.Latin1.GetString(bytes[..HeaderRegionLength(bytes)]));
-        for (var i = 0; i < lines.Count; i++)
-        {
-            if (!lines[i].StartsWith("MSH")) continue;
-            var header = ParseMessage(lines, i, 1);
-            characterSet = header.CharacterSet;
-            break;
-        }
+        var characterSet = lines.Count == 0
+            ? CharacterSets.FromMsh18(null)!
+            : ParseMessage(lines, lines.Count - 1, 1).CharacterSet;
         try
         {
             return characterSet.GetString(bytes);
@@ -165,12 +159,17 @@ public static class Er7Parser
         }
     }
 
-    // The header lines up to and including the first MSH: FHS and BHS come before it, never many.
+    // The lines up to and including the first one that starts with MSH (FHS and BHS come before it);
+    // nothing when there is none, and the message parse then reports the missing MSH.
     private static int HeaderRegionLength(ReadOnlySpan<byte> bytes)
     {
-        var msh = bytes.IndexOf("MSH"u8);
-        if (msh < 0) return Math.Min(bytes.Length, 4096);
-        var end = bytes[msh..].IndexOfAny((byte)'\r', (byte)'\n');
-        return end < 0 ? bytes.Length : msh + end;
+        for (var start = 0; start < bytes.Length;)
+        {
+            var end = bytes[start..].IndexOfAny((byte)'\r', (byte)'\n');
+            var lineEnd = end < 0 ? bytes.Length : start + end;
+            if (bytes[start..lineEnd].StartsWith("MSH"u8)) return lineEnd;
+            start = lineEnd + 1;
+        }
+        return 0;
     }
 }

@@ -12,7 +12,16 @@ public sealed class Segment(string id)
     public List<Field> Fields { get; } = [];
 
     /// <summary>MSH, FHS and BHS carry the delimiters in fields 1 and 2.</summary>
-    public bool IsHeader => Id is "MSH" or "FHS" or "BHS";
+    public bool IsHeader => IsHeaderId(Id);
+
+    public static bool IsHeaderId(string? id) => id is "MSH" or "FHS" or "BHS";
+
+    /// <summary>Writes fields 1 and 2 of a header: the field separator and the encoding characters.</summary>
+    internal void AddDelimiterFields(Delimiters delimiters)
+    {
+        Fields.Add(Field.Literal(delimiters.Field.ToString()));
+        Fields.Add(Field.Literal(delimiters.EncodingCharacters));
+    }
 
     /// <summary>Field <paramref name="number"/> (1-based), or null when the segment stops before it.</summary>
     public Field? this[int number] => number >= 1 && number <= Fields.Count ? Fields[number - 1] : null;
