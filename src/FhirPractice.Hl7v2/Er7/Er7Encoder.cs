@@ -4,7 +4,10 @@ namespace FhirPractice.Hl7v2.Er7;
 
 /// <summary>
 /// Writes the model back as ER7 text: each segment followed by a CR (the standard's segment
-/// terminator), values written raw, so an unmodified parsed message comes back as it was received.
+/// terminator), values written raw. An unmodified parsed message therefore encodes to the bytes it was
+/// read from, except that a leading byte order mark is gone, every CR, LF or CRLF between segments is a
+/// CR, empty lines are gone and the last segment ends with a CR. Everything inside a segment (trailing
+/// spaces, escape sequences, empty trailing fields) is kept exactly.
 /// </summary>
 public static class Er7Encoder
 {

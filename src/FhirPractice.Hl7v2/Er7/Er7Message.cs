@@ -54,8 +54,8 @@ public sealed class Er7Message(Delimiters delimiters, Encoding characterSet)
     public string? GetRaw(string path)
     {
         var at = Er7Path.Parse(path);
-        var text = new StringBuilder();
         if (at.Subcomponent is not null) return RawValue(at);
+        var text = new StringBuilder();
         if (at.Component is not null)
         {
             if (ComponentAt(at) is { } component) Er7Encoder.WriteComponent(text, component, Delimiters);
@@ -73,7 +73,8 @@ public sealed class Er7Message(Delimiters delimiters, Encoding characterSet)
     /// <summary>
     /// Sets the value at <paramref name="path"/> (the same slot <see cref="Get"/> reads), escaping it, and
     /// creates the segment (appended at the end), field, repetition, component and subcomponent when
-    /// missing (a new MSH gets its delimiters in MSH-1 and MSH-2). Null or "" clears the value; pass <see cref="ExplicitNull"/> to send an explicit null.
+    /// missing; a new MSH gets its delimiters in MSH-1 and MSH-2. Null or "" clears the value; pass
+    /// <see cref="ExplicitNull"/> to send an explicit null.
     /// </summary>
     public void Set(string path, string? value)
     {
