@@ -211,6 +211,19 @@ public sealed class BundleTests(FhirServerFactory server) : IClassFixture<FhirSe
     }
 
     [Fact]
+    public async Task A_transaction_entry_or_contained_resource_may_have_no_elements()
+    {
+        var response = await _client.PostAsync("", Bundle("transaction",
+            """{"fullUrl":"urn:uuid:8f0c1b7e-5c1e-4a53-9a3e-3b1f2c0d9e11","resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}}""",
+            """{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"contained":[{"resourceType":"Device","id":"d"}],"subject":{"reference":"urn:uuid:8f0c1b7e-5c1e-4a53-9a3e-3b1f2c0d9e11"}},"request":{"method":"POST","url":"Observation"}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entries = Entries(await response.JsonAsync());
+        Assert.StartsWith("201", Status(entries[0]));
+        Assert.StartsWith("201", Status(entries[1]));
+    }
+
+    [Fact]
     public async Task Batch_entries_are_independent_and_a_failing_entry_has_its_own_status_and_outcome()
     {
         var first = FhirHttp.Unique();

@@ -84,12 +84,6 @@ public sealed partial class FhirEngine
         return entry;
     }
 
-    private static string StatusLine(HttpStatusCode status) => status switch
-    {
-        HttpStatusCode.OK => "200 OK",
-        HttpStatusCode.Created => "201 Created",
-        HttpStatusCode.NoContent => "204 No Content",
-        HttpStatusCode.NotModified => "304 Not Modified",
-        _ => $"{(int)status} {status}",
-    };
+    private static string StatusLine(HttpStatusCode status) =>
+        $"{(int)status} {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase((int)status)}";
 }

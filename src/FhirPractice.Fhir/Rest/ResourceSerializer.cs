@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -13,7 +14,7 @@ namespace FhirPractice.Fhir.Rest;
 /// become a 400 OperationOutcome naming each element at fault; XML with a DTD is refused before any
 /// entity can be expanded.
 /// </summary>
-public static class ResourceSerializer
+public static partial class ResourceSerializer
 {
     // Narratives are checked by NarrativeGuard (well-formed, a root xhtml div, no active content) in one
     // streaming read; the SDK's own XHTML schema validation would triple the cost of parsing a Bundle.
@@ -47,7 +48,7 @@ public static class ResourceSerializer
         {
             throw FhirError.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
         }
-        if (resource is not null && errors is not null && errors.All(IsEmptyRoot)) return resource;
+        if (resource is not null && errors is not null && errors.All(IsEmptyResource)) return resource;
         throw ParseErrors(errors);
     }
 
@@ -55,13 +56,18 @@ public static class ResourceSerializer
     /// The strict parser refuses a resource with no elements at all ({"resourceType":"Patient"}), but
     /// such a resource is valid FHIR — every element of Patient is optional — and clients send it.
     /// </summary>
-    private static bool IsEmptyRoot(CodedException e)
+    private static bool IsEmptyResource(CodedException e)
     {
         if (e.ErrorCode is not ("JSON120" or "PVAL129")) return false;
         var path = (e as ExtendedCodedException)?.InstancePath;
-        // The root is "$this" in JSON and the bare type name in XML; anything deeper has a '.' or '['.
-        return path is null || !path.Contains('.') && !path.Contains('[');
+        // A whole resource: the root ("$this" in JSON, the bare type name in XML), a Bundle entry's or a
+        // Parameters' resource, or a contained one. Anything else empty is an empty element, which is invalid.
+        return path is null || !path.Contains('.') && !path.Contains('[')
+            || path.EndsWith(".resource", StringComparison.Ordinal) || ContainedResource().IsMatch(path);
     }
+
+    [GeneratedRegex(@"\.contained\[\d+\]$")]
+    private static partial Regex ContainedResource();
 
     public static Resource ParseXml(ReadOnlySpan<byte> body)
     {
@@ -78,7 +84,7 @@ public static class ResourceSerializer
             using var xml = XmlReader.Create(stream, settings);
             if (XmlParser.TryDeserializeResource(xml, out var resource, out var errors) && resource is not null)
                 return resource;
-            if (resource is not null && errors is not null && errors.All(IsEmptyRoot)) return resource;
+            if (resource is not null && errors is not null && errors.All(IsEmptyResource)) return resource;
             throw ParseErrors(errors);
         }
         catch (XmlException e)
