@@ -108,12 +108,6 @@ internal sealed class SqliteSearch
 
     private static string Where(SqliteCommand cmd, SearchQuery query)
     {
-        var sql = new StringBuilder("c.deleted = 0");
-        if (query.Type is not null)
-        {
-            sql.Append(" AND c.type = $type");
-            cmd.Parameters.AddWithValue("$type", query.Type);
-        }
         var n = 0;
         string P(object? value)
         {
@@ -121,25 +115,58 @@ internal sealed class SqliteSearch
             cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
             return name;
         }
+        return Conditions(query, 0, P);
+    }
+
+    /// <summary>The alias of the current-version table at a nesting level: c for the searched resources, c1, c2… for chains and _has.</summary>
+    private static string Alias(int depth) => depth == 0 ? "c" : "c" + depth;
+
+    /// <summary>The conditions of <paramref name="query"/> on the current-version table aliased <see cref="Alias"/>(<paramref name="depth"/>).</summary>
+    private static string Conditions(SearchQuery query, int depth, Func<object?, string> p)
+    {
+        var a = Alias(depth);
+        var sql = new StringBuilder($"{a}.deleted = 0");
+        if (query.Type is not null) sql.Append($" AND {a}.type = {p(query.Type)}");
         foreach (var criterion in query.Criteria)
-            sql.Append(" AND (").Append(Criterion(criterion, query.Type, P)).Append(')');
+            sql.Append(" AND (").Append(Criterion(criterion, query.Type, depth, p)).Append(')');
         return sql.ToString();
     }
 
-    private static string Criterion(SearchCriterion c, string? type, Func<object?, string> p)
+    private static string Criterion(SearchCriterion c, string? type, int depth, Func<object?, string> p)
     {
+        var a = Alias(depth);
         var param = c.Param;
+        if (c.AnyOf is [ChainValue chain])
+        {
+            // The reference points (type/id, no URL) at a current resource that matches one of the nested queries.
+            var (r, inner) = ("r" + depth, Alias(depth + 1));
+            var targets = string.Join(" UNION ALL ", chain.Targets.Select(t =>
+                $"SELECT {inner}.type, {inner}.id FROM resource_current {inner} WHERE {Conditions(t, depth + 1, p)}"));
+            return $"""
+                {a}.rid IN (SELECT {r}.rid FROM idx_reference {r} WHERE {r}.param = {ParamId(type, param.Code, p)} AND {r}.url = ''
+                    AND ({r}.type, {r}.id) IN ({targets}))
+                """;
+        }
+        if (c.AnyOf is [HasValue has])
+        {
+            // A current resource that matches the nested query refers (type/id, no URL) to this one.
+            var (r, inner) = ("r" + depth, Alias(depth + 1));
+            return $"""
+                ({a}.type, {a}.id) IN (SELECT {r}.type, {r}.id FROM idx_reference {r} WHERE {r}.param = {ParamId(has.Source.Type, param.Code, p)} AND {r}.url = ''
+                    AND {r}.rid IN (SELECT {inner}.rid FROM resource_current {inner} WHERE {Conditions(has.Source, depth + 1, p)}))
+                """;
+        }
         if (param.Code == "_id")
             return c.Modifier == "not"
-                ? $"c.id NOT IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})"
-                : $"c.id IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})";
+                ? $"{a}.id NOT IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})"
+                : $"{a}.id IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})";
         if (param.Code == "_lastUpdated")
             return string.Join(" OR ", c.AnyOf.OfType<DateValue>().Select(v =>
-                DateCondition(v, "(SELECT last_updated * 10000 + 621355968000000000 FROM resource_version WHERE rid = c.rid)",
-                    "(SELECT last_updated * 10000 + 621355968000000000 + 10000 FROM resource_version WHERE rid = c.rid)", p)));
+                DateCondition(v, $"(SELECT last_updated * 10000 + 621355968000000000 FROM resource_version WHERE rid = {a}.rid)",
+                    $"(SELECT last_updated * 10000 + 621355968000000000 + 10000 FROM resource_version WHERE rid = {a}.rid)", p)));
 
         var keyCode = c.Modifier == "identifier" ? param.Code + ":identifier" : param.Code;
-        var key = $"(SELECT id FROM search_param WHERE key = {p(type is null ? keyCode : SqliteSchema.ParamKey(type, keyCode))})";
+        var key = ParamId(type, keyCode, p);
         var table = c.Modifier == "identifier" ? "idx_token" : param.Type switch
         {
             SearchParamType.String => "idx_string",
@@ -154,11 +181,15 @@ internal sealed class SqliteSearch
         // "c.rid IN (…)" lets SQLite find the matches through the index table's clustered key and
         // look the resources up by rid, instead of probing the index for every resource of the type.
         if (c.AnyOf is [MissingValue missing])
-            return $"c.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
+            return $"{a}.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
 
         var alternatives = string.Join(" OR ", c.AnyOf.Select(v => Value(v, c.Modifier, p)));
-        return $"c.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
+        return $"{a}.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
     }
+
+    /// <summary>The search_param id of a parameter of <paramref name="type"/> (a common parameter when the type is null).</summary>
+    private static string ParamId(string? type, string code, Func<object?, string> p) =>
+        $"(SELECT id FROM search_param WHERE key = {p(type is null ? code : SqliteSchema.ParamKey(type, code))})";
 
     private static string Value(SearchValue value, string? modifier, Func<object?, string> p) => value switch
     {

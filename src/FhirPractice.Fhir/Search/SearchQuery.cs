@@ -25,6 +25,22 @@ public sealed record UriValue(string Uri) : SearchValue;
 /// <summary>:missing=true|false.</summary>
 public sealed record MissingValue(bool Missing) : SearchValue;
 
+/// <summary>
+/// A chained parameter (<c>subject:Patient.name=peter</c>): the reference under the criterion's parameter points,
+/// as a local type/id reference, at a current resource that matches one of <see cref="Targets"/> — one nested
+/// query per possible target type, each with its <see cref="SearchQuery.Type"/> set and the rest of the chain as
+/// its criteria. The criterion's <see cref="SearchCriterion.Modifier"/> is the :Type, if one was given.
+/// </summary>
+public sealed record ChainValue(IReadOnlyList<SearchQuery> Targets) : SearchValue;
+
+/// <summary>
+/// Reverse chaining (<c>_has:Observation:patient:code=1234-5</c>): some current resource matching
+/// <see cref="Source"/> (its <see cref="SearchQuery.Type"/> is set) refers to the searched resource, as a local
+/// type/id reference, under the criterion's parameter — a reference parameter of the source type. The criterion's
+/// <see cref="SearchCriterion.Modifier"/> is <c>_has</c>.
+/// </summary>
+public sealed record HasValue(SearchQuery Source) : SearchValue;
+
 /// <summary>One parameter of a query: its values are alternatives (OR); criteria of a query all apply (AND).</summary>
 public sealed record SearchCriterion(SearchParameterInfo Param, string? Modifier, IReadOnlyList<SearchValue> AnyOf);
 

@@ -93,33 +93,10 @@ public sealed class SearchQueryParser
             }
             if (ControlParameters.Contains(rawName)) continue;
 
-            var colon = rawName.IndexOf(':');
-            var name = colon < 0 ? rawName : rawName[..colon];
-            var modifier = colon < 0 ? null : rawName[(colon + 1)..];
-            if (name.Contains('.')) { Ignore(rawName, "chained parameters are not supported yet"); continue; }
-            var param = _registry.Find(type, name);
-            if (param is null) { Ignore(rawName, type is null ? "unknown common search parameter" : $"unknown search parameter for {type}"); continue; }
-            if (param.Type is SearchParamType.Composite or SearchParamType.Special) { Ignore(rawName, $"{param.Type} parameters are not supported yet"); continue; }
-
-            if (modifier == "missing")
-            {
-                if (value is not ("true" or "false")) { Ignore(rawName, ":missing takes true or false"); continue; }
-                criteria.Add(new SearchCriterion(param, modifier, [new MissingValue(value == "true")]));
-                applied.Add(new(rawName, value));
-                continue;
-            }
-            if (modifier is not null && !SupportsModifier(param.Type, modifier)) { Ignore(rawName, $"modifier ':{modifier}' is not supported on {param.Type.ToString().ToLowerInvariant()} parameters"); continue; }
-
-            var values = new List<SearchValue>();
-            string? error = null;
-            foreach (var part in SplitOr(value))
-            {
-                var parsed = ParseValue(param, modifier, part, out error);
-                if (parsed is null) break;
-                values.Add(parsed);
-            }
-            if (error is not null || values.Count == 0) { Ignore(rawName, error ?? "empty value"); continue; }
-            criteria.Add(new SearchCriterion(param, modifier, values));
+            var budget = MaxChainQueries;
+            var criterion = ParseCriterion(type, rawName, value, 0, ref budget, out var failure);
+            if (criterion is null) { Ignore(rawName, failure!.Reason); continue; }
+            criteria.Add(criterion);
             applied.Add(new(rawName, value));
         }
 
@@ -131,6 +108,125 @@ public sealed class SearchQueryParser
             Summary = summary,
             Elements = elements,
         };
+    }
+
+    /// <summary>How many chain hops and _has levels one parameter may nest.</summary>
+    public const int MaxChainDepth = 4;
+
+    /// <summary>How many nested queries (one per possible target type and level) one parameter may expand to.</summary>
+    public const int MaxChainQueries = 64;
+
+    /// <param name="Unknown">The parameter does not exist on the type (a chain over several target types skips such types).</param>
+    private sealed record Failure(string Reason, bool Unknown = false);
+
+    /// <summary>One parameter on <paramref name="type"/>: plain, chained (<c>a.b</c>) or reverse chained (<c>_has:</c>).</summary>
+    private SearchCriterion? ParseCriterion(string? type, string rawName, string value, int depth, ref int budget, out Failure? failure)
+    {
+        failure = null;
+        if (rawName == "_has" || rawName.StartsWith("_has:", StringComparison.Ordinal)) return ParseHas(type, rawName, value, depth, ref budget, out failure);
+        var dot = rawName.IndexOf('.');
+        if (dot >= 0) return ParseChain(type, rawName[..dot], rawName[(dot + 1)..], value, depth, ref budget, out failure);
+
+        var colon = rawName.IndexOf(':');
+        var name = colon < 0 ? rawName : rawName[..colon];
+        var modifier = colon < 0 ? null : rawName[(colon + 1)..];
+        var param = _registry.Find(type, name);
+        if (param is null)
+        {
+            failure = new(type is null ? $"unknown common search parameter '{name}'" : $"unknown search parameter '{name}' for {type}", true);
+            return null;
+        }
+        if (param.Type is SearchParamType.Composite or SearchParamType.Special) { failure = new($"{param.Type} parameters are not supported yet"); return null; }
+
+        if (modifier == "missing")
+        {
+            if (value is not ("true" or "false")) { failure = new(":missing takes true or false"); return null; }
+            return new SearchCriterion(param, modifier, [new MissingValue(value == "true")]);
+        }
+        if (modifier is not null && !SupportsModifier(param.Type, modifier))
+        {
+            failure = new($"modifier ':{modifier}' is not supported on {param.Type.ToString().ToLowerInvariant()} parameters");
+            return null;
+        }
+
+        var values = new List<SearchValue>();
+        string? error = null;
+        foreach (var part in SplitOr(value))
+        {
+            var parsed = ParseValue(param, modifier, part, out error);
+            if (parsed is null) break;
+            values.Add(parsed);
+        }
+        if (error is not null || values.Count == 0) { failure = new(error ?? "empty value"); return null; }
+        return new SearchCriterion(param, modifier, values);
+    }
+
+    /// <summary>
+    /// <c>reference[:Type].rest</c>: <c>rest</c> applies to each type the reference may point at (the :Type, else the
+    /// parameter's targets); target types that lack the chained parameter are left out, and only when none has it is
+    /// the parameter unknown.
+    /// </summary>
+    private SearchCriterion? ParseChain(string? type, string head, string rest, string value, int depth, ref int budget, out Failure? failure)
+    {
+        failure = null;
+        if (depth >= MaxChainDepth) { failure = new($"chained parameters and _has are followed at most {MaxChainDepth} levels deep"); return null; }
+        var colon = head.IndexOf(':');
+        var name = colon < 0 ? head : head[..colon];
+        var targetType = colon < 0 ? null : head[(colon + 1)..];
+        var param = _registry.Find(type, name);
+        if (param is null)
+        {
+            failure = new(type is null ? $"unknown common search parameter '{name}'" : $"unknown search parameter '{name}' for {type}", true);
+            return null;
+        }
+        if (param.Type != SearchParamType.Reference) { failure = new($"'{name}' is not a reference parameter, so it cannot be chained"); return null; }
+        if (targetType is not null)
+        {
+            if (!ModelInfo.IsKnownResource(targetType)) { failure = new($"'{targetType}' is not a resource type"); return null; }
+            if (param.Targets.Count > 0 && !param.Targets.Contains(targetType)) { failure = new($"'{name}' cannot refer to {targetType}"); return null; }
+        }
+        IReadOnlyList<string> targets = targetType is not null ? [targetType]
+            : param.Targets.Where(ModelInfo.IsKnownResource).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (targets.Count == 0) { failure = new($"'{name}' may refer to any type: name one as {name}:Type"); return null; }
+
+        var queries = new List<SearchQuery>();
+        Failure? unknown = null;
+        foreach (var target in targets)
+        {
+            if (--budget < 0) { failure = new($"the chain reaches too many resource types (more than {MaxChainQueries}): name them with :Type"); return null; }
+            var nested = ParseCriterion(target, rest, value, depth + 1, ref budget, out var f);
+            if (nested is null)
+            {
+                if (!f!.Unknown) { failure = f; return null; }
+                unknown ??= f;
+                continue;
+            }
+            queries.Add(new SearchQuery(target, [nested], 0));
+        }
+        if (queries.Count == 0)
+        {
+            failure = targets.Count == 1 ? unknown : new($"none of the types '{name}' may refer to ({string.Join(", ", targets)}) has the search parameter '{rest}'", true);
+            return null;
+        }
+        return new SearchCriterion(param, targetType, [new ChainValue(queries)]);
+    }
+
+    /// <summary><c>_has:Source:reference:rest</c>: a resource of type Source that refers to the searched one under its reference parameter matches rest.</summary>
+    private SearchCriterion? ParseHas(string? type, string rawName, string value, int depth, ref int budget, out Failure? failure)
+    {
+        failure = null;
+        var parts = rawName.Split(':', 4);
+        if (parts.Length < 4 || parts.Skip(1).Any(p => p.Length == 0)) { failure = new("_has takes the form _has:Type:reference:parameter=value"); return null; }
+        if (depth >= MaxChainDepth) { failure = new($"chained parameters and _has are followed at most {MaxChainDepth} levels deep"); return null; }
+        var (source, code, rest) = (parts[1], parts[2], parts[3]);
+        if (!ModelInfo.IsKnownResource(source)) { failure = new($"'{source}' is not a resource type"); return null; }
+        var param = _registry.Find(source, code);
+        if (param is null) { failure = new($"unknown search parameter '{code}' for {source}", true); return null; }
+        if (param.Type != SearchParamType.Reference) { failure = new($"'{source}:{code}' is not a reference parameter"); return null; }
+        if (type is not null && param.Targets.Count > 0 && !param.Targets.Contains(type)) { failure = new($"'{source}:{code}' cannot refer to {type}", true); return null; }
+        if (--budget < 0) { failure = new($"the chain reaches too many resource types (more than {MaxChainQueries}): name them with :Type"); return null; }
+        var nested = ParseCriterion(source, rest, value, depth + 1, ref budget, out failure);
+        return nested is null ? null : new SearchCriterion(param, "_has", [new HasValue(new SearchQuery(source, [nested], 0))]);
     }
 
     /// <summary>_include[:iterate]=Type:param[:targetType] or *, _revinclude[:iterate]=Type:param or Type:*.</summary>
