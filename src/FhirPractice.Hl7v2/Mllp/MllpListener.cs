@@ -49,7 +49,11 @@ public sealed class MllpListenerOptions
     /// <summary>The port to bind; 0 picks a free one (see <see cref="MllpListener.LocalEndPoint"/>).</summary>
     public int Port { get; set; }
 
-    /// <summary>A connection that sends no byte for this long is closed. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</summary>
+    /// <summary>
+    /// A connection that does not complete a message within this long after connecting or after its previous
+    /// message was answered is closed (so a silent peer, and a peer trickling bytes, are both cut off; time
+    /// spent in the handler does not count). <see cref="Timeout.InfiniteTimeSpan"/> disables it.
+    /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>On stop, how long in-flight messages get to finish before their handlers are cancelled and connections closed.</summary>

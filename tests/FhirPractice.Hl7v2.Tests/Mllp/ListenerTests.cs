@@ -81,7 +81,7 @@ public class ListenerTests
         {
             received = message.ToArray();
             var parsed = Er7Parser.Parse(message.Span);
-            return ValueTask.FromResult<ReadOnlyMemory<byte>>(B($"MSH|^~\\&|||||||ACK|1|P|2.5.1\rMSA|AA|{parsed.Get("MSH-10")}\r"));
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(AckBuilder.Build(parsed, AckCode.AA).EncodeBytes());
         });
         await using var client = await Connect(listener);
 
@@ -91,6 +91,7 @@ public class ListenerTests
         var ack = Er7Parser.Parse(response);
         Assert.Equal("AA", ack.Get("MSA-1"));
         Assert.Equal(Er7Parser.Parse(adt).Get("MSH-10"), ack.Get("MSA-2"));
+        Assert.Equal(Er7Parser.Parse(adt).Get("MSH-3"), ack.Get("MSH-5"));
     }
 
     [Fact]
@@ -146,6 +147,50 @@ public class ListenerTests
         Assert.True(await ClosedByPeer(silent.GetStream(), Bound), "the silent connection should have been closed");
         Assert.Contains(errors, e => e.Kind == MllpListenerErrorKind.IdleTimeout);
         await WaitUntil(() => listener.ConnectionCount == 0);
+    }
+
+    [Fact]
+    public async Task Peer_trickling_a_frame_slower_than_the_idle_timeout_is_cut_off()
+    {
+        var errors = new ConcurrentQueue<MllpListenerError>();
+        await using var listener = Start(Echo, o => o.IdleTimeout = TimeSpan.FromMilliseconds(500), errors);
+        using var raw = await ConnectRaw(listener);
+        var stream = raw.GetStream();
+
+        var closed = ClosedByPeer(stream, Bound);
+        try
+        {
+            await stream.WriteAsync(new[] { MllpFraming.StartBlock });
+            for (var i = 0; i < 100 && !closed.IsCompleted; i++)
+            {
+                await stream.WriteAsync("x"u8.ToArray());
+                await Task.Delay(50);
+            }
+        }
+        catch (IOException) { }
+
+        Assert.True(await closed);
+        Assert.Contains(errors, e => e.Kind == MllpListenerErrorKind.IdleTimeout);
+    }
+
+    [Fact]
+    public async Task Frame_written_one_byte_at_a_time_over_tcp_is_answered()
+    {
+        await using var listener = Start(Echo);
+        using var raw = await ConnectRaw(listener);
+        raw.NoDelay = true;
+        var stream = raw.GetStream();
+
+        foreach (var b in MllpFraming.Frame(B("MSH|^~\\&|SLOW\r")).Concat(MllpFraming.Frame(B("second"))))
+        {
+            await stream.WriteAsync(new[] { b });
+            await stream.FlushAsync();
+        }
+        var reader = new MllpFrameReader(stream);
+        using var cts = new CancellationTokenSource(Bound);
+
+        Assert.Equal("ACK:MSH|^~\\&|SLOW\r", S(await reader.ReadFrameAsync(cts.Token)));
+        Assert.Equal("ACK:second", S(await reader.ReadFrameAsync(cts.Token)));
     }
 
     [Fact]
