@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text;
 using FhirPractice.Hl7v2.Mllp;
 
@@ -55,5 +56,43 @@ public class FrameReaderTests
 
         Assert.Equal("small", Encoding.ASCII.GetString((await reader.ReadFrameAsync())!));
         Assert.Equal(MllpFramingErrorKind.Oversize, Assert.Single(errors).Kind);
+    }
+
+    [Fact]
+    public async Task Reads_frames_from_a_pipe_written_one_byte_at_a_time()
+    {
+        var pipe = new Pipe();
+        var errors = new List<MllpFramingError>();
+        var reader = new MllpFrameReader(pipe.Reader, onError: errors.Add);
+        var input = MllpFraming.Frame("one"u8).Concat("\n"u8.ToArray()).Concat(MllpFraming.Frame("two"u8)).Concat("\u000bhalf"u8.ToArray()).ToArray();
+
+        var writer = Task.Run(async () =>
+        {
+            foreach (var b in input)
+            {
+                await pipe.Writer.WriteAsync(new[] { b });
+            }
+            await pipe.Writer.CompleteAsync();
+        });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("one", Encoding.ASCII.GetString((await reader.ReadFrameAsync(cts.Token))!));
+        Assert.Equal("two", Encoding.ASCII.GetString((await reader.ReadFrameAsync(cts.Token))!));
+        Assert.Null(await reader.ReadFrameAsync(cts.Token));
+        await writer.WaitAsync(cts.Token);
+        Assert.Equal(MllpFramingErrorKind.Truncated, Assert.Single(errors).Kind);
+    }
+
+    [Fact]
+    public async Task Reads_many_frames_from_one_pipe_buffer()
+    {
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Enumerable.Range(0, 50).SelectMany(i => MllpFraming.Frame(Encoding.ASCII.GetBytes($"m{i}"))).ToArray());
+        await pipe.Writer.CompleteAsync();
+        var reader = new MllpFrameReader(pipe.Reader);
+
+        for (var i = 0; i < 50; i++)
+            Assert.Equal($"m{i}", Encoding.ASCII.GetString((await reader.ReadFrameAsync())!));
+        Assert.Null(await reader.ReadFrameAsync());
     }
 }
