@@ -194,6 +194,21 @@ public class ListenerTests
     }
 
     [Fact]
+    public async Task Connections_beyond_the_maximum_are_closed_and_reported()
+    {
+        var errors = new ConcurrentQueue<MllpListenerError>();
+        await using var listener = Start(Echo, o => o.MaxConnections = 1, errors);
+        await using var first = await Connect(listener);
+        Assert.Equal("ACK:1", S(await first.SendAsync(B("1")).WaitAsync(Bound)));
+
+        using var second = await ConnectRaw(listener);
+
+        Assert.True(await ClosedByPeer(second.GetStream(), Bound));
+        Assert.Contains(errors, e => e.Kind == MllpListenerErrorKind.ConnectionRefused);
+        Assert.Equal("ACK:2", S(await first.SendAsync(B("2")).WaitAsync(Bound)));
+    }
+
+    [Fact]
     public async Task Idle_timeout_restarts_with_every_message()
     {
         await using var listener = Start(Echo, o => o.IdleTimeout = TimeSpan.FromMilliseconds(1500));
