@@ -119,6 +119,14 @@ public sealed class SearchQueryParser
     /// <param name="Unknown">The parameter does not exist on the type (a chain over several target types skips such types).</param>
     private sealed record Failure(string Reason, bool Unknown = false);
 
+    private SearchParameterInfo? Find(string? type, string name, out Failure? failure)
+    {
+        var param = _registry.Find(type, name);
+        failure = param is not null ? null
+            : new(type is null ? $"unknown common search parameter '{name}'" : $"unknown search parameter '{name}' for {type}", true);
+        return param;
+    }
+
     /// <summary>One parameter on <paramref name="type"/>: plain, chained (<c>a.b</c>) or reverse chained (<c>_has:</c>).</summary>
     private SearchCriterion? ParseCriterion(string? type, string rawName, string value, int depth, ref int budget, out Failure? failure)
     {
@@ -130,12 +138,8 @@ public sealed class SearchQueryParser
         var colon = rawName.IndexOf(':');
         var name = colon < 0 ? rawName : rawName[..colon];
         var modifier = colon < 0 ? null : rawName[(colon + 1)..];
-        var param = _registry.Find(type, name);
-        if (param is null)
-        {
-            failure = new(type is null ? $"unknown common search parameter '{name}'" : $"unknown search parameter '{name}' for {type}", true);
-            return null;
-        }
+        var param = Find(type, name, out failure);
+        if (param is null) return null;
         if (param.Type is SearchParamType.Composite or SearchParamType.Special) { failure = new($"{param.Type} parameters are not supported yet"); return null; }
 
         if (modifier == "missing")
@@ -173,12 +177,8 @@ public sealed class SearchQueryParser
         var colon = head.IndexOf(':');
         var name = colon < 0 ? head : head[..colon];
         var targetType = colon < 0 ? null : head[(colon + 1)..];
-        var param = _registry.Find(type, name);
-        if (param is null)
-        {
-            failure = new(type is null ? $"unknown common search parameter '{name}'" : $"unknown search parameter '{name}' for {type}", true);
-            return null;
-        }
+        var param = Find(type, name, out failure);
+        if (param is null) return null;
         if (param.Type != SearchParamType.Reference) { failure = new($"'{name}' is not a reference parameter, so it cannot be chained"); return null; }
         if (targetType is not null)
         {
