@@ -66,7 +66,7 @@ public sealed partial class FhirEngine
                 LastModified = record.LastUpdated,
             },
         };
-        if (!record.Deleted) entry.Resource = ResourceSerializer.ParseJson(record.Json.Span);
+        if (!record.Deleted) entry.Resource = ResourceSerializer.ParseTrustedJson(record.Json.Span);
         return entry;
     }
 

@@ -29,7 +29,7 @@ public sealed partial class FhirEngine
         var filter = ResourceSubset.Filter(parsed.Summary, parsed.Elements);
         Bundle.EntryComponent Entry(ResourceRecord record, Bundle.SearchEntryMode mode)
         {
-            var resource = ResourceSerializer.ParseJson(record.Json.Span);
+            var resource = ResourceSerializer.ParseTrustedJson(record.Json.Span);
             return new Bundle.EntryComponent
             {
                 FullUrl = $"{r.BaseUrl}/{record.Type}/{record.Id}",

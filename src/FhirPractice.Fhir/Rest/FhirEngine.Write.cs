@@ -148,7 +148,7 @@ public sealed partial class FhirEngine
                 "PATCH takes application/json-patch+json or a FHIRPath Patch Parameters resource (application/fhir+json or application/fhir+xml)");
         if (ResourceSerializer.Parse(r.Body.Span, format) is not Parameters parameters)
             throw FhirError.BadRequest("A FHIRPath Patch body must be a Parameters resource");
-        var resource = ResourceSerializer.ParseJson(current.Json.Span);
+        var resource = ResourceSerializer.ParseTrustedJson(current.Json.Span);
         return FhirPathPatch.Apply(resource, parameters);
     }
 

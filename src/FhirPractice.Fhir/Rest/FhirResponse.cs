@@ -21,7 +21,7 @@ public sealed class FhirResponse
 
     public bool HasBody => Record is { Deleted: false } || Resource is not null;
 
-    public Resource? ToResource() => Resource ?? (Record is { Deleted: false } r ? ResourceSerializer.ParseJson(r.Json.Span) : null);
+    public Resource? ToResource() => Resource ?? (Record is { Deleted: false } r ? ResourceSerializer.ParseTrustedJson(r.Json.Span) : null);
 
     public static FhirResponse ForRecord(ResourceRecord record, HttpStatusCode status, string baseUrl, bool withLocation) => new()
     {

@@ -119,7 +119,7 @@ public static partial class ResourceSerializer
         return new FhirError(System.Net.HttpStatusCode.BadRequest, outcome);
     }
 
-    /// <summary>Parses JSON this server produced, keeping whatever it holds without checking it.</summary>
+    /// <summary>Parses JSON this server produced and stored (checked strictly when it was written), without checking it again.</summary>
     public static Resource ParseTrustedJson(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
