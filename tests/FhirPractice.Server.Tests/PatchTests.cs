@@ -77,6 +77,20 @@ public sealed class PatchTests(FhirServerFactory server) : IClassFixture<FhirSer
     }
 
     [Fact]
+    public async Task FhirPath_Patch_removing_a_required_element_is_unprocessable_and_changes_nothing()
+    {
+        var id = FhirHttp.Unique();
+        await _client.PutAsync($"Observation/{id}", FhirServerFactory.Json($$$"""{"resourceType":"Observation","id":"{{{id}}}","status":"final","code":{"text":"weight"}}"""));
+
+        var response = await _client.PatchAsync($"Observation/{id}", FhirServerFactory.Json("""
+            {"resourceType":"Parameters","parameter":[{"name":"operation","part":[{"name":"type","valueCode":"delete"},{"name":"path","valueString":"Observation.status"}]}]}
+            """));
+
+        await FhirHttp.AssertOutcomeAsync(response, HttpStatusCode.UnprocessableEntity, expressionContains: "status");
+        Assert.Equal("W/\"1\"", (await _client.GetAsync($"Observation/{id}")).Headers.ETag!.ToString());
+    }
+
+    [Fact]
     public async Task FhirPath_Patch_in_a_Parameters_body_applies_and_makes_a_new_version()
     {
         var id = await PatientAsync();

@@ -141,7 +141,7 @@ public sealed partial class FhirEngine
             catch (System.Text.Json.JsonException e) { throw FhirError.BadRequest($"The JSON Patch document is not valid JSON: {e.Message}"); }
             document = JsonNode.Parse(current.Json.Span)!;
             var result = JsonPatch.Apply(document, patch!);
-            return ResourceSerializer.ParseJson(System.Text.Encoding.UTF8.GetBytes(result.ToJsonString()));
+            return CheckPatched(System.Text.Encoding.UTF8.GetBytes(result.ToJsonString()));
         }
         if (r.BodyFormat is not FhirFormat format)
             throw new FhirError(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported,
@@ -149,7 +149,14 @@ public sealed partial class FhirEngine
         if (ResourceSerializer.Parse(r.Body.Span, format) is not Parameters parameters)
             throw FhirError.BadRequest("A FHIRPath Patch body must be a Parameters resource");
         var resource = ResourceSerializer.ParseTrustedJson(current.Json.Span);
-        return FhirPathPatch.Apply(resource, parameters);
+        return CheckPatched(ResourceSerializer.ToJsonBytes(FhirPathPatch.Apply(resource, parameters)));
+    }
+
+    /// <summary>A patched resource is checked as strictly as any written one; an invalid result makes the patch unprocessable (422).</summary>
+    private static Resource CheckPatched(byte[] json)
+    {
+        try { return ResourceSerializer.ParseJson(json); }
+        catch (FhirError e) { throw new FhirError(HttpStatusCode.UnprocessableEntity, e.Outcome); }
     }
 
     private static void CheckType(Resource resource, string type)
