@@ -39,11 +39,11 @@ public sealed class IndexExpressionTests
                 var general = generalCache.TryGetValue(p.Expression!, out var g) ? g : generalCache[p.Expression!] = Compiler.Compile(p.Expression!);
                 var key = (resource.TypeName, p.Code);
                 var direct = directCache.TryGetValue(key, out var d) ? d : directCache[key] = IndexExpression.Compile(p.Expression!, resource.TypeName, Compiler);
-                List<Base?> expected;
+                List<Base> expected;
                 try { expected = general([resource.ToPocoNode()], context).Select(n => n.Poco).ToList(); }
                 catch (Exception) { continue; } // FHIRPath itself cannot evaluate it on this (recovered) example
-                var actual = direct.Evaluate(resource).ToList<Base?>();
-                if (expected.Count != actual.Count || expected.Zip(actual).Any(x => !ReferenceEquals(x.First, x.Second) && !x.First!.IsExactly(x.Second)))
+                var actual = direct.Evaluate(resource).ToList();
+                if (expected.Count != actual.Count || expected.Zip(actual).Any(x => !ReferenceEquals(x.First, x.Second) && !x.First.IsExactly(x.Second)))
                     mismatches.Add($"{Path.GetFileName(file)} {p.Code}: FHIRPath {expected.Count}, direct {actual.Count}");
             }
         }
