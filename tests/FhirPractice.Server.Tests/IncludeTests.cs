@@ -72,13 +72,20 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         Assert.Contains("_revinclude=Observation:subject", SelfLink(bundle));
     }
 
-    [Fact]
-    public async Task Include_iterate_follows_the_chain_from_included_resources()
+    /// <summary>An Organization, a Patient it manages, and a MedicationRequest for that Patient.</summary>
+    private async Task<(string Organization, string Patient, string Request)> MedicationRequestForPatientOfOrganizationAsync()
     {
         var organization = await CreateAsync(_client, "Organization", """{"resourceType":"Organization","name":"Practice"}""");
         var patient = await PatientAsync($$""","managingOrganization":{"reference":"Organization/{{organization}}"}""");
         var request = await CreateAsync(_client, "MedicationRequest",
             $$$"""{"resourceType":"MedicationRequest","status":"active","intent":"order","medicationCodeableConcept":{"text":"aspirin"},"subject":{"reference":"Patient/{{{patient}}}"}}""");
+        return (organization, patient, request);
+    }
+
+    [Fact]
+    public async Task Include_iterate_follows_the_chain_from_included_resources()
+    {
+        var (organization, patient, request) = await MedicationRequestForPatientOfOrganizationAsync();
 
         var bundle = await SearchAsync($"MedicationRequest?_id={request}&_include=MedicationRequest:subject&_include:iterate=Patient:organization");
 
@@ -90,10 +97,7 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
     [Fact]
     public async Task Include_from_another_type_without_iterate_is_ignored_with_a_warning()
     {
-        var organization = await CreateAsync(_client, "Organization", """{"resourceType":"Organization","name":"Practice"}""");
-        var patient = await PatientAsync($$""","managingOrganization":{"reference":"Organization/{{organization}}"}""");
-        var request = await CreateAsync(_client, "MedicationRequest",
-            $$$"""{"resourceType":"MedicationRequest","status":"active","intent":"order","medicationCodeableConcept":{"text":"aspirin"},"subject":{"reference":"Patient/{{{patient}}}"}}""");
+        var (organization, patient, request) = await MedicationRequestForPatientOfOrganizationAsync();
 
         var bundle = await SearchAsync($"MedicationRequest?_id={request}&_include=MedicationRequest:subject&_include=Patient:organization");
 
