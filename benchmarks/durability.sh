@@ -12,14 +12,7 @@ writers=${DURABILITY_WRITERS:-16}
 
 build_release
 
-run_dir=$(mktemp -d /tmp/fhirpractice-durability.XXXXXX)
-server_pid='' writers_pid=''
-cleanup() {
-  stop_pid "$writers_pid"; stop_pid "$server_pid"
-  if [[ ${LOAD_KEEP:-0} == 1 ]]; then log "kept $run_dir"; else rm -rf "$run_dir"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run durability writers_pid server_pid
 
 db=$run_dir/fhir.db
 port=$(harness free-port)

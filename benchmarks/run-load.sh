@@ -32,14 +32,7 @@ done
 ensure_wrk
 build_release
 
-run_dir=$(mktemp -d /tmp/fhirpractice-load.XXXXXX)
-server_pid='' bare_pid=''
-cleanup() {
-  stop_pid "$bare_pid"; stop_pid "$server_pid"
-  if [[ ${LOAD_KEEP:-0} == 1 ]]; then log "kept $run_dir"; else rm -rf "$run_dir"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_run load bare_pid server_pid
 
 port=$(harness free-port)
 base=http://127.0.0.1:$port/fhir

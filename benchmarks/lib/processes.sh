@@ -74,3 +74,21 @@ ensure_wrk() {
   log "installing wrk from Debian's packages"
   apt-get update -qq >&2 && apt-get install -y -qq wrk >&2
 }
+
+# start_run NAME PID_VAR... — a fresh temp folder ($run_dir) for this run; on exit the processes whose pids
+# the named variables hold then are stopped, and the folder is removed (kept with LOAD_KEEP=1).
+start_run() {
+  run_dir=$(mktemp -d "/tmp/fhirpractice-$1.XXXXXX")
+  shift
+  run_pid_vars=("$@")
+  local var
+  for var in "${run_pid_vars[@]}"; do printf -v "$var" '%s' ''; done
+  trap end_run EXIT
+  trap 'exit 130' INT TERM
+}
+
+end_run() {
+  local var
+  for var in "${run_pid_vars[@]}"; do stop_pid "${!var}"; done
+  if [[ ${LOAD_KEEP:-0} == 1 ]]; then log "kept $run_dir"; else rm -rf "$run_dir"; fi
+}
