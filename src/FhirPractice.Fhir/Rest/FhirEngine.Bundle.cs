@@ -33,7 +33,7 @@ public sealed partial class FhirEngine
     }
 
     /// <summary>Turns a bundle entry into a request with the same meaning as an HTTP call.</summary>
-    internal static FhirRequest EntryRequest(FhirRequest parent, Bundle.EntryComponent entry, bool withBody = true)
+    internal static FhirRequest EntryRequest(FhirRequest parent, Bundle.EntryComponent entry)
     {
         var url = entry.Request!.Url!; // BundleAsync checked every entry has request.method and request.url
         if (url.StartsWith(parent.BaseUrl, StringComparison.OrdinalIgnoreCase)) url = url[parent.BaseUrl.Length..];
@@ -42,13 +42,11 @@ public sealed partial class FhirEngine
         var query = question < 0 ? "" : url[(question + 1)..];
         // A JSON Patch travels in a Binary (http://hl7.org/fhir/R4/http.html#patch).
         var jsonPatch = entry.Resource is Binary { ContentType: "application/json-patch+json" } binary ? binary.Data : null;
-        var body = !withBody || entry.Resource is null ? ReadOnlyMemory<byte>.Empty
-            : jsonPatch ?? ResourceSerializer.ToJsonBytes(entry.Resource);
         return new FhirRequest(entry.Request.Method!.Value.ToString(), path, FhirRequest.ParseQuery(query))
         {
             BaseUrl = parent.BaseUrl,
-            Body = body,
-            BodyFormat = body.IsEmpty || jsonPatch is not null ? null : FhirFormat.Json,
+            Body = jsonPatch ?? ReadOnlyMemory<byte>.Empty,
+            ParsedBody = jsonPatch is null ? entry.Resource : null,
             PatchFormat = jsonPatch is not null ? PatchFormat.JsonPatch : PatchFormat.None,
             IfMatch = entry.Request.IfMatch,
             IfNoneMatch = entry.Request.IfNoneMatch,

@@ -133,7 +133,7 @@ public sealed partial class FhirEngine
     /// <summary>JSON Patch on the stored JSON, or FHIRPath Patch (a Parameters body) on the resource.</summary>
     private static Resource ApplyPatch(FhirRequest r, ResourceRecord current)
     {
-        if (r.Body.IsEmpty) throw FhirError.BadRequest("The patch request has no body");
+        if (r.Body.IsEmpty && r.ParsedBody is null) throw FhirError.BadRequest("The patch request has no body");
         if (r.BodyFormat is null && r.PatchFormat == PatchFormat.JsonPatch)
         {
             JsonNode? document, patch;
@@ -143,10 +143,10 @@ public sealed partial class FhirEngine
             var result = JsonPatch.Apply(document, patch!);
             return CheckPatched(System.Text.Encoding.UTF8.GetBytes(result.ToJsonString()));
         }
-        if (r.BodyFormat is not FhirFormat format)
+        if (r.BodyFormat is null && r.ParsedBody is null)
             throw new FhirError(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported,
                 "PATCH takes application/json-patch+json or a FHIRPath Patch Parameters resource (application/fhir+json or application/fhir+xml)");
-        if (ResourceSerializer.Parse(r.Body.Span, format) is not Parameters parameters)
+        if (ParseBody(r) is not Parameters parameters)
             throw FhirError.BadRequest("A FHIRPath Patch body must be a Parameters resource");
         var resource = ResourceSerializer.ParseTrustedJson(current.Json.Span);
         return CheckPatched(ResourceSerializer.ToJsonBytes(FhirPathPatch.Apply(resource, parameters)));

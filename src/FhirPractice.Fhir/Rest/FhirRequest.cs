@@ -1,3 +1,5 @@
+using Hl7.Fhir.Model;
+
 namespace FhirPractice.Fhir.Rest;
 
 public enum PreferReturn { Representation, Minimal, OperationOutcome }
@@ -12,6 +14,8 @@ public enum PatchFormat { None, JsonPatch }
 public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query)
 {
     public ReadOnlyMemory<byte> Body { get; init; }
+    /// <summary>The body already parsed (a batch or transaction entry's resource, checked with its Bundle); then Body is not read.</summary>
+    public Resource? ParsedBody { get; init; }
     public FhirFormat? BodyFormat { get; init; }
     /// <summary>Set when the body is application/json-patch+json.</summary>
     public PatchFormat PatchFormat { get; init; }

@@ -28,11 +28,6 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
 
     private static int Order(string method) => method switch { "DELETE" => 0, "POST" => 1, "PUT" or "PATCH" => 2, _ => 3 };
 
-    /// <summary>Reads and operations (run after the writes, through the engine like any request) and patches
-    /// take their entry's resource as a request body; creates and updates use the parsed resource itself.</summary>
-    private static bool NeedsBody(Bundle.EntryComponent e) =>
-        e.Request!.Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD or Bundle.HTTPVerb.PATCH || e.Request.Url!.Split('?')[0].Contains('$');
-
     private int _attempts;
 
     public Task<Bundle> RunAsync(CancellationToken ct) => engine.WithRetries(() => AttemptAsync(ct));
@@ -41,7 +36,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
     {
         // An attempt rewrites the entries' resources in place; a retry starts again from the request body.
         var source = _attempts++ == 0 ? bundle : (Bundle)FhirEngine.ParseBody(request);
-        var entries = source.Entry.Select((e, i) => new Entry(i, e, FhirEngine.EntryRequest(request, e, withBody: NeedsBody(e)))).ToList();
+        var entries = source.Entry.Select((e, i) => new Entry(i, e, FhirEngine.EntryRequest(request, e))).ToList();
         var ordered = entries.OrderBy(e => Order(e.Request.Method)).ThenBy(e => e.Index).ToList();
         var checks = new List<WritePlan>();
         var references = new Dictionary<string, string>(StringComparer.Ordinal);
