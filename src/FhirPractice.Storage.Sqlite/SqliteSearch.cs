@@ -156,6 +156,9 @@ internal sealed class SqliteSearch
                     AND {r}.rid IN (SELECT {inner}.rid FROM resource_current {inner} WHERE {Conditions(has.Source, depth + 1, p)}))
                 """;
         }
+        // Every resource has an id and a lastUpdated.
+        if (SearchParameterRegistry.IsStoredAsColumn(param.Code) && c.AnyOf is [MissingValue columnMissing])
+            return columnMissing.Missing ? "0" : "1";
         if (param.Code == "_id")
             return c.Modifier == "not"
                 ? $"{a}.id NOT IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})"
@@ -238,10 +241,13 @@ internal sealed class SqliteSearch
             n.System is null ? $" AND x.code = {p(n.Code)}" :
             $" AND x.system = {p(n.System)} AND x.code = {p(n.Code)}";
         var v = p((double)n.Value);
+        // Values are stored as doubles: a value with more significant digits than a double holds (Synthea writes
+        // 17) can round to just outside its own precision range, so the range is widened by one unit of the last place.
+        var (low, high) = (p(Math.BitDecrement((double)n.Low)), p(Math.BitIncrement((double)n.High)));
         var compare = n.Prefix switch
         {
-            SearchPrefix.Eq => $"(x.value >= {p((double)n.Low)} AND x.value < {p((double)n.High)})",
-            SearchPrefix.Ne => $"NOT (x.value >= {p((double)n.Low)} AND x.value < {p((double)n.High)})",
+            SearchPrefix.Eq => $"(x.value >= {low} AND x.value < {high})",
+            SearchPrefix.Ne => $"NOT (x.value >= {low} AND x.value < {high})",
             SearchPrefix.Gt or SearchPrefix.Sa => $"x.value > {v}",
             SearchPrefix.Lt or SearchPrefix.Eb => $"x.value < {v}",
             SearchPrefix.Ge => $"x.value >= {v}",

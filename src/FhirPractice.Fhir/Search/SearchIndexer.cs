@@ -114,8 +114,10 @@ public sealed class SearchIndexer
                 if (r.Identifier is { } ident) entries.Add(new TokenIndexEntry(code + ":identifier", ident.System, ident.Value, null));
                 break;
             case Canonical c when c.Value is { } canonical:
+                // Matched by URL (the version apart); one that names Type/id is also found by that, like a literal reference.
                 var bar = canonical.IndexOf('|');
-                entries.Add(new ReferenceIndexEntry(code, null, null, bar < 0 ? canonical : canonical[..bar], bar < 0 ? null : canonical[(bar + 1)..]));
+                var (targetType, targetId, absolute) = ReferenceParts.Split(bar < 0 ? canonical : canonical[..bar]);
+                entries.Add(new ReferenceIndexEntry(code, targetType, targetId, absolute, bar < 0 ? null : canonical[(bar + 1)..]));
                 break;
             case PrimitiveType prim when prim.ToString() is { Length: > 0 } s:
                 var parts = ReferenceParts.Split(s);
