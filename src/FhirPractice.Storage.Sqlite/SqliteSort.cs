@@ -25,30 +25,36 @@ internal static class SqliteSort
     public static List<Row> Read(SqliteConnection connection, SearchQuery query, PagePosition? at, bool backwards, int limit)
     {
         var sort = query.Sort ?? [];
-        if (query is not { Type: not null, Criteria.Count: 0 } || sort is not [var key] || IndexOrder(key) is not var (table, column))
+        if (query is not { Type: not null, Criteria.Count: 0 } || sort is not [var key] || IndexOrder(key) is not (var table, var column, var rest))
             return ReadComputed(connection, query, at, backwards, limit);
 
         // Two zones: the resources with a value in index order, then those without in row-id order.
         var inMissingZone = at is { Keys: [null] };
         var rows = new List<Row>();
-        if (!backwards && !inMissingZone) rows.AddRange(ReadIndexed(connection, query, key, table, column, at, false, limit));
+        if (!backwards && !inMissingZone) rows.AddRange(ReadIndexed(connection, query, key, table, column, rest, at, false, limit));
         if (rows.Count < limit && (!backwards || inMissingZone))
             rows.AddRange(ReadMissing(connection, query, key, table, inMissingZone ? at : null, backwards, limit - rows.Count));
         if (rows.Count < limit && backwards)
-            rows.AddRange(ReadIndexed(connection, query, key, table, column, inMissingZone ? null : at, true, limit - rows.Count));
+            rows.AddRange(ReadIndexed(connection, query, key, table, column, rest, inMissingZone ? null : at, true, limit - rows.Count));
         return rows;
     }
 
-    /// <summary>The index table and column whose clustered order (after the parameter) is the key's order, or null.</summary>
-    private static (string Table, string Column)? IndexOrder(SortKey key) => key.Param.Code switch
+    /// <summary>
+    /// The index table and column whose clustered order (after the parameter) is the key's order, with the key
+    /// columns between it and the rid (which tell apart a resource's entries of equal value), or null.
+    /// </summary>
+    private static (string Table, string Column, string[] Between)? IndexOrder(SortKey key) => key.Param.Code switch
     {
         "_id" or "_lastUpdated" => null,
         _ => key.Param.Type switch
         {
-            SearchParamType.String or SearchParamType.Number or SearchParamType.Quantity or SearchParamType.Uri => (SqliteSchema.IndexTable(key.Param.Type), "value"),
-            SearchParamType.Token => ("idx_token", "code"),
+            SearchParamType.String => ("idx_string", "value", ["exact"]),
+            SearchParamType.Token => ("idx_token", "code", ["system"]),
             // Descending dates sort by the end of each range, which the table is not ordered by.
-            SearchParamType.Date when !key.Descending => ("idx_date", "low"),
+            SearchParamType.Date when !key.Descending => ("idx_date", "low", ["high"]),
+            SearchParamType.Number => ("idx_number", "value", ["low", "high"]),
+            SearchParamType.Quantity => ("idx_quantity", "value", ["system", "code", "low", "high"]),
+            SearchParamType.Uri => ("idx_uri", "value", []),
             _ => null,
         },
     };
@@ -70,10 +76,12 @@ internal static class SqliteSort
     }
 
     /// <summary>
-    /// Resources with a value for the one key, straight from its index table in key order: each resource at its
-    /// lowest entry (highest, descending) — DISTINCT, since entries that differ only beyond the sorted column tie.
+    /// Resources with a value for the one key, straight from its index table in key order (CROSS JOIN keeps SQLite
+    /// from starting at the type instead): each resource once, at its lowest entry (highest, descending) and, among
+    /// entries of that value, the first in the table. SQLite reads the table range in value order and sorts only
+    /// the rids within one value, so a page costs about its own size.
     /// </summary>
-    private static List<Row> ReadIndexed(SqliteConnection connection, SearchQuery query, SortKey key, string table, string column, PagePosition? at, bool backwards, int limit)
+    private static List<Row> ReadIndexed(SqliteConnection connection, SearchQuery query, SortKey key, string table, string column, string[] rest, PagePosition? at, bool backwards, int limit)
     {
         using var cmd = connection.CreateCommand();
         var where = SqliteSearch.Where(cmd, query);
@@ -81,11 +89,12 @@ internal static class SqliteSort
         var param = SqliteSearch.ParamId(query.Type, key.Param.Code, p);
         Column[] inner = [new($"x.{column}", key.Descending, false, key.Kind)];
         var keyset = at is null ? "" : " AND " + Keyset(inner, "x.rid", false, at, backwards, p);
+        var tie = rest.Length == 0 ? "" : $" OR (y.{column} = x.{column} AND ({string.Join(", ", rest.Select(r => "y." + r))}) < ({string.Join(", ", rest.Select(r => "x." + r))}))";
         cmd.CommandText = $"""
             SELECT {SqliteRecords.Columns}, s.k FROM (
-                SELECT DISTINCT x.{column} AS k, x.rid AS rid FROM {table} x JOIN resource_current c ON c.rid = x.rid
+                SELECT x.{column} AS k, x.rid AS rid FROM {table} x CROSS JOIN resource_current c ON c.rid = x.rid
                 WHERE x.param = {param} AND {where}{keyset}
-                    AND x.{column} = (SELECT {(key.Descending ? "MAX" : "MIN")}(y.{column}) FROM {table} y WHERE y.param = x.param AND y.rid = x.rid)
+                    AND NOT EXISTS (SELECT 1 FROM {table} y WHERE y.param = x.param AND y.rid = x.rid AND (y.{column} {(key.Descending ? ">" : "<")} x.{column}{tie}))
                 ORDER BY {OrderBy(inner, "x.rid", false, backwards)} LIMIT {limit}) s
             JOIN resource_version v ON v.rid = s.rid
             ORDER BY {OrderBy([inner[0] with { Expr = "s.k" }], "s.rid", false, backwards)}
