@@ -20,7 +20,8 @@ public static class FhirEngineServices
         services.AddSingleton(options);
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
-        services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize));
+        services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize,
+            new PageCursor(options.PageCursorSecret)));
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));

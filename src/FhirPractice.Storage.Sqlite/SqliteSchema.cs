@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using Microsoft.Data.Sqlite;
 
 namespace FhirPractice.Storage.Sqlite;
@@ -78,6 +79,19 @@ internal static class SqliteSchema
         cmd.CommandText = Ddl;
         cmd.ExecuteNonQuery();
     }
+
+    /// <summary>The index table that holds the entries of parameters of <paramref name="type"/>.</summary>
+    public static string IndexTable(SearchParamType type) => type switch
+    {
+        SearchParamType.String => "idx_string",
+        SearchParamType.Token => "idx_token",
+        SearchParamType.Reference => "idx_reference",
+        SearchParamType.Date => "idx_date",
+        SearchParamType.Number => "idx_number",
+        SearchParamType.Quantity => "idx_quantity",
+        SearchParamType.Uri => "idx_uri",
+        _ => throw new NotSupportedException(type.ToString()),
+    };
 
     /// <summary>Index entries of common parameters (_tag, _profile…) are filed under their code alone, so system search finds them across types.</summary>
     public static string ParamKey(string type, string code) => code.StartsWith('_') ? code : type + "." + code;

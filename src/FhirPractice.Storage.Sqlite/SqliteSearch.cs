@@ -26,29 +26,49 @@ internal sealed class SqliteSearch
 
     public SearchResult Search(SqliteConnection connection, SearchQuery query)
     {
-        var descending = query.Sort is [{ Param: "_lastUpdated", Descending: true }, ..];
-        long? total = null;
-        if (query.WithTotal || query.Count == 0)
-        {
-            using var count = connection.CreateCommand();
-            count.CommandText = $"SELECT COUNT(*) FROM resource_current c WHERE {Where(count, query)}";
-            total = (long)count.ExecuteScalar()!;
-        }
+        var total = Total(connection, query);
         if (query.Count == 0) return new SearchResult([], total, null);
 
+        // One row beyond the page tells whether the page has a neighbour on the side read towards.
+        var at = query.Position;
+        var backwards = at?.Before == true;
+        var rows = SqliteSort.Read(connection, query, at, backwards, query.Count + 1);
+        var more = rows.Count > query.Count;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        if (backwards) rows.Reverse();
+        var next = rows.Count > 0 && (backwards || more) ? rows[^1].Position : null;
+        var previous = rows.Count > 0 && (backwards ? more : at is not null) ? rows[0].Position with { Before = true } : null;
+        return new SearchResult([.. rows.Select(r => r.Record)], total, next, previous);
+    }
+
+    /// <summary>How many matches <c>_total=estimate</c> counts before it extrapolates.</summary>
+    public const int EstimateBudget = 10_000;
+
+    /// <summary>
+    /// accurate: COUNT(*). estimate: the exact count when at most <see cref="EstimateBudget"/> resources match;
+    /// beyond, the density of the first matches (in row-id order) extrapolated to the newest row id, which assumes
+    /// matches are spread evenly over time — cheap, since it stops after the budget.
+    /// </summary>
+    private static long? Total(SqliteConnection connection, SearchQuery query)
+    {
+        if (query.Total == TotalMode.None) return null;
         using var cmd = connection.CreateCommand();
         var where = Where(cmd, query);
-        if (query.After is long after)
+        if (query.Total == TotalMode.Accurate)
         {
-            where += descending ? " AND c.rid < $after" : " AND c.rid > $after";
-            cmd.Parameters.AddWithValue("$after", after);
+            cmd.CommandText = $"SELECT COUNT(*) FROM resource_current c WHERE {where}";
+            return (long)cmd.ExecuteScalar()!;
         }
         cmd.CommandText = $"""
-            SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
-            WHERE {where} ORDER BY c.rid {(descending ? "DESC" : "ASC")} LIMIT {query.Count + 1}
+            SELECT COUNT(*), MIN(rid), MAX(rid), (SELECT MAX(rid) FROM resource_current)
+            FROM (SELECT c.rid FROM resource_current c WHERE {where} ORDER BY c.rid LIMIT {EstimateBudget + 1})
             """;
-        var (matches, next) = SqliteRecords.ReadPage(cmd, query.Count);
-        return new SearchResult(matches, total, next);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        var counted = r.GetInt64(0);
+        if (counted <= EstimateBudget) return counted;
+        var (first, last, newest) = (r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+        return (long)Math.Round(counted * (double)(newest - first + 1) / (last - first + 1));
     }
 
     /// <summary>How many keys one include statement binds; larger sets run in several statements.</summary>
@@ -106,7 +126,7 @@ internal sealed class SqliteSearch
         return records;
     }
 
-    private static string Where(SqliteCommand cmd, SearchQuery query)
+    internal static string Where(SqliteCommand cmd, SearchQuery query)
     {
         var n = 0;
         string P(object? value)
@@ -170,17 +190,7 @@ internal sealed class SqliteSearch
 
         var keyCode = c.Modifier == "identifier" ? param.Code + ":identifier" : param.Code;
         var key = ParamId(type, keyCode, p);
-        var table = c.Modifier == "identifier" ? "idx_token" : param.Type switch
-        {
-            SearchParamType.String => "idx_string",
-            SearchParamType.Token => "idx_token",
-            SearchParamType.Reference => "idx_reference",
-            SearchParamType.Date => "idx_date",
-            SearchParamType.Number => "idx_number",
-            SearchParamType.Quantity => "idx_quantity",
-            SearchParamType.Uri => "idx_uri",
-            _ => throw new NotSupportedException(param.Type.ToString()),
-        };
+        var table = c.Modifier == "identifier" ? "idx_token" : SqliteSchema.IndexTable(param.Type);
         // "c.rid IN (…)" lets SQLite find the matches through the index table's clustered key and
         // look the resources up by rid, instead of probing the index for every resource of the type.
         if (c.AnyOf is [MissingValue missing])
@@ -191,7 +201,7 @@ internal sealed class SqliteSearch
     }
 
     /// <summary>The search_param id of a parameter of <paramref name="type"/> (a common parameter when the type is null).</summary>
-    private static string ParamId(string? type, string code, Func<object?, string> p) =>
+    internal static string ParamId(string? type, string code, Func<object?, string> p) =>
         $"(SELECT id FROM search_param WHERE key = {p(type is null ? code : SqliteSchema.ParamKey(type, code))})";
 
     private static string Value(SearchValue value, string? modifier, Func<object?, string> p) => value switch

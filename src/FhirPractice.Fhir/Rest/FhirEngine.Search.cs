@@ -11,19 +11,24 @@ public sealed partial class FhirEngine
         var parsed = _queryParser.Parse(type, parameters, r.StrictHandling);
         var result = await _store.SearchAsync(parsed.Query, ct);
         var (included, cutOff) = await IncludeAsync(parsed.Includes, result.Matches, ct);
-        var self = Link(r.BaseUrl, type, parsed.Applied);
+        var query = parsed.Query;
+        var cursors = _queryParser.Cursors;
+        string Page(PagePosition position) => Link(r.BaseUrl, type, [.. parsed.Applied, new("_page", cursors.Encode(position, query.Sort ?? []))]);
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Searchset,
             Id = ResourcePreparer.NewId(),
             Meta = new Meta { LastUpdated = _clock.GetUtcNow() },
             Total = result.Total is long total ? (int)total : null,
-            Link = [new Bundle.LinkComponent { Relation = "self", Url = self }],
+            Link = [new Bundle.LinkComponent { Relation = "self", Url = query.Position is { } at ? Page(at) : Link(r.BaseUrl, type, parsed.Applied) }],
         };
-        if (parsed.Query.After is not null)
+        // Every link carries its whole position (sort values and row id), so any node can serve it, also after a restart.
+        if (query.Position is not null)
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = Link(r.BaseUrl, type, parsed.Applied) });
-        if (result.Next is long next)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Link(r.BaseUrl, type, [.. parsed.Applied, new("_page", next.ToString())]) });
+        if (result.Previous is { } previous)
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = Page(previous) });
+        if (result.Next is { } next)
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Page(next) });
 
         // _summary and _elements cut each entry's resource, never the Bundle's own elements.
         var filter = ResourceSubset.Filter(parsed.Summary, parsed.Elements);

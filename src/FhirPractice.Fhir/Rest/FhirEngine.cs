@@ -19,6 +19,8 @@ public sealed class FhirEngineOptions
     public int MaxIncludeIterations { get; set; } = 3;
     /// <summary>How often a write is prepared again after a concurrent change of what it read.</summary>
     public int MaxWriteRetries { get; set; } = 20;
+    /// <summary>Signs search page cursors; give every node of a cluster the same one. Without it cursors are checked against a built-in key, which detects edits but not a forger who knows the code.</summary>
+    public string? PageCursorSecret { get; set; }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
 
 namespace FhirPractice.Fhir.Search;
 
@@ -44,18 +45,48 @@ public sealed record HasValue(SearchQuery Source) : SearchValue;
 /// <summary>One parameter of a query: its values are alternatives (OR); criteria of a query all apply (AND).</summary>
 public sealed record SearchCriterion(SearchParameterInfo Param, string? Modifier, IReadOnlyList<SearchValue> AnyOf);
 
-public sealed record SortKey(string Param, bool Descending);
+/// <summary>One key of _sort: a parameter of the searched type (or _id/_lastUpdated), ascending or descending.</summary>
+public sealed record SortKey(SearchParameterInfo Param, bool Descending)
+{
+    /// <summary>How the key's values are compared and carried in a page cursor.</summary>
+    public SortValueKind Kind => Param.Code switch
+    {
+        "_lastUpdated" => SortValueKind.Integer,
+        _ => Param.Type switch
+        {
+            SearchParamType.Date => SortValueKind.Integer,
+            SearchParamType.Number or SearchParamType.Quantity => SortValueKind.Real,
+            _ => SortValueKind.Text,
+        },
+    };
+
+    public override string ToString() => (Descending ? "-" : "") + Param.Code;
+}
+
+/// <summary>A sort value is a string, a long (instants as UTC ticks, row ids) or a double.</summary>
+public enum SortValueKind { Text, Integer, Real }
+
+public enum TotalMode { None, Estimate, Accurate }
 
 /// <summary>
-/// A backend-neutral search: criteria, order and one page. <see cref="After"/> is the keyset cursor
-/// (the position of the last resource of the previous page), so paging needs no server-side state.
+/// A position in a search's order: the sort values of one resource (one per <see cref="SearchQuery.Sort"/> key,
+/// null where it has none) and its store row id, which breaks ties so that the order is total.
+/// </summary>
+/// <param name="Before">The page is the one that ends just before this position (a previous link), not the one that starts after it.</param>
+public sealed record PagePosition(IReadOnlyList<object?> Keys, long Rid, bool Before = false);
+
+/// <summary>
+/// A backend-neutral search: criteria, order and one page. <see cref="Position"/> is the keyset cursor
+/// (where the page starts or ends), so paging needs no server-side state. The order is the <see cref="Sort"/>
+/// keys — a multi-valued parameter sorts by its lowest value ascending and its highest descending, resources
+/// without a value last — then the row id.
 /// </summary>
 public sealed record SearchQuery(
     string? Type,
     IReadOnlyList<SearchCriterion> Criteria,
     int Count,
-    long? After = null,
-    bool WithTotal = false,
+    PagePosition? Position = null,
+    TotalMode Total = TotalMode.None,
     IReadOnlyList<SortKey>? Sort = null);
 
 /// <summary>
@@ -79,5 +110,6 @@ public sealed record IncludeParam(bool Reverse, string SourceType, string? Param
 /// </summary>
 public sealed record IncludeQuery(bool Reverse, string SourceType, IReadOnlyList<string> Params, string? TargetType, IReadOnlyList<ResourceKey> From, int Limit);
 
-/// <param name="Next">The cursor for the next page, or null on the last one.</param>
-public sealed record SearchResult(IReadOnlyList<ResourceRecord> Matches, long? Total, long? Next);
+/// <param name="Next">Where the next page starts, or null on the last one.</param>
+/// <param name="Previous">Where the previous page ends (<see cref="PagePosition.Before"/>), or null on the first one.</param>
+public sealed record SearchResult(IReadOnlyList<ResourceRecord> Matches, long? Total, PagePosition? Next, PagePosition? Previous = null);

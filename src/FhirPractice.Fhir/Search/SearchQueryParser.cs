@@ -19,12 +19,16 @@ public sealed class SearchQueryParser
     private readonly int _defaultCount;
     private readonly int _maxCount;
 
-    public SearchQueryParser(SearchParameterRegistry registry, int defaultCount = 50, int maxCount = 1000)
+    public SearchQueryParser(SearchParameterRegistry registry, int defaultCount = 50, int maxCount = 1000, PageCursor? cursors = null)
     {
         _registry = registry;
         _defaultCount = defaultCount;
         _maxCount = maxCount;
+        Cursors = cursors ?? new PageCursor();
     }
+
+    /// <summary>Reads and writes the <c>_page</c> cursors of search links.</summary>
+    public PageCursor Cursors { get; }
 
     public ParsedSearch Parse(string? type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict)
     {
@@ -32,8 +36,8 @@ public sealed class SearchQueryParser
         var applied = new List<KeyValuePair<string, string>>();
         var ignored = new List<(string Name, string Reason)>();
         var count = _defaultCount;
-        long? after = null;
-        var withTotal = false;
+        string? page = null;
+        TotalMode? total = null;
         var sort = new List<SortKey>();
         var includes = new List<IncludeParam>();
         string? summary = null;
@@ -74,21 +78,24 @@ public sealed class SearchQueryParser
                     applied.Add(new(rawName, count.ToString()));
                     continue;
                 case "_page":
-                    if (long.TryParse(value, out var cursor)) after = cursor; else Ignore(rawName, "not a page cursor");
+                    page = value;
                     continue;
                 case "_total":
-                    withTotal = value == "accurate";
+                    TotalMode? mode = value switch { "none" => TotalMode.None, "estimate" => TotalMode.Estimate, "accurate" => TotalMode.Accurate, _ => null };
+                    if (mode is null) { Ignore(rawName, $"'{value}' is not one of none, estimate, accurate"); continue; }
+                    total = mode;
                     applied.Add(new(rawName, value));
                     continue;
                 case "_sort":
-                    foreach (var key in value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    foreach (var key in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         var desc = key.StartsWith('-');
                         var code = desc ? key[1..] : key;
-                        if (code is "_id" or "_lastUpdated") sort.Add(new SortKey(code, desc));
-                        else Ignore("_sort", $"sorting by '{code}' is not supported");
+                        var param = _registry.Find(type, code);
+                        if (param is null) Ignore(rawName, type is null ? $"'{code}' is not a common search parameter to sort by" : $"'{code}' is not a search parameter of {type} to sort by");
+                        else if (param.Type is SearchParamType.Composite or SearchParamType.Special) Ignore(rawName, $"{param.Type.ToString().ToLowerInvariant()} parameters such as '{code}' cannot be sorted by");
+                        else if (sort.All(s => s.Param.Code != code)) sort.Add(new SortKey(param, desc));
                     }
-                    if (sort.Count > 0) applied.Add(new(rawName, string.Join(',', sort.Select(s => (s.Descending ? "-" : "") + s.Param))));
                     continue;
             }
             if (ControlParameters.Contains(rawName)) continue;
@@ -100,9 +107,20 @@ public sealed class SearchQueryParser
             applied.Add(new(rawName, value));
         }
 
-        // _summary=count: the total alone, whatever _count says.
-        if (summary == "count") { count = 0; withTotal = true; }
-        return new ParsedSearch(new SearchQuery(type, criteria, count, after, withTotal, sort), applied, ignored)
+        if (sort.Count > 0) applied.Add(new("_sort", string.Join(',', sort)));
+
+        // _summary=count: the total alone, whatever _count says; _count=0 asks for the total too, unless _total=none.
+        if (summary == "count") count = 0;
+        var totalMode = total ?? (count == 0 ? TotalMode.Accurate : TotalMode.None);
+
+        // The cursor is read last: it must fit the _sort, wherever that stands in the query.
+        PagePosition? position = null;
+        if (page is not null)
+        {
+            position = Cursors.Decode(page, sort, out var cursorError);
+            if (position is null) Ignore("_page", $"{cursorError}; the first page is returned");
+        }
+        return new ParsedSearch(new SearchQuery(type, criteria, count, position, totalMode, sort), applied, ignored)
         {
             Includes = includes,
             Summary = summary,
