@@ -12,7 +12,7 @@ namespace FhirPractice.Storage.Sqlite;
 internal static class SqliteSchema
 {
     public static readonly string[] IndexTables =
-        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
+        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri", "idx_composite"];
 
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS resource_version (
@@ -70,6 +70,15 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS idx_uri (param INTEGER NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
             PRIMARY KEY (param, value, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_uri_rid ON idx_uri(rid);
+
+        -- One row per value of one part of a composite entry; elem numbers the entry within the resource, so the
+        -- parts of one element (one Observation.component) are found together. The columns are named like those of
+        -- the part's own table; value, low and high have no declared type, as they hold numbers, ticks or text.
+        CREATE TABLE IF NOT EXISTS idx_composite (param INTEGER NOT NULL, part INTEGER NOT NULL, code TEXT NOT NULL, system TEXT NOT NULL,
+            value NOT NULL, low NOT NULL, high NOT NULL, rid INTEGER NOT NULL, elem INTEGER NOT NULL,
+            exact TEXT, text TEXT, type TEXT, id TEXT, url TEXT,
+            PRIMARY KEY (param, part, code, system, value, low, high, rid, elem)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_composite_rid ON idx_composite(rid, elem);
         """;
 
     public static void Create(SqliteConnection connection)

@@ -176,6 +176,7 @@ internal sealed class SqliteSearch
             SearchParamType.Number => "idx_number",
             SearchParamType.Quantity => "idx_quantity",
             SearchParamType.Uri => "idx_uri",
+            SearchParamType.Composite => "idx_composite",
             _ => throw new NotSupportedException(param.Type.ToString()),
         };
         // "c.rid IN (…)" lets SQLite find the matches through the index table's clustered key and
@@ -183,8 +184,19 @@ internal sealed class SqliteSearch
         if (c.AnyOf is [MissingValue missing])
             return $"{a}.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
 
-        var alternatives = string.Join(" OR ", c.AnyOf.Select(v => Value(v, c.Modifier, p)));
+        var alternatives = string.Join(" OR ", c.AnyOf.Select(v => v is CompositeValue composite ? Composite(composite, key, 0, p) : Value(v, c.Modifier, p)));
         return $"{a}.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
+    }
+
+    /// <summary>
+    /// Part <paramref name="part"/> of a composite value matches on the row x, and the following parts on rows of the
+    /// same entry (rid, elem) — each nested query has its own x, so the value conditions are those of the plain types.
+    /// </summary>
+    private static string Composite(CompositeValue value, string key, int part, Func<object?, string> p)
+    {
+        var condition = $"x.part = {part} AND ({Value(value.Components[part], null, p)})";
+        if (part + 1 == value.Components.Count) return condition;
+        return $"{condition} AND (x.rid, x.elem) IN (SELECT x.rid, x.elem FROM idx_composite x WHERE x.param = {key} AND {Composite(value, key, part + 1, p)})";
     }
 
     /// <summary>The search_param id of a parameter of <paramref name="type"/> (a common parameter when the type is null).</summary>

@@ -22,6 +22,12 @@ public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low
 
 public sealed record UriValue(string Uri) : SearchValue;
 
+/// <summary>
+/// A composite parameter's value (<c>code-value-quantity=http://loinc.org|8480-6$lt60</c>): one value per
+/// component, in the components' order, all matched by the same indexed element.
+/// </summary>
+public sealed record CompositeValue(IReadOnlyList<SearchValue> Components) : SearchValue;
+
 /// <summary>:missing=true|false.</summary>
 public sealed record MissingValue(bool Missing) : SearchValue;
 

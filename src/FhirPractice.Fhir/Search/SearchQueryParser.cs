@@ -140,7 +140,8 @@ public sealed class SearchQueryParser
         var modifier = colon < 0 ? null : rawName[(colon + 1)..];
         var param = Find(type, name, out failure);
         if (param is null) return null;
-        if (param.Type is SearchParamType.Composite or SearchParamType.Special) { failure = new($"{param.Type} parameters are not supported yet"); return null; }
+        if (param.Type is SearchParamType.Special) { failure = new($"{param.Type} parameters are not supported yet"); return null; }
+        if (param.Type is SearchParamType.Composite && param.Components.Count == 0) { failure = new("this composite parameter's components are not known"); return null; }
 
         if (modifier == "missing")
         {
@@ -157,7 +158,7 @@ public sealed class SearchQueryParser
         string? error = null;
         foreach (var part in SplitOr(value))
         {
-            var parsed = ParseValue(param, modifier, part, out error);
+            var parsed = param.Type == SearchParamType.Composite ? ParseComposite(param, part, out error) : ParseValue(param.Type, modifier, part, out error);
             if (parsed is null) break;
             values.Add(parsed);
         }
@@ -275,12 +276,33 @@ public sealed class SearchQueryParser
         _ => false,
     };
 
-    private static SearchValue? ParseValue(SearchParameterInfo p, string? modifier, string escaped, out string? error)
+    /// <summary><c>a$b</c>: one value per component, split on unescaped <c>$</c>, each parsed by its component's type (prefixes included).</summary>
+    private static CompositeValue? ParseComposite(SearchParameterInfo p, string escaped, out string? error)
+    {
+        var parts = SplitUnescaped(escaped, '$').ToList();
+        if (parts.Count != p.Components.Count)
+        {
+            error = $"'{escaped}' has {parts.Count} part(s) but '{p.Code}' takes {p.Components.Count}, separated by '$'";
+            return null;
+        }
+        var values = new List<SearchValue>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i].Length == 0) { error = $"part {i + 1} of '{escaped}' is empty"; return null; }
+            var value = ParseValue(p.Components[i].Type, null, parts[i], out error);
+            if (value is null) return null;
+            values.Add(value);
+        }
+        error = null;
+        return new CompositeValue(values);
+    }
+
+    private static SearchValue? ParseValue(SearchParamType paramType, string? modifier, string escaped, out string? error)
     {
         error = null;
-        if (p.Type == SearchParamType.Token || modifier == "identifier") return modifier == "text" ? new StringValue(SearchIndexer.Normalize(Unescape(escaped))) : ParseToken(escaped);
+        if (paramType == SearchParamType.Token || modifier == "identifier") return modifier == "text" ? new StringValue(SearchIndexer.Normalize(Unescape(escaped))) : ParseToken(escaped);
         var raw = Unescape(escaped);
-        switch (p.Type)
+        switch (paramType)
         {
             case SearchParamType.String:
                 return new StringValue(modifier == "exact" ? raw : SearchIndexer.Normalize(raw));
@@ -301,10 +323,10 @@ public sealed class SearchQueryParser
             case SearchParamType.Quantity:
             {
                 var (prefix, rest) = SplitPrefix(raw);
-                var pieces = p.Type == SearchParamType.Quantity ? rest.Split('|') : [rest];
+                var pieces = paramType == SearchParamType.Quantity ? rest.Split('|') : [rest];
                 if (!NumberPrecision.TryParse(pieces[0], out var number))
                 {
-                    error = $"'{raw}' is not a valid {p.Type.ToString().ToLowerInvariant()}";
+                    error = $"'{raw}' is not a valid {paramType.ToString().ToLowerInvariant()}";
                     return null;
                 }
                 var (low, high) = NumberPrecision.Range(pieces[0], number);
@@ -337,13 +359,16 @@ public sealed class SearchQueryParser
     }
 
     /// <summary>Splits on commas that are not escaped with a backslash.</summary>
-    private static IEnumerable<string> SplitOr(string value)
+    private static IEnumerable<string> SplitOr(string value) => SplitUnescaped(value, ',');
+
+    /// <summary>Splits on <paramref name="separator"/> where it is not escaped with a backslash; the parts keep their escapes.</summary>
+    private static IEnumerable<string> SplitUnescaped(string value, char separator)
     {
         var start = 0;
         for (var i = 0; i < value.Length; i++)
         {
             if (value[i] == '\\') { i++; continue; }
-            if (value[i] == ',') { yield return value[start..i]; start = i + 1; }
+            if (value[i] == separator) { yield return value[start..i]; start = i + 1; }
         }
         yield return value[start..];
     }
