@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Search;
 using Microsoft.Data.Sqlite;
 
 namespace FhirPractice.Storage.Sqlite;
@@ -87,6 +88,14 @@ internal static class SqliteSchema
         cmd.CommandText = Ddl;
         cmd.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// The system idx_quantity (and idx_composite) store for a UCUM quantity in canonical units, so that searches that
+    /// are not canonical UCUM ones leave those extra entries out; no URI starts with a space.
+    /// </summary>
+    public const string CanonicalUcumSystem = " ucum-canonical";
+
+    public static string StoredSystem(QuantityIndexEntry q) => q.Canonical ? CanonicalUcumSystem : q.System ?? "";
 
     /// <summary>Index entries of common parameters (_tag, _profile…) are filed under their code alone, so system search finds them across types.</summary>
     public static string ParamKey(string type, string code) => code.StartsWith('_') ? code : type + "." + code;

@@ -96,7 +96,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
             case ReferenceIndexEntry r: _insReference.Bind(1, rid).Bind(2, key).Bind(3, r.TargetType ?? "").Bind(4, r.TargetId ?? "").Bind(5, r.Url ?? "").Bind(6, r.CanonicalVersion).Run(); break;
             case DateIndexEntry d: _insDate.Bind(1, rid).Bind(2, key).Bind(3, d.Low.UtcTicks).Bind(4, d.High.UtcTicks).Run(); break;
             case NumberIndexEntry n: _insNumber.Bind(1, rid).Bind(2, key).Bind(3, (double)n.Value).Bind(4, (double)n.Low).Bind(5, (double)n.High).Run(); break;
-            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, q.System ?? "").Bind(7, q.Code ?? q.Unit ?? "").Run(); break;
+            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, SqliteSchema.StoredSystem(q)).Bind(7, q.Code ?? q.Unit ?? "").Run(); break;
             case UriIndexEntry u: _insUri.Bind(1, rid).Bind(2, key).Bind(3, u.Value).Run(); break;
         }
     }
@@ -113,7 +113,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
             case ReferenceIndexEntry x: s.Bind(12, x.TargetType ?? "").Bind(13, x.TargetId ?? "").Bind(14, x.Url ?? ""); break;
             case DateIndexEntry x: s.Bind(8, x.Low.UtcTicks).Bind(9, x.High.UtcTicks); break;
             case NumberIndexEntry x: s.Bind(7, (double)x.Value).Bind(8, (double)x.Low).Bind(9, (double)x.High); break;
-            case QuantityIndexEntry x: s.Bind(7, (double)x.Value).Bind(8, (double)x.Low).Bind(9, (double)x.High).Bind(5, x.System ?? "").Bind(6, x.Code ?? x.Unit ?? ""); break;
+            case QuantityIndexEntry x: s.Bind(7, (double)x.Value).Bind(8, (double)x.Low).Bind(9, (double)x.High).Bind(5, SqliteSchema.StoredSystem(x)).Bind(6, x.Code ?? x.Unit ?? ""); break;
             case UriIndexEntry x: s.Bind(7, x.Value); break;
             default: return;
         }

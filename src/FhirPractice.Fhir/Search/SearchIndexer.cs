@@ -186,6 +186,9 @@ public sealed class SearchIndexer
             case Quantity q when q.Value is decimal v:
                 var (low, high) = NumberPrecision.Range(v.ToString(CultureInfo.InvariantCulture), v);
                 entries.Add(new QuantityIndexEntry(code, v, low, high, q.System, q.Code, q.Unit));
+                // A UCUM quantity is also indexed in canonical units, which UCUM searches compare in.
+                if (q.System == UcumUnits.System && q.Code is { } unit && UcumUnits.TryCanonical(unit, out var factor, out var canonical))
+                    entries.Add(new QuantityIndexEntry(code, v * factor, low * factor, high * factor, UcumUnits.System, canonical, null) { Canonical = true });
                 break;
             case Money m when m.Value is decimal mv:
                 entries.Add(new QuantityIndexEntry(code, mv, mv, mv, "urn:iso:std:iso:4217", m.Currency?.ToString(), null));

@@ -18,7 +18,11 @@ public sealed record ReferenceValue(string? Type, string? Id, string? Url) : Sea
 
 public sealed record DateValue(SearchPrefix Prefix, DateRange Range) : SearchValue;
 
-public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code) : SearchValue;
+public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code) : SearchValue
+{
+    /// <summary>A UCUM quantity converted to canonical units: it matches the canonical quantity entries only.</summary>
+    public bool Canonical { get; init; }
+}
 
 public sealed record UriValue(string Uri) : SearchValue;
 

@@ -329,9 +329,17 @@ public sealed class SearchQueryParser
                     error = $"'{raw}' is not a valid {paramType.ToString().ToLowerInvariant()}";
                     return null;
                 }
+                if (pieces.Length > 3)
+                {
+                    error = $"'{raw}' is not a quantity: use [prefix]number|system|code";
+                    return null;
+                }
                 var (low, high) = NumberPrecision.Range(pieces[0], number);
                 string? system = pieces.Length > 1 && pieces[1].Length > 0 ? pieces[1] : null;
                 string? code = pieces.Length > 2 && pieces[2].Length > 0 ? pieces[2] : null;
+                // UCUM units are compared in canonical units (5.4 mg finds 5400 ug); other units as written.
+                if (system == UcumUnits.System && code is not null && UcumUnits.TryCanonical(code, out var factor, out var canonical))
+                    return new NumberValue(prefix, number * factor, low * factor, high * factor, system, canonical) { Canonical = true };
                 return new NumberValue(prefix, number, low, high, system, code);
             }
         }
