@@ -21,6 +21,7 @@ public static class FhirEngineServices
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize));
+        services.AddSingleton<LocalTerminology>();
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));

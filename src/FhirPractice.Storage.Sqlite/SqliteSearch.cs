@@ -165,7 +165,8 @@ internal sealed class SqliteSearch
                 DateCondition(v, $"(SELECT last_updated * 10000 + 621355968000000000 FROM resource_version WHERE rid = {a}.rid)",
                     $"(SELECT last_updated * 10000 + 621355968000000000 + 10000 FROM resource_version WHERE rid = {a}.rid)", p)));
 
-        var keyCode = c.Modifier == "identifier" ? param.Code + ":identifier" : param.Code;
+        // :identifier and :of-type have entries of their own, filed under the parameter's code with the modifier.
+        var keyCode = c.Modifier is "identifier" or "of-type" ? param.Code + ":" + c.Modifier : param.Code;
         var key = ParamId(type, keyCode, p);
         var table = c.Modifier == "identifier" ? "idx_token" : param.Type switch
         {
@@ -184,7 +185,8 @@ internal sealed class SqliteSearch
         if (c.AnyOf is [MissingValue missing])
             return $"{a}.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
 
-        var alternatives = string.Join(" OR ", c.AnyOf.Select(v => v is CompositeValue composite ? Composite(param, composite, key, 0, p) : Value(param.Type, v, c.Modifier, p)));
+        // No alternatives (an empty value set) match nothing.
+        var alternatives = c.AnyOf.Count == 0 ? "0" : string.Join(" OR ", c.AnyOf.Select(v => v is CompositeValue composite ? Composite(param, composite, key, 0, p) : Value(param.Type, v, c.Modifier, p)));
         return $"{a}.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
     }
 

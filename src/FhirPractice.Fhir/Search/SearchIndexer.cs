@@ -118,7 +118,12 @@ public sealed class SearchIndexer
                 foreach (var c in cc.Coding) entries.Add(Token(code, c.System, c.Code, c.Display ?? cc.Text));
                 if (cc.Coding.Count == 0 && cc.Text is not null) entries.Add(Token(code, null, null, cc.Text));
                 break;
-            case Identifier id: entries.Add(Token(code, id.System, id.Value, id.Type?.Text)); break;
+            case Identifier id:
+                entries.Add(Token(code, id.System, id.Value, id.Type?.Text));
+                if (id.Value is not null && id.Type is not null)
+                    foreach (var t in id.Type.Coding.Where(t => t.Code is not null))
+                        entries.Add(new TokenIndexEntry(code + ":of-type", t.System, OfTypeCode(t.Code, id.Value), null));
+                break;
             case ContactPoint cp: entries.Add(new TokenIndexEntry(code, cp.System?.ToString().ToLowerInvariant(), cp.Value, null)); break;
             case FhirBoolean b when b.Value is bool v: entries.Add(new TokenIndexEntry(code, null, v ? "true" : "false", null)); break;
             case PrimitiveType prim when prim.ToString() is { Length: > 0 } s: entries.Add(new TokenIndexEntry(code, null, s, null)); break;
@@ -200,6 +205,12 @@ public sealed class SearchIndexer
     {
         if (value is PrimitiveType prim && prim.ToString() is { Length: > 0 } s) entries.Add(new UriIndexEntry(code, s));
     }
+
+    /// <summary>
+    /// What :of-type compares: the identifier type's code and the identifier's value, joined by a tab, which a code
+    /// cannot contain — so no two (code, value) pairs give the same text.
+    /// </summary>
+    public static string OfTypeCode(string typeCode, string value) => typeCode + "\t" + value;
 
     /// <summary>Lower case without diacritics, as string search compares.</summary>
     public static string Normalize(string s)

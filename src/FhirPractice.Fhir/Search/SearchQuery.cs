@@ -32,6 +32,18 @@ public sealed record UriValue(string Uri) : SearchValue;
 /// </summary>
 public sealed record CompositeValue(IReadOnlyList<SearchValue> Components) : SearchValue;
 
+/// <summary>
+/// <c>:in</c>/<c>:not-in</c>: a value set named by canonical URL (optionally <c>|version</c>) or local reference
+/// (<c>ValueSet/id</c>). The engine expands it to <see cref="TokenValue"/>s before the query runs; stores never see it.
+/// </summary>
+public sealed record ValueSetValue(string ValueSet) : SearchValue;
+
+/// <summary>
+/// <c>:above</c>/<c>:below</c> on a token: the code and its ancestors (above) or descendants (below) in the code
+/// system. The engine expands it to <see cref="TokenValue"/>s before the query runs; stores never see it.
+/// </summary>
+public sealed record SubsumptionValue(string System, string Code, bool Below) : SearchValue;
+
 /// <summary>:missing=true|false.</summary>
 public sealed record MissingValue(bool Missing) : SearchValue;
 

@@ -29,6 +29,7 @@ public sealed class SearchQueryParser
     public ParsedSearch Parse(string? type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict)
     {
         var criteria = new List<SearchCriterion>();
+        var criterionParameters = new List<KeyValuePair<string, string>>();
         var applied = new List<KeyValuePair<string, string>>();
         var ignored = new List<(string Name, string Reason)>();
         var count = _defaultCount;
@@ -97,6 +98,7 @@ public sealed class SearchQueryParser
             var criterion = ParseCriterion(type, rawName, value, 0, ref budget, out var failure);
             if (criterion is null) { Ignore(rawName, failure!.Reason); continue; }
             criteria.Add(criterion);
+            criterionParameters.Add(new(rawName, value));
             applied.Add(new(rawName, value));
         }
 
@@ -105,6 +107,7 @@ public sealed class SearchQueryParser
         return new ParsedSearch(new SearchQuery(type, criteria, count, after, withTotal, sort), applied, ignored)
         {
             Includes = includes,
+            CriterionParameters = criterionParameters,
             Summary = summary,
             Elements = elements,
         };
@@ -269,7 +272,7 @@ public sealed class SearchQueryParser
     private static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
     {
         (SearchParamType.String, "exact" or "contains") => true,
-        (SearchParamType.Token, "not" or "text") => true,
+        (SearchParamType.Token, "not" or "text" or "of-type" or "in" or "not-in" or "above" or "below") => true,
         (SearchParamType.Reference, "identifier") => true,
         (SearchParamType.Uri, "below" or "above") => true,
         (SearchParamType.Reference, _) when ModelInfo.IsKnownResource(modifier) => true,
@@ -300,7 +303,8 @@ public sealed class SearchQueryParser
     private static SearchValue? ParseValue(SearchParamType paramType, string? modifier, string escaped, out string? error)
     {
         error = null;
-        if (paramType == SearchParamType.Token || modifier == "identifier") return modifier == "text" ? new StringValue(SearchIndexer.Normalize(Unescape(escaped))) : ParseToken(escaped);
+        if (paramType == SearchParamType.Token) return ParseTokenValue(modifier, escaped, out error);
+        if (modifier == "identifier") return ParseToken(escaped);
         var raw = Unescape(escaped);
         switch (paramType)
         {
@@ -345,6 +349,43 @@ public sealed class SearchQueryParser
         }
         error = "unsupported parameter type";
         return null;
+    }
+
+    private static SearchValue? ParseTokenValue(string? modifier, string escaped, out string? error)
+    {
+        error = null;
+        switch (modifier)
+        {
+            case "text":
+                return new StringValue(SearchIndexer.Normalize(Unescape(escaped)));
+            case "of-type":
+            {
+                // system|code of the identifier's type, then the identifier's value: indexed as the type's code and the value joined by a tab.
+                var parts = SplitUnescaped(escaped, '|').Select(Unescape).ToList();
+                if (parts.Count != 3 || parts[1].Length == 0 || parts[2].Length == 0)
+                {
+                    error = $"'{escaped}' is not [system]|code|value (the identifier type's system and code, then the identifier's value)";
+                    return null;
+                }
+                return new TokenValue(parts[0].Length == 0 ? null : parts[0], SearchIndexer.OfTypeCode(parts[1], parts[2]));
+            }
+            case "in" or "not-in":
+                var valueSet = Unescape(escaped);
+                if (valueSet.Length == 0) { error = $":{modifier} takes a value set's canonical URL or ValueSet/id"; return null; }
+                return new ValueSetValue(valueSet);
+            case "above" or "below":
+            {
+                var token = ParseToken(escaped);
+                if (string.IsNullOrEmpty(token.System) || token.Code is null)
+                {
+                    error = $":{modifier} takes system|code, as the code system defines the hierarchy";
+                    return null;
+                }
+                return new SubsumptionValue(token.System, token.Code, modifier == "below");
+            }
+            default:
+                return ParseToken(escaped);
+        }
     }
 
     private static TokenValue ParseToken(string raw)
@@ -406,6 +447,9 @@ public sealed record ParsedSearch(
     IReadOnlyList<(string Name, string Reason)> Ignored)
 {
     public IReadOnlyList<IncludeParam> Includes { get; init; } = [];
+
+    /// <summary>The URL parameter (name, value) each of the query's criteria came from, in the same order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CriterionParameters { get; init; } = [];
     public string? Summary { get; init; }
     public IReadOnlyList<string>? Elements { get; init; }
 }
