@@ -22,6 +22,7 @@ public static class FhirEngineServices
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize,
             new PageCursor(options.PageCursorSecret)));
+        services.AddSingleton<LocalTerminology>();
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));

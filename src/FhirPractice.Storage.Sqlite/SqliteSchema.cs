@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Search;
 using Hl7.Fhir.Model;
 using Microsoft.Data.Sqlite;
 
@@ -13,7 +14,7 @@ namespace FhirPractice.Storage.Sqlite;
 internal static class SqliteSchema
 {
     public static readonly string[] IndexTables =
-        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
+        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri", "idx_composite"];
 
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS resource_version (
@@ -71,6 +72,15 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS idx_uri (param INTEGER NOT NULL, value TEXT NOT NULL, rid INTEGER NOT NULL,
             PRIMARY KEY (param, value, rid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_uri_rid ON idx_uri(rid);
+
+        -- One row per value of one part of a composite entry; elem numbers the entry within the resource, so the
+        -- parts of one element (one Observation.component) are found together. The columns are named like those of
+        -- the part's own table; value, low and high have no declared type, as they hold numbers, ticks or text.
+        CREATE TABLE IF NOT EXISTS idx_composite (param INTEGER NOT NULL, part INTEGER NOT NULL, code TEXT NOT NULL, system TEXT NOT NULL,
+            value NOT NULL, low NOT NULL, high NOT NULL, rid INTEGER NOT NULL, elem INTEGER NOT NULL,
+            exact TEXT, text TEXT, type TEXT, id TEXT, url TEXT,
+            PRIMARY KEY (param, part, code, system, value, low, high, rid, elem)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_composite_rid ON idx_composite(rid, elem);
         """;
 
     public static void Create(SqliteConnection connection)
@@ -90,8 +100,17 @@ internal static class SqliteSchema
         SearchParamType.Number => "idx_number",
         SearchParamType.Quantity => "idx_quantity",
         SearchParamType.Uri => "idx_uri",
+        SearchParamType.Composite => "idx_composite",
         _ => throw new NotSupportedException(type.ToString()),
     };
+
+    /// <summary>
+    /// The system idx_quantity (and idx_composite) store for a UCUM quantity in canonical units, so that searches that
+    /// are not canonical UCUM ones leave those extra entries out; no URI starts with a space.
+    /// </summary>
+    public const string CanonicalUcumSystem = " ucum-canonical";
+
+    public static string StoredSystem(QuantityIndexEntry q) => q.Canonical ? CanonicalUcumSystem : q.System ?? "";
 
     /// <summary>Index entries of common parameters (_tag, _profile…) are filed under their code alone, so system search finds them across types.</summary>
     public static string ParamKey(string type, string code) => code.StartsWith('_') ? code : type + "." + code;

@@ -188,7 +188,8 @@ internal sealed class SqliteSearch
                 DateCondition(v, $"(SELECT last_updated * 10000 + 621355968000000000 FROM resource_version WHERE rid = {a}.rid)",
                     $"(SELECT last_updated * 10000 + 621355968000000000 + 10000 FROM resource_version WHERE rid = {a}.rid)", p)));
 
-        var keyCode = c.Modifier == "identifier" ? param.Code + ":identifier" : param.Code;
+        // :identifier and :of-type have entries of their own, filed under the parameter's code with the modifier.
+        var keyCode = c.Modifier is "identifier" or "of-type" ? param.Code + ":" + c.Modifier : param.Code;
         var key = ParamId(type, keyCode, p);
         var table = c.Modifier == "identifier" ? "idx_token" : SqliteSchema.IndexTable(param.Type);
         // "c.rid IN (…)" lets SQLite find the matches through the index table's clustered key and
@@ -196,9 +197,27 @@ internal sealed class SqliteSearch
         if (c.AnyOf is [MissingValue missing])
             return $"{a}.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
 
-        var alternatives = string.Join(" OR ", c.AnyOf.Select(v => Value(v, c.Modifier, p)));
+        // No alternatives (an empty value set) match nothing.
+        var alternatives = c.AnyOf.Count == 0 ? "0" : string.Join(" OR ", c.AnyOf.Select(v => v is CompositeValue composite ? Composite(param, composite, key, 0, p) : Value(param.Type, v, c.Modifier, p)));
         return $"{a}.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
     }
+
+    /// <summary>
+    /// Part <paramref name="part"/> of a composite value matches on the row x, and the following parts on rows of the
+    /// same entry (rid, elem) — each nested query has its own x, so the value conditions are those of the plain types.
+    /// </summary>
+    private static string Composite(SearchParameterInfo param, CompositeValue value, string key, int part, Func<object?, string> p)
+    {
+        var condition = $"x.part = {part} AND ({Value(param.Components[part].Type, value.Components[part], null, p)})";
+        if (part + 1 == value.Components.Count) return condition;
+        return $"{condition} AND (x.rid, x.elem) IN (SELECT x.rid, x.elem FROM idx_composite x WHERE x.param = {key} AND {Composite(param, value, key, part + 1, p)})";
+    }
+
+    /// <summary>A value of a parameter of <paramref name="type"/>: a quantity compares with the canonical UCUM entries only when it is canonical itself.</summary>
+    private static string Value(SearchParamType type, SearchValue value, string? modifier, Func<object?, string> p) =>
+        type == SearchParamType.Quantity && value is NumberValue n
+            ? $"{NumberCondition(n, p)} AND x.system {(n.Canonical ? "=" : "<>")} {p(SqliteSchema.CanonicalUcumSystem)}"
+            : Value(value, modifier, p);
 
     /// <summary>The search_param id of a parameter of <paramref name="type"/> (a common parameter when the type is null).</summary>
     internal static string ParamId(string? type, string code, Func<object?, string> p) =>
@@ -247,7 +266,8 @@ internal sealed class SqliteSearch
 
     private static string NumberCondition(NumberValue n, Func<object?, string> p)
     {
-        var unit = n.System is null && n.Code is null ? "" :
+        var unit = n.Canonical ? $" AND x.code = {p(n.Code)}" :
+            n.System is null && n.Code is null ? "" :
             n.System is null ? $" AND x.code = {p(n.Code)}" :
             $" AND x.system = {p(n.System)} AND x.code = {p(n.Code)}";
         var v = p((double)n.Value);

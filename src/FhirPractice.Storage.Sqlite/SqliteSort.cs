@@ -53,7 +53,6 @@ internal static class SqliteSort
             // Descending dates sort by the end of each range, which the table is not ordered by.
             SearchParamType.Date when !key.Descending => ("idx_date", "low", ["high"]),
             SearchParamType.Number => ("idx_number", "value", ["low", "high"]),
-            SearchParamType.Quantity => ("idx_quantity", "value", ["system", "code", "low", "high"]),
             SearchParamType.Uri => ("idx_uri", "value", []),
             _ => null,
         },
@@ -139,7 +138,9 @@ internal static class SqliteSort
                 _ => "x.value",
             };
             var extreme = key.Descending ? "MAX" : "MIN";
-            columns.Add(new($"(SELECT {extreme}({value}) FROM {table} x WHERE x.param = {SqliteSearch.ParamId(query.Type, key.Param.Code, p)} AND x.rid = c.rid)",
+            // Quantities sort by the value as written: the extra canonical-unit entries of UCUM quantities stay out.
+            var written = key.Param.Type == SearchParamType.Quantity ? $" AND x.system <> {p(SqliteSchema.CanonicalUcumSystem)}" : "";
+            columns.Add(new($"(SELECT {extreme}({value}) FROM {table} x WHERE x.param = {SqliteSearch.ParamId(query.Type, key.Param.Code, p)} AND x.rid = c.rid{written})",
                 key.Descending, true, key.Kind));
         }
         return (columns, false);

@@ -15,7 +15,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly SqliteCommand _readCurrent;
     private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent;
     private readonly RawStatement[] _deleteIndex;
-    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _findParam, _addParam;
+    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam;
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
 
@@ -45,6 +45,10 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _insNumber = new(connection, "INSERT OR IGNORE INTO idx_number (rid, param, value, low, high) VALUES (?1, ?2, ?3, ?4, ?5)");
         _insQuantity = new(connection, "INSERT OR IGNORE INTO idx_quantity (rid, param, value, low, high, system, code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _insUri = new(connection, "INSERT OR IGNORE INTO idx_uri (rid, param, value) VALUES (?1, ?2, ?3)");
+        _insComposite = new(connection, """
+            INSERT OR IGNORE INTO idx_composite (rid, param, elem, part, system, code, value, low, high, exact, text, type, id, url)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            """);
         _findParam = new(connection, "SELECT id FROM search_param WHERE key = ?1");
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
     }
@@ -75,22 +79,45 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _upsertCurrent.Bind(1, write.Type).Bind(2, write.Id).Bind(3, rid).Bind(4, write.Version).Bind(5, write.Deleted ? 1L : 0L).Run();
         if (previous is long old)
             foreach (var delete in _deleteIndex) delete.Bind(1, old).Run();
-        foreach (var entry in write.Index) InsertEntry(rid, write.Type, entry);
+        for (var i = 0; i < write.Index.Count; i++) InsertEntry(rid, write.Type, write.Index[i], i);
     }
 
-    private void InsertEntry(long rid, string type, IndexEntry entry)
+    private void InsertEntry(long rid, string type, IndexEntry entry, int ordinal)
     {
         var key = _keys.For(type, entry.Param);
         switch (entry)
         {
+            case CompositeIndexEntry composite:
+                for (var part = 0; part < composite.Parts.Count; part++)
+                    foreach (var e in composite.Parts[part]) InsertCompositePart(rid, key, ordinal, part, e);
+                break;
             case StringIndexEntry s: _insString.Bind(1, rid).Bind(2, key).Bind(3, s.Normalized).Bind(4, s.Exact).Run(); break;
             case TokenIndexEntry t: _insToken.Bind(1, rid).Bind(2, key).Bind(3, t.System ?? "").Bind(4, t.Code ?? "").Bind(5, t.Text).Run(); break;
             case ReferenceIndexEntry r: _insReference.Bind(1, rid).Bind(2, key).Bind(3, r.TargetType ?? "").Bind(4, r.TargetId ?? "").Bind(5, r.Url ?? "").Bind(6, r.CanonicalVersion).Run(); break;
             case DateIndexEntry d: _insDate.Bind(1, rid).Bind(2, key).Bind(3, d.Low.UtcTicks).Bind(4, d.High.UtcTicks).Run(); break;
             case NumberIndexEntry n: _insNumber.Bind(1, rid).Bind(2, key).Bind(3, (double)n.Value).Bind(4, (double)n.Low).Bind(5, (double)n.High).Run(); break;
-            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, q.System ?? "").Bind(7, q.Code ?? q.Unit ?? "").Run(); break;
+            case QuantityIndexEntry q: _insQuantity.Bind(1, rid).Bind(2, key).Bind(3, (double)q.Value).Bind(4, (double)q.Low).Bind(5, (double)q.High).Bind(6, SqliteSchema.StoredSystem(q)).Bind(7, q.Code ?? q.Unit ?? "").Run(); break;
             case UriIndexEntry u: _insUri.Bind(1, rid).Bind(2, key).Bind(3, u.Value).Run(); break;
         }
+    }
+
+    /// <summary>One value of one part of a composite entry, in the columns its own index table would use (unused key columns '').</summary>
+    private void InsertCompositePart(long rid, long key, int elem, int part, IndexEntry e)
+    {
+        var s = _insComposite.Bind(1, rid).Bind(2, key).Bind(3, elem).Bind(4, part)
+            .Bind(5, "").Bind(6, "").Bind(7, "").Bind(8, "").Bind(9, "").Bind(10, null).Bind(11, null).Bind(12, null).Bind(13, null).Bind(14, null);
+        switch (e)
+        {
+            case StringIndexEntry x: s.Bind(7, x.Normalized).Bind(10, x.Exact); break;
+            case TokenIndexEntry x: s.Bind(5, x.System ?? "").Bind(6, x.Code ?? "").Bind(11, x.Text); break;
+            case ReferenceIndexEntry x: s.Bind(12, x.TargetType ?? "").Bind(13, x.TargetId ?? "").Bind(14, x.Url ?? ""); break;
+            case DateIndexEntry x: s.Bind(8, x.Low.UtcTicks).Bind(9, x.High.UtcTicks); break;
+            case NumberIndexEntry x: s.Bind(7, (double)x.Value).Bind(8, (double)x.Low).Bind(9, (double)x.High); break;
+            case QuantityIndexEntry x: s.Bind(7, (double)x.Value).Bind(8, (double)x.Low).Bind(9, (double)x.High).Bind(5, SqliteSchema.StoredSystem(x)).Bind(6, x.Code ?? x.Unit ?? ""); break;
+            case UriIndexEntry x: s.Bind(7, x.Value); break;
+            default: return;
+        }
+        s.Run();
     }
 
     /// <summary>
@@ -134,7 +161,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public void Dispose()
     {
         _readCurrent.Dispose();
-        foreach (var s in new[] { _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _findParam, _addParam }.Concat(_deleteIndex))
+        foreach (var s in new[] { _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam }.Concat(_deleteIndex))
             s.Dispose();
     }
 }

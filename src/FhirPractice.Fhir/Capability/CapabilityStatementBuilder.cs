@@ -66,7 +66,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         ConditionalUpdate = true,
         ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
         SearchParam = searchParameters.For(type)
-            .Where(p => p.Type is not (SearchParamType.Composite or SearchParamType.Special))
+            .Where(p => p.Type is not SearchParamType.Special)
             .OrderBy(p => p.Code)
             .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
             .ToList(),

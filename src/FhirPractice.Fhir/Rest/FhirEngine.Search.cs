@@ -9,6 +9,7 @@ public sealed partial class FhirEngine
     private async Task<FhirResponse> SearchAsync(FhirRequest r, string? type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct)
     {
         var parsed = _queryParser.Parse(type, parameters, r.StrictHandling);
+        parsed = await TerminologyCriteria.ResolveAsync(parsed, _terminology, r.StrictHandling, ct);
         var result = await _store.SearchAsync(parsed.Query, ct);
         var (included, cutOff) = await IncludeAsync(parsed.Includes, result.Matches, ct);
         var query = parsed.Query;

@@ -172,6 +172,9 @@ public sealed partial class FhirEngine
     {
         var parsed = _queryParser.Parse(type, parameters.Where(p => p.Key is not ("_format" or "_pretty")), strict: true);
         if (parsed.Query.Criteria.Count == 0) throw FhirError.PreconditionFailed("A conditional interaction needs search criteria");
+        // Conditions are checked again inside the write transaction, where the store cannot be asked about value sets.
+        if (TerminologyCriteria.Needed(parsed.Query))
+            throw FhirError.BadRequest("Conditional interactions do not support :in, :not-in, :above or :below on tokens");
         return parsed.Query;
     }
 

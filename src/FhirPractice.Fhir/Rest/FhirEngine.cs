@@ -32,14 +32,16 @@ public sealed partial class FhirEngine
     private readonly IResourceStore _store;
     private readonly ResourcePreparer _preparer;
     private readonly SearchQueryParser _queryParser;
+    private readonly LocalTerminology _terminology;
     private readonly OperationRegistry _operations;
     private readonly CapabilityStatementBuilder _capabilities;
     private readonly FhirEngineOptions _options;
     private readonly TimeProvider _clock;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser,
-        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock)
+        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology)
     {
+        _terminology = terminology;
         _clock = clock;
         _store = store;
         _preparer = preparer;

@@ -22,6 +22,20 @@ public sealed record DateIndexEntry(string Param, DateTimeOffset Low, DateTimeOf
 /// <summary>A number as the range its significant figures imply.</summary>
 public sealed record NumberIndexEntry(string Param, decimal Value, decimal Low, decimal High) : IndexEntry(Param);
 
-public sealed record QuantityIndexEntry(string Param, decimal Value, decimal Low, decimal High, string? System, string? Code, string? Unit) : IndexEntry(Param);
+public sealed record QuantityIndexEntry(string Param, decimal Value, decimal Low, decimal High, string? System, string? Code, string? Unit) : IndexEntry(Param)
+{
+    /// <summary>
+    /// A UCUM quantity converted to canonical units (an extra entry beside the one as written): only UCUM searches,
+    /// converted the same way, compare with it.
+    /// </summary>
+    public bool Canonical { get; init; }
+}
 
 public sealed record UriIndexEntry(string Param, string Value) : IndexEntry(Param);
+
+/// <summary>
+/// One element a composite parameter's expression selects (an Observation, an Observation.component…) with the
+/// entries of each part computed on that element: <see cref="Parts"/>[i] holds the i-th component's entries (a
+/// code with two codings gives two). A search matches only when every part matches within the same entry.
+/// </summary>
+public sealed record CompositeIndexEntry(string Param, IReadOnlyList<IReadOnlyList<IndexEntry>> Parts) : IndexEntry(Param);

@@ -15,7 +15,10 @@ namespace FhirPractice.Fhir.Search;
 /// </summary>
 public abstract partial class IndexExpression
 {
-    public abstract IEnumerable<Base> Evaluate(Resource resource);
+    public IEnumerable<Base> Evaluate(Resource resource) => Evaluate(resource, resource);
+
+    /// <summary>Evaluates the expression on <paramref name="focus"/>, an element of <paramref name="root"/> (or the resource itself).</summary>
+    public abstract IEnumerable<Base> Evaluate(Resource root, Base focus);
 
     public static IndexExpression Compile(string expression, string type, FhirPathCompiler compiler)
     {
@@ -25,6 +28,16 @@ public abstract partial class IndexExpression
         var paths = branches.Select(b => PathExpression.TryParse(b, type)).ToList();
         if (paths.All(p => p is not null)) return new Paths(paths!, IsUnion: all.Count > 1);
         return new General(compiler.Compile(string.Join(" | ", branches)));
+    }
+
+    /// <summary>A composite parameter's component expression, relative to an element its base expression selects ("code", "value.as(Quantity)").</summary>
+    public static IndexExpression CompileRelative(string expression, FhirPathCompiler compiler)
+    {
+        const string focus = "$focus";
+        var all = SplitTopLevel(expression, '|').Select(b => b.Trim()).ToList();
+        var paths = all.Select(b => PathExpression.TryParse(focus + "." + b, focus)).ToList();
+        if (paths.All(p => p is not null)) return new Paths(paths!, IsUnion: all.Count > 1);
+        return new General(compiler.Compile(expression));
     }
 
     /// <summary>A branch that starts with another resource type's name cannot match this type.</summary>
@@ -58,16 +71,16 @@ public abstract partial class IndexExpression
 
     private sealed class Nothing : IndexExpression
     {
-        public override IEnumerable<Base> Evaluate(Resource resource) => [];
+        public override IEnumerable<Base> Evaluate(Resource root, Base focus) => [];
     }
 
     /// <summary>One or more paths; as in FHIRPath, a union ("a | b") lists equal values once.</summary>
     private sealed class Paths(IReadOnlyList<PathExpression> paths, bool IsUnion) : IndexExpression
     {
-        public override IEnumerable<Base> Evaluate(Resource resource)
+        public override IEnumerable<Base> Evaluate(Resource root, Base focus)
         {
             var found = new List<Base>();
-            foreach (var p in paths) p.Collect(resource, found);
+            foreach (var p in paths) p.Collect(root, focus, found);
             if (!IsUnion || found.Count < 2) return found;
             var distinct = new List<Base>(found.Count);
             foreach (var b in found)
@@ -78,12 +91,13 @@ public abstract partial class IndexExpression
 
     private sealed class General(CompiledExpression expression) : IndexExpression
     {
-        public override IEnumerable<Base> Evaluate(Resource resource)
+        public override IEnumerable<Base> Evaluate(Resource root, Base focus)
         {
             // resolve() in search expressions only needs the referenced type ("where(resolve() is Patient)"):
             // answer it with an empty instance of the type the reference names, without any lookup.
-            var context = new FhirEvaluationContext { ElementResolver = ResolveByTypeName };
-            return expression([resource.ToPocoNode()], context).Select(n => n.Poco).OfType<Base>().ToList();
+            var resource = root.ToPocoNode();
+            var context = new FhirEvaluationContext { ElementResolver = ResolveByTypeName, Resource = resource, RootResource = resource };
+            return expression([ReferenceEquals(root, focus) ? resource : focus.ToPocoNode()], context).Select(n => n.Poco).OfType<Base>().ToList();
         }
 
         private static PocoNode? ResolveByTypeName(string reference) =>
@@ -111,7 +125,7 @@ public abstract partial class IndexExpression
                 afterCast = asMatch.Groups["rest"].Value.Split('.', StringSplitOptions.RemoveEmptyEntries);
             }
             var segments = SplitTopLevel(text, '.');
-            if (segments.Count < 2 || (segments[0] != type && segments[0] is not ("Resource" or "DomainResource"))) return null;
+            if (segments[0] != type && segments[0] is not ("Resource" or "DomainResource")) return null;
             var path = new PathExpression();
             foreach (var segment in segments.Skip(1))
             {
@@ -129,10 +143,10 @@ public abstract partial class IndexExpression
             return path;
         }
 
-        public void Collect(Resource resource, List<Base> result)
+        public void Collect(Resource root, Base focus, List<Base> result)
         {
-            IEnumerable<Base> current = [resource];
-            foreach (var step in _steps) current = current.SelectMany(b => step(resource, b));
+            IEnumerable<Base> current = [focus];
+            foreach (var step in _steps) current = current.SelectMany(b => step(root, b));
             result.AddRange(current);
         }
 

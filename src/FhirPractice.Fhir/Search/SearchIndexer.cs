@@ -14,7 +14,7 @@ public sealed class SearchIndexer
 {
     private readonly SearchParameterRegistry _registry;
     private readonly FhirPathCompiler _compiler = FhirPathCompilers.WithFhirFunctions();
-    private readonly ConcurrentDictionary<string, (SearchParameterInfo Param, IndexExpression Expr)[]> _plans = new();
+    private readonly ConcurrentDictionary<string, (SearchParameterInfo Param, IndexExpression Expr, IndexExpression[] Components)[]> _plans = new();
 
     public SearchIndexer(SearchParameterRegistry registry) => _registry = registry;
 
@@ -22,42 +22,69 @@ public sealed class SearchIndexer
     {
         var plan = _plans.GetOrAdd(resource.TypeName, BuildPlan);
         var entries = new List<IndexEntry>(plan.Length * 2);
-        foreach (var (param, expr) in plan)
+        foreach (var (param, expr, components) in plan)
         {
             IEnumerable<Base> values;
             try { values = expr.Evaluate(resource); }
             catch (Exception) { continue; } // an expression the engine cannot evaluate indexes nothing
             foreach (var value in values)
-                Add(entries, param, value);
+            {
+                if (param.Type == SearchParamType.Composite) AddComposite(entries, param, components, resource, value);
+                else Add(entries, param.Type, param.Code, value);
+            }
         }
         return entries;
     }
 
-    private (SearchParameterInfo, IndexExpression)[] BuildPlan(string type)
+    private (SearchParameterInfo, IndexExpression, IndexExpression[])[] BuildPlan(string type)
     {
-        var plan = new List<(SearchParameterInfo, IndexExpression)>();
+        var plan = new List<(SearchParameterInfo, IndexExpression, IndexExpression[])>();
         foreach (var p in _registry.For(type))
         {
-            if (p.Expression is null || SearchParameterRegistry.IsStoredAsColumn(p.Code) || p.Type == SearchParamType.Composite || p.Type == SearchParamType.Special)
+            if (p.Expression is null || SearchParameterRegistry.IsStoredAsColumn(p.Code) || p.Type == SearchParamType.Special)
                 continue;
-            try { plan.Add((p, IndexExpression.Compile(p.Expression, type, _compiler))); }
+            // A composite is indexed only when all its parts are of types that are indexed themselves.
+            if (p.Type == SearchParamType.Composite && (p.Components.Count == 0 || p.Components.Any(c => c.Type is SearchParamType.Composite or SearchParamType.Special)))
+                continue;
+            try { plan.Add((p, IndexExpression.Compile(p.Expression, type, _compiler), p.Components.Select(c => IndexExpression.CompileRelative(c.Expression, _compiler)).ToArray())); }
             catch (Exception) { /* an expression the SDK cannot compile is not indexed */ }
         }
         return plan.ToArray();
     }
 
-    private static void Add(List<IndexEntry> entries, SearchParameterInfo p, Base? value)
+    private static void Add(List<IndexEntry> entries, SearchParamType type, string code, Base? value)
     {
-        switch (p.Type)
+        switch (type)
         {
-            case SearchParamType.String: AddString(entries, p.Code, value); break;
-            case SearchParamType.Token: AddToken(entries, p.Code, value); break;
-            case SearchParamType.Reference: AddReference(entries, p.Code, value); break;
-            case SearchParamType.Date: AddDate(entries, p.Code, value); break;
-            case SearchParamType.Number: AddNumber(entries, p.Code, value); break;
-            case SearchParamType.Quantity: AddQuantity(entries, p.Code, value); break;
-            case SearchParamType.Uri: AddUri(entries, p.Code, value); break;
+            case SearchParamType.String: AddString(entries, code, value); break;
+            case SearchParamType.Token: AddToken(entries, code, value); break;
+            case SearchParamType.Reference: AddReference(entries, code, value); break;
+            case SearchParamType.Date: AddDate(entries, code, value); break;
+            case SearchParamType.Number: AddNumber(entries, code, value); break;
+            case SearchParamType.Quantity: AddQuantity(entries, code, value); break;
+            case SearchParamType.Uri: AddUri(entries, code, value); break;
         }
+    }
+
+    /// <summary>One composite entry for <paramref name="element"/>, when each part has at least one value on it.</summary>
+    private static void AddComposite(List<IndexEntry> entries, SearchParameterInfo p, IndexExpression[] components, Resource resource, Base element)
+    {
+        var parts = new IReadOnlyList<IndexEntry>[components.Length];
+        for (var i = 0; i < components.Length; i++)
+        {
+            var part = new List<IndexEntry>();
+            try
+            {
+                foreach (var value in components[i].Evaluate(resource, element))
+                    Add(part, p.Components[i].Type, p.Code, value);
+            }
+            catch (Exception) { return; }
+            // A reference part also yields its :identifier token; the composite compares the reference itself.
+            part.RemoveAll(e => e.Param != p.Code);
+            if (part.Count == 0) return;
+            parts[i] = part;
+        }
+        entries.Add(new CompositeIndexEntry(p.Code, parts));
     }
 
     private static void AddString(List<IndexEntry> entries, string code, Base? value)
@@ -91,7 +118,12 @@ public sealed class SearchIndexer
                 foreach (var c in cc.Coding) entries.Add(Token(code, c.System, c.Code, c.Display ?? cc.Text));
                 if (cc.Coding.Count == 0 && cc.Text is not null) entries.Add(Token(code, null, null, cc.Text));
                 break;
-            case Identifier id: entries.Add(Token(code, id.System, id.Value, id.Type?.Text)); break;
+            case Identifier id:
+                entries.Add(Token(code, id.System, id.Value, id.Type?.Text));
+                if (id.Value is not null && id.Type is not null)
+                    foreach (var t in id.Type.Coding.Where(t => t.Code is not null))
+                        entries.Add(new TokenIndexEntry(code + ":of-type", t.System, OfTypeCode(t.Code, id.Value), null));
+                break;
             case ContactPoint cp: entries.Add(new TokenIndexEntry(code, cp.System?.ToString().ToLowerInvariant(), cp.Value, null)); break;
             case FhirBoolean b when b.Value is bool v: entries.Add(new TokenIndexEntry(code, null, v ? "true" : "false", null)); break;
             case PrimitiveType prim when prim.ToString() is { Length: > 0 } s: entries.Add(new TokenIndexEntry(code, null, s, null)); break;
@@ -161,6 +193,9 @@ public sealed class SearchIndexer
             case Quantity q when q.Value is decimal v:
                 var (low, high) = NumberPrecision.Range(v.ToString(CultureInfo.InvariantCulture), v);
                 entries.Add(new QuantityIndexEntry(code, v, low, high, q.System, q.Code, q.Unit));
+                // A UCUM quantity is also indexed in canonical units, which UCUM searches compare in.
+                if (q.System == UcumUnits.System && q.Code is { } unit && UcumUnits.TryCanonical(unit, out var factor, out var canonical))
+                    entries.Add(new QuantityIndexEntry(code, v * factor, low * factor, high * factor, UcumUnits.System, canonical, null) { Canonical = true });
                 break;
             case Money m when m.Value is decimal mv:
                 entries.Add(new QuantityIndexEntry(code, mv, mv, mv, "urn:iso:std:iso:4217", m.Currency?.ToString(), null));
@@ -172,6 +207,12 @@ public sealed class SearchIndexer
     {
         if (value is PrimitiveType prim && prim.ToString() is { Length: > 0 } s) entries.Add(new UriIndexEntry(code, s));
     }
+
+    /// <summary>
+    /// What :of-type compares: the identifier type's code and the identifier's value, joined by a tab, which a code
+    /// cannot contain — so no two (code, value) pairs give the same text.
+    /// </summary>
+    public static string OfTypeCode(string typeCode, string value) => typeCode + "\t" + value;
 
     /// <summary>Lower case without diacritics, as string search compares.</summary>
     public static string Normalize(string s)

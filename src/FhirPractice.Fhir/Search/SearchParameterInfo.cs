@@ -9,4 +9,14 @@ public sealed record SearchParameterInfo(
     SearchParamType Type,
     string? Expression,
     string? Url,
-    IReadOnlyList<string> Targets);
+    IReadOnlyList<string> Targets)
+{
+    /// <summary>The parts of a composite parameter, in order; empty for the other types.</summary>
+    public IReadOnlyList<CompositeComponent> Components { get; init; } = [];
+}
+
+/// <summary>
+/// One part of a composite parameter: typed like the parameter its definition names, with values from
+/// <see cref="Expression"/> evaluated on each element the composite's own expression selects.
+/// </summary>
+public sealed record CompositeComponent(SearchParamType Type, string Expression);

@@ -31,14 +31,31 @@ public sealed class SearchParameterRegistry
             foreach (var p in CommonParameters) map[p.Code] = p;
             _byType[type] = map;
         }
+        var typeByUrl = ModelInfo.SearchParameters.Where(d => d.Url is not null).GroupBy(d => d.Url!).ToDictionary(g => g.Key, g => g.First().Type);
         foreach (var d in ModelInfo.SearchParameters)
         {
             if (d.Resource is null || !_byType.TryGetValue(d.Resource, out var map)) continue;
             var code = d.Code ?? d.Name;
             if (code is null || map.ContainsKey(code) || code == "_text") continue;
             map[code] = new SearchParameterInfo(code, d.Resource, d.Type, d.Expression, d.Url,
-                d.Target?.Select(t => t.ToString()).ToArray() ?? []);
+                d.Target?.Select(t => t.ToString()).ToArray() ?? [])
+            {
+                Components = Components(d, typeByUrl),
+            };
         }
+    }
+
+    /// <summary>A composite's parts, typed by the definitions they name; none when a part's definition is unknown.</summary>
+    private static CompositeComponent[] Components(SearchParamDefinition d, Dictionary<string, SearchParamType> typeByUrl)
+    {
+        if (d.Type != SearchParamType.Composite || d.Component is not { Length: > 0 } parts) return [];
+        var components = new List<CompositeComponent>();
+        foreach (var part in parts)
+        {
+            if (part.Definition is null || part.Expression is null || !typeByUrl.TryGetValue(part.Definition, out var type)) return [];
+            components.Add(new CompositeComponent(type, part.Expression));
+        }
+        return components.ToArray();
     }
 
     public IReadOnlyCollection<SearchParameterInfo> For(string type) =>

@@ -19,9 +19,31 @@ public sealed record ReferenceValue(string? Type, string? Id, string? Url) : Sea
 
 public sealed record DateValue(SearchPrefix Prefix, DateRange Range) : SearchValue;
 
-public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code) : SearchValue;
+public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code) : SearchValue
+{
+    /// <summary>A UCUM quantity converted to canonical units: it matches the canonical quantity entries only.</summary>
+    public bool Canonical { get; init; }
+}
 
 public sealed record UriValue(string Uri) : SearchValue;
+
+/// <summary>
+/// A composite parameter's value (<c>code-value-quantity=http://loinc.org|8480-6$lt60</c>): one value per
+/// component, in the components' order, all matched by the same indexed element.
+/// </summary>
+public sealed record CompositeValue(IReadOnlyList<SearchValue> Components) : SearchValue;
+
+/// <summary>
+/// <c>:in</c>/<c>:not-in</c>: a value set named by canonical URL (optionally <c>|version</c>) or local reference
+/// (<c>ValueSet/id</c>). The engine expands it to <see cref="TokenValue"/>s before the query runs; stores never see it.
+/// </summary>
+public sealed record ValueSetValue(string ValueSet) : SearchValue;
+
+/// <summary>
+/// <c>:above</c>/<c>:below</c> on a token: the code and its ancestors (above) or descendants (below) in the code
+/// system. The engine expands it to <see cref="TokenValue"/>s before the query runs; stores never see it.
+/// </summary>
+public sealed record SubsumptionValue(string System, string Code, bool Below) : SearchValue;
 
 /// <summary>:missing=true|false.</summary>
 public sealed record MissingValue(bool Missing) : SearchValue;

@@ -33,6 +33,7 @@ public sealed class SearchQueryParser
     public ParsedSearch Parse(string? type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict)
     {
         var criteria = new List<SearchCriterion>();
+        var criterionParameters = new List<KeyValuePair<string, string>>();
         var applied = new List<KeyValuePair<string, string>>();
         var ignored = new List<(string Name, string Reason)>();
         var count = _defaultCount;
@@ -104,6 +105,7 @@ public sealed class SearchQueryParser
             var criterion = ParseCriterion(type, rawName, value, 0, ref budget, out var failure);
             if (criterion is null) { Ignore(rawName, failure!.Reason); continue; }
             criteria.Add(criterion);
+            criterionParameters.Add(new(rawName, value));
             applied.Add(new(rawName, value));
         }
 
@@ -123,6 +125,7 @@ public sealed class SearchQueryParser
         return new ParsedSearch(new SearchQuery(type, criteria, count, position, totalMode, sort), applied, ignored)
         {
             Includes = includes,
+            CriterionParameters = criterionParameters,
             Summary = summary,
             Elements = elements,
         };
@@ -158,7 +161,8 @@ public sealed class SearchQueryParser
         var modifier = colon < 0 ? null : rawName[(colon + 1)..];
         var param = Find(type, name, out failure);
         if (param is null) return null;
-        if (param.Type is SearchParamType.Composite or SearchParamType.Special) { failure = new($"{param.Type} parameters are not supported yet"); return null; }
+        if (param.Type is SearchParamType.Special) { failure = new($"{param.Type} parameters are not supported yet"); return null; }
+        if (param.Type is SearchParamType.Composite && param.Components.Count == 0) { failure = new("this composite parameter's components are not known"); return null; }
 
         if (modifier == "missing")
         {
@@ -175,7 +179,7 @@ public sealed class SearchQueryParser
         string? error = null;
         foreach (var part in SplitOr(value))
         {
-            var parsed = ParseValue(param, modifier, part, out error);
+            var parsed = param.Type == SearchParamType.Composite ? ParseComposite(param, part, out error) : ParseValue(param.Type, modifier, part, out error);
             if (parsed is null) break;
             values.Add(parsed);
         }
@@ -286,19 +290,41 @@ public sealed class SearchQueryParser
     private static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
     {
         (SearchParamType.String, "exact" or "contains") => true,
-        (SearchParamType.Token, "not" or "text") => true,
+        (SearchParamType.Token, "not" or "text" or "of-type" or "in" or "not-in" or "above" or "below") => true,
         (SearchParamType.Reference, "identifier") => true,
         (SearchParamType.Uri, "below" or "above") => true,
         (SearchParamType.Reference, _) when ModelInfo.IsKnownResource(modifier) => true,
         _ => false,
     };
 
-    private static SearchValue? ParseValue(SearchParameterInfo p, string? modifier, string escaped, out string? error)
+    /// <summary><c>a$b</c>: one value per component, split on unescaped <c>$</c>, each parsed by its component's type (prefixes included).</summary>
+    private static CompositeValue? ParseComposite(SearchParameterInfo p, string escaped, out string? error)
+    {
+        var parts = SplitUnescaped(escaped, '$').ToList();
+        if (parts.Count != p.Components.Count)
+        {
+            error = $"'{escaped}' has {parts.Count} part(s) but '{p.Code}' takes {p.Components.Count}, separated by '$'";
+            return null;
+        }
+        var values = new List<SearchValue>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i].Length == 0) { error = $"part {i + 1} of '{escaped}' is empty"; return null; }
+            var value = ParseValue(p.Components[i].Type, null, parts[i], out error);
+            if (value is null) return null;
+            values.Add(value);
+        }
+        error = null;
+        return new CompositeValue(values);
+    }
+
+    private static SearchValue? ParseValue(SearchParamType paramType, string? modifier, string escaped, out string? error)
     {
         error = null;
-        if (p.Type == SearchParamType.Token || modifier == "identifier") return modifier == "text" ? new StringValue(SearchIndexer.Normalize(Unescape(escaped))) : ParseToken(escaped);
+        if (paramType == SearchParamType.Token) return ParseTokenValue(modifier, escaped, out error);
+        if (modifier == "identifier") return ParseToken(escaped);
         var raw = Unescape(escaped);
-        switch (p.Type)
+        switch (paramType)
         {
             case SearchParamType.String:
                 return new StringValue(modifier == "exact" ? raw : SearchIndexer.Normalize(raw));
@@ -319,20 +345,65 @@ public sealed class SearchQueryParser
             case SearchParamType.Quantity:
             {
                 var (prefix, rest) = SplitPrefix(raw);
-                var pieces = p.Type == SearchParamType.Quantity ? rest.Split('|') : [rest];
+                var pieces = paramType == SearchParamType.Quantity ? rest.Split('|') : [rest];
                 if (!NumberPrecision.TryParse(pieces[0], out var number))
                 {
-                    error = $"'{raw}' is not a valid {p.Type.ToString().ToLowerInvariant()}";
+                    error = $"'{raw}' is not a valid {paramType.ToString().ToLowerInvariant()}";
+                    return null;
+                }
+                if (pieces.Length > 3)
+                {
+                    error = $"'{raw}' is not a quantity: use [prefix]number|system|code";
                     return null;
                 }
                 var (low, high) = NumberPrecision.Range(pieces[0], number);
                 string? system = pieces.Length > 1 && pieces[1].Length > 0 ? pieces[1] : null;
                 string? code = pieces.Length > 2 && pieces[2].Length > 0 ? pieces[2] : null;
+                // UCUM units are compared in canonical units (5.4 mg finds 5400 ug); other units as written.
+                if (system == UcumUnits.System && code is not null && UcumUnits.TryCanonical(code, out var factor, out var canonical))
+                    return new NumberValue(prefix, number * factor, low * factor, high * factor, system, canonical) { Canonical = true };
                 return new NumberValue(prefix, number, low, high, system, code);
             }
         }
         error = "unsupported parameter type";
         return null;
+    }
+
+    private static SearchValue? ParseTokenValue(string? modifier, string escaped, out string? error)
+    {
+        error = null;
+        switch (modifier)
+        {
+            case "text":
+                return new StringValue(SearchIndexer.Normalize(Unescape(escaped)));
+            case "of-type":
+            {
+                // system|code of the identifier's type, then the identifier's value: indexed as the type's code and the value joined by a tab.
+                var parts = SplitUnescaped(escaped, '|').Select(Unescape).ToList();
+                if (parts.Count != 3 || parts[1].Length == 0 || parts[2].Length == 0)
+                {
+                    error = $"'{escaped}' is not [system]|code|value (the identifier type's system and code, then the identifier's value)";
+                    return null;
+                }
+                return new TokenValue(parts[0].Length == 0 ? null : parts[0], SearchIndexer.OfTypeCode(parts[1], parts[2]));
+            }
+            case "in" or "not-in":
+                var valueSet = Unescape(escaped);
+                if (valueSet.Length == 0) { error = $":{modifier} takes a value set's canonical URL or ValueSet/id"; return null; }
+                return new ValueSetValue(valueSet);
+            case "above" or "below":
+            {
+                var token = ParseToken(escaped);
+                if (string.IsNullOrEmpty(token.System) || token.Code is null)
+                {
+                    error = $":{modifier} takes system|code, as the code system defines the hierarchy";
+                    return null;
+                }
+                return new SubsumptionValue(token.System, token.Code, modifier == "below");
+            }
+            default:
+                return ParseToken(escaped);
+        }
     }
 
     private static TokenValue ParseToken(string raw)
@@ -355,13 +426,16 @@ public sealed class SearchQueryParser
     }
 
     /// <summary>Splits on commas that are not escaped with a backslash.</summary>
-    private static IEnumerable<string> SplitOr(string value)
+    private static IEnumerable<string> SplitOr(string value) => SplitUnescaped(value, ',');
+
+    /// <summary>Splits on <paramref name="separator"/> where it is not escaped with a backslash; the parts keep their escapes.</summary>
+    private static IEnumerable<string> SplitUnescaped(string value, char separator)
     {
         var start = 0;
         for (var i = 0; i < value.Length; i++)
         {
             if (value[i] == '\\') { i++; continue; }
-            if (value[i] == ',') { yield return value[start..i]; start = i + 1; }
+            if (value[i] == separator) { yield return value[start..i]; start = i + 1; }
         }
         yield return value[start..];
     }
@@ -391,6 +465,9 @@ public sealed record ParsedSearch(
     IReadOnlyList<(string Name, string Reason)> Ignored)
 {
     public IReadOnlyList<IncludeParam> Includes { get; init; } = [];
+
+    /// <summary>The URL parameter (name, value) each of the query's criteria came from, in the same order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CriterionParameters { get; init; } = [];
     public string? Summary { get; init; }
     public IReadOnlyList<string>? Elements { get; init; }
 }

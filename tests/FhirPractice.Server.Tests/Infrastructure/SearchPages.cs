@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 
 namespace FhirPractice.Server.Tests.Infrastructure;
@@ -6,13 +5,6 @@ namespace FhirPractice.Server.Tests.Infrastructure;
 /// <summary>Reading search Bundles in tests: the matches in order, the links, every page of a search.</summary>
 public static class SearchPages
 {
-    public static async Task<JsonNode> SearchAsync(this HttpClient client, string url, params (string Name, string Value)[] headers)
-    {
-        var response = await client.SendAsync(HttpMethod.Get, url, null, headers);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
-
     /// <summary>The ids of the matches, in the Bundle's order.</summary>
     public static List<string> MatchIds(JsonNode bundle) =>
         (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == "match").Select(e => (string)e!["resource"]!["id"]!).ToList();
