@@ -21,6 +21,9 @@ public static class FhirEngineServices
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize));
+        // The compartments are read from the same specification archive the profile validator uses.
+        services.AddSingleton(sp => new Compartments(sp.GetRequiredService<SearchParameterRegistry>(),
+            (sp.GetService<ProfileValidationOptions>() ?? new ProfileValidationOptions()).SpecificationZip));
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));

@@ -6,12 +6,15 @@ namespace FhirPractice.Fhir.Rest;
 
 public sealed partial class FhirEngine
 {
-    private async Task<FhirResponse> SearchAsync(FhirRequest r, string? type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct)
+    private async Task<FhirResponse> SearchAsync(FhirRequest r, string? type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct,
+        SearchScope? scope = null)
     {
         var parsed = _queryParser.Parse(type, parameters, r.StrictHandling);
-        var result = await _store.SearchAsync(parsed.Query, ct);
+        var query = scope is null ? parsed.Query : parsed.Query with { Criteria = [.. parsed.Query.Criteria, scope.Clause] };
+        var path = scope?.Path ?? type;
+        var result = await _store.SearchAsync(query, ct);
         var (included, cutOff) = await IncludeAsync(parsed.Includes, result.Matches, ct);
-        var self = Link(r.BaseUrl, type, parsed.Applied);
+        var self = Link(r.BaseUrl, path, parsed.Applied);
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Searchset,
@@ -21,9 +24,9 @@ public sealed partial class FhirEngine
             Link = [new Bundle.LinkComponent { Relation = "self", Url = self }],
         };
         if (parsed.Query.After is not null)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = Link(r.BaseUrl, type, parsed.Applied) });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = Link(r.BaseUrl, path, parsed.Applied) });
         if (result.Next is long next)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Link(r.BaseUrl, type, [.. parsed.Applied, new("_page", next.ToString())]) });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Link(r.BaseUrl, path, [.. parsed.Applied, new("_page", next.ToString())]) });
 
         // _summary and _elements cut each entry's resource, never the Bundle's own elements.
         var filter = ResourceSubset.Filter(parsed.Summary, parsed.Elements);
@@ -111,6 +114,6 @@ public sealed partial class FhirEngine
 
     private static ResourceKey Key(ResourceRecord record) => new(record.Type, record.Id, record.Version);
 
-    private static string Link(string baseUrl, string? type, IEnumerable<KeyValuePair<string, string>> parameters) =>
-        WithQuery(type is null ? baseUrl : $"{baseUrl}/{type}", parameters);
+    private static string Link(string baseUrl, string? path, IEnumerable<KeyValuePair<string, string>> parameters) =>
+        WithQuery(path is null ? baseUrl : $"{baseUrl}/{path}", parameters);
 }
