@@ -26,7 +26,10 @@ public static class FhirEngineServices
             (sp.GetService<ProfileValidationOptions>() ?? new ProfileValidationOptions()).SpecificationZip));
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
-        services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));
+        services.AddSingleton<EverythingOperation>();
+        services.AddSingleton(sp => new OperationRegistry()
+            .Register(sp.GetRequiredService<ValidateOperation>().Definition)
+            .Register(sp.GetRequiredService<EverythingOperation>().Definition));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();
