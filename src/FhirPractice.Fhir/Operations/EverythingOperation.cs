@@ -45,7 +45,7 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
         }
         long? after = null;
         if (Single("_page") is { } page)
-            after = long.TryParse(page, out var cursor) ? cursor : throw FhirError.BadRequest($"'{page}' is not a page cursor", "_page");
+            after = long.TryParse(page, out var cursor) ? cursor : throw FhirError.BadRequest($"_page: '{page}' is not a page cursor", "_page");
         DateRange? since = null;
         if (Single("_since") is { } s)
             since = DateRange.TryParse(s, out var range) ? range : throw FhirError.BadRequest($"_since must be an instant, not '{s}'", "_since");
