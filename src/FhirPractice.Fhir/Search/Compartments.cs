@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using System.Xml;
 using FhirPractice.Fhir.Rest;
 using Hl7.Fhir.Model;
 
@@ -82,14 +81,34 @@ public sealed class Compartments
         return result;
     }
 
-    /// <summary>Streams the archive's resource definitions and parses only the CompartmentDefinitions (a few among thousands).</summary>
+    /// <summary>
+    /// The CompartmentDefinitions of the archive's resource definitions: five among thousands of entries, so the
+    /// 20 MB file is scanned for their elements as bytes (an XmlReader walk over it takes seconds here) and only
+    /// those are parsed, each with the Bundle's FHIR namespace.
+    /// </summary>
     private static IEnumerable<CompartmentDefinition> ReadDefinitions(string specificationZip)
     {
-        using var zip = ZipFile.OpenRead(specificationZip);
-        var entry = zip.GetEntry("profiles-resources.xml") ?? throw new InvalidOperationException($"{specificationZip} has no profiles-resources.xml");
-        using var stream = entry.Open();
-        using var xml = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true });
-        while (xml.ReadToFollowing("CompartmentDefinition", "http://hl7.org/fhir"))
-            yield return (CompartmentDefinition)ResourceSerializer.ParseXml(Encoding.UTF8.GetBytes(xml.ReadOuterXml()));
+        byte[] content;
+        using (var zip = ZipFile.OpenRead(specificationZip))
+        {
+            var entry = zip.GetEntry("profiles-resources.xml") ?? throw new InvalidOperationException($"{specificationZip} has no profiles-resources.xml");
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream((int)entry.Length);
+            stream.CopyTo(buffer);
+            content = buffer.ToArray();
+        }
+        var open = "<CompartmentDefinition>"u8.ToArray();
+        var close = "</CompartmentDefinition>"u8.ToArray();
+        var rest = content.AsMemory();
+        while (rest.Span.IndexOf(open) is var start and >= 0)
+        {
+            rest = rest[(start + open.Length)..];
+            var end = rest.Span.IndexOf(close);
+            if (end < 0) break;
+            var xml = Encoding.UTF8.GetString(rest.Span[..end]);
+            rest = rest[(end + close.Length)..];
+            yield return (CompartmentDefinition)ResourceSerializer.ParseXml(
+                Encoding.UTF8.GetBytes($"<CompartmentDefinition xmlns=\"http://hl7.org/fhir\">{xml}</CompartmentDefinition>"));
+        }
     }
 }
