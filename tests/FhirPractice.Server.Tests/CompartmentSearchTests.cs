@@ -157,6 +157,17 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     }
 
     [Fact]
+    public async Task Sorting_combines_with_the_compartment()
+    {
+        var a = await ArrangeAsync();
+
+        var bundle = await SearchAsync($"{a.Patient}/Observation?_sort=-_lastUpdated");
+
+        var inOrder = bundle["entry"]!.AsArray().Select(e => $"Observation/{(string?)e!["resource"]!["id"]}").ToList();
+        Assert.Equal([a.PerformedObservation, a.SecondObservation, a.Observation], inOrder); // newest first
+    }
+
+    [Fact]
     public async Task Search_by_post_on_a_compartment_takes_the_parameters_from_the_body()
     {
         var a = await ArrangeAsync();
