@@ -20,12 +20,19 @@ public static class FhirEngineServices
         services.AddSingleton(options);
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
+        services.AddSingleton(new PageCursor(options.PageCursorSecret));
         services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize,
-            new PageCursor(options.PageCursorSecret)));
+            sp.GetRequiredService<PageCursor>()));
         services.AddSingleton<LocalTerminology>();
+        // The compartments are read from the same specification archive the profile validator uses.
+        services.AddSingleton(sp => new Compartments(sp.GetRequiredService<SearchParameterRegistry>(),
+            (sp.GetService<ProfileValidationOptions>() ?? new ProfileValidationOptions()).SpecificationZip));
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
-        services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));
+        services.AddSingleton<EverythingOperation>();
+        services.AddSingleton(sp => new OperationRegistry()
+            .Register(sp.GetRequiredService<ValidateOperation>().Definition)
+            .Register(sp.GetRequiredService<EverythingOperation>().Definition));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();

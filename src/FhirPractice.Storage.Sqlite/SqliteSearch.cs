@@ -147,9 +147,45 @@ internal sealed class SqliteSearch
         var a = Alias(depth);
         var sql = new StringBuilder($"{a}.deleted = 0");
         if (query.Type is not null) sql.Append($" AND {a}.type = {p(query.Type)}");
-        foreach (var criterion in query.Criteria)
-            sql.Append(" AND (").Append(Criterion(criterion, query.Type, depth, p)).Append(')');
+        foreach (var clause in query.Criteria)
+            sql.Append(" AND (").Append(Clause(clause, query.Type, depth, p)).Append(')');
         return sql.ToString();
+    }
+
+    /// <summary>One node of the filter tree; a criterion's parameter names its own type when the query has none (Patient/123/*).</summary>
+    private static string Clause(SearchClause clause, string? type, int depth, Func<object?, string> p) => clause switch
+    {
+        SearchCriterion c => Criterion(c, type ?? OwnType(c.Param), depth, p),
+        AnyOfClause any => AnyOf(any, type, depth, p),
+        ResourceClause { Id: null } r => $"{Alias(depth)}.type = {p(r.Type)}",
+        ResourceClause r => $"({Alias(depth)}.type = {p(r.Type)} AND {Alias(depth)}.id = {p(r.Id)})",
+        _ => throw new NotSupportedException(clause.GetType().Name),
+    };
+
+    /// <summary>The type a parameter belongs to; null for the common parameters (_tag…), which are filed under their code alone.</summary>
+    private static string? OwnType(SearchParameterInfo param) => param.Resource == "Resource" ? null : param.Resource;
+
+    /// <summary>
+    /// Alternatives joined by OR. Plain references to one and the same target (compartment membership: any of these
+    /// parameters refers to Patient/123) merge into a single probe of idx_reference over all their parameters, which
+    /// the clustered (param, id, type…) key answers with one seek per parameter. No alternative matches nothing.
+    /// </summary>
+    private static string AnyOf(AnyOfClause any, string? type, int depth, Func<object?, string> p)
+    {
+        var a = Alias(depth);
+        var parts = new List<string>();
+        var references = any.Alternatives.OfType<SearchCriterion>()
+            .Where(c => c is { Modifier: null, Param.Type: SearchParamType.Reference, AnyOf: [ReferenceValue { Type: not null, Url: null }] })
+            .ToList();
+        foreach (var target in references.GroupBy(c => (ReferenceValue)c.AnyOf[0]))
+        {
+            var keys = string.Join(", ", target.Select(c => p(SqliteSchema.ParamKey(type ?? c.Param.Resource, c.Param.Code))));
+            var id = target.Key.Id is null ? "" : $" AND x.id = {p(target.Key.Id)}";
+            parts.Add($"{a}.rid IN (SELECT x.rid FROM idx_reference x WHERE x.param IN (SELECT id FROM search_param WHERE key IN ({keys})){id} AND x.type = {p(target.Key.Type)})");
+        }
+        foreach (var clause in any.Alternatives.Except(references))
+            parts.Add("(" + Clause(clause, type, depth, p) + ")");
+        return parts.Count == 0 ? "0" : string.Join(" OR ", parts);
     }
 
     private static string Criterion(SearchCriterion c, string? type, int depth, Func<object?, string> p)
@@ -235,6 +271,7 @@ internal sealed class SqliteSearch
         TokenValue t => $"(x.system = {p(t.System)} AND x.code = {p(t.Code)})",
         ReferenceValue { Url: { } url } r when r.Id is not null => $"((x.type = {p(r.Type)} AND x.id = {p(r.Id)}) OR x.url = {p(url)})",
         ReferenceValue { Url: { } url } => $"x.url = {p(url)}",
+        ReferenceValue { Id: null } r => $"x.type = {p(r.Type)}",  // any id
         ReferenceValue { Type: null } r => $"x.id = {p(r.Id)}",  // any type
         ReferenceValue r => $"(x.type = {p(r.Type)} AND x.id = {p(r.Id)})",
         UriValue u when modifier == "below" => $"x.value LIKE {p(EscapeLike(u.Uri) + "%")} ESCAPE '\\'",

@@ -10,7 +10,8 @@ namespace FhirPractice.Fhir.Capability;
 /// registered — the resource types the model knows, the interactions the engine routes, the search
 /// parameters the indexer computes and the operations in the registry.
 /// </summary>
-public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, OperationRegistry operations, TimeProvider clock, CapabilityOptions options)
+public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, OperationRegistry operations, Compartments compartments,
+    TimeProvider clock, CapabilityOptions options)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] TypeInteractions =
     [
@@ -48,6 +49,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         var rest = statement.Rest[0];
         rest.Interaction = SystemInteractions.Select(i => new CapabilityStatement.SystemInteractionComponent { Code = i }).ToList();
         rest.Resource = ModelInfo.SupportedResources.Order().Select(Resource).ToList();
+        rest.Compartment = compartments.All.Select(c => c.Url).Order(StringComparer.Ordinal).ToList();
         rest.Operation = operations.All.Where(o => o.System)
             .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition }).ToList();
         return statement;

@@ -70,7 +70,7 @@ public sealed partial class FhirEngine
         return entry;
     }
 
-    private static string WithQuery(string path, IEnumerable<KeyValuePair<string, string>> parameters)
+    internal static string WithQuery(string path, IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
         return query.Length == 0 ? path : $"{path}?{query}";

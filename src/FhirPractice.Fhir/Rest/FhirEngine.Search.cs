@@ -6,26 +6,28 @@ namespace FhirPractice.Fhir.Rest;
 
 public sealed partial class FhirEngine
 {
-    private async Task<FhirResponse> SearchAsync(FhirRequest r, string? type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct)
+    private async Task<FhirResponse> SearchAsync(FhirRequest r, string? type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct,
+        SearchScope? scope = null)
     {
         var parsed = _queryParser.Parse(type, parameters, r.StrictHandling);
         parsed = await TerminologyCriteria.ResolveAsync(parsed, _terminology, r.StrictHandling, ct);
-        var result = await _store.SearchAsync(parsed.Query, ct);
+        var query = scope is null ? parsed.Query : parsed.Query with { Criteria = [.. parsed.Query.Criteria, scope.Clause] };
+        var path = scope?.Path ?? type;
+        var result = await _store.SearchAsync(query, ct);
         var (included, cutOff) = await IncludeAsync(parsed.Includes, result.Matches, ct);
-        var query = parsed.Query;
         var cursors = _queryParser.Cursors;
-        string Page(PagePosition position) => Link(r.BaseUrl, type, [.. parsed.Applied, new("_page", cursors.Encode(position, query.Sort ?? []))]);
+        string Page(PagePosition position) => Link(r.BaseUrl, path, [.. parsed.Applied, new("_page", cursors.Encode(position, query.Sort ?? []))]);
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Searchset,
             Id = ResourcePreparer.NewId(),
             Meta = new Meta { LastUpdated = _clock.GetUtcNow() },
             Total = result.Total is long total ? (int)total : null,
-            Link = [new Bundle.LinkComponent { Relation = "self", Url = query.Position is { } at ? Page(at) : Link(r.BaseUrl, type, parsed.Applied) }],
+            Link = [new Bundle.LinkComponent { Relation = "self", Url = query.Position is { } at ? Page(at) : Link(r.BaseUrl, path, parsed.Applied) }],
         };
         // Every link carries its whole position (sort values and row id), so any node can serve it, also after a restart.
         if (query.Position is not null)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = Link(r.BaseUrl, type, parsed.Applied) });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = Link(r.BaseUrl, path, parsed.Applied) });
         if (result.Previous is { } previous)
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = Page(previous) });
         if (result.Next is { } next)
@@ -117,6 +119,6 @@ public sealed partial class FhirEngine
 
     private static ResourceKey Key(ResourceRecord record) => new(record.Type, record.Id, record.Version);
 
-    private static string Link(string baseUrl, string? type, IEnumerable<KeyValuePair<string, string>> parameters) =>
-        WithQuery(type is null ? baseUrl : $"{baseUrl}/{type}", parameters);
+    private static string Link(string baseUrl, string? path, IEnumerable<KeyValuePair<string, string>> parameters) =>
+        WithQuery(path is null ? baseUrl : $"{baseUrl}/{path}", parameters);
 }

@@ -33,15 +33,17 @@ public sealed partial class FhirEngine
     private readonly ResourcePreparer _preparer;
     private readonly SearchQueryParser _queryParser;
     private readonly LocalTerminology _terminology;
+    private readonly Compartments _compartments;
     private readonly OperationRegistry _operations;
     private readonly CapabilityStatementBuilder _capabilities;
     private readonly FhirEngineOptions _options;
     private readonly TimeProvider _clock;
 
-    public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser,
+    public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser, Compartments compartments,
         OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology)
     {
         _terminology = terminology;
+        _compartments = compartments;
         _clock = clock;
         _store = store;
         _preparer = preparer;
@@ -131,6 +133,12 @@ public sealed partial class FhirEngine
             case [var id, var op] when op.StartsWith('$'):
                 return _operations.InvokeAsync(this, r, op[1..], type, id, ct);
             case [_, "_history"] or [_, "_history", _]:
+                return NotAllowed(method, path);
+            case [var id, var target] when method == "GET":
+                return CompartmentSearchAsync(r, type, id, target, r.Query, ct);
+            case [var id, var target, "_search"] when method == "POST":
+                return CompartmentSearchAsync(r, type, id, target, SearchParametersFromBody(r), ct);
+            case [_, _] or [_, _, "_search"]:
                 return NotAllowed(method, path);
         }
         throw FhirError.NotFound($"No interaction is defined for {method} {path}");

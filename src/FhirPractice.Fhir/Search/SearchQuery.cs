@@ -15,6 +15,7 @@ public sealed record TokenValue(string? System, string? Code) : SearchValue;
 /// <param name="Text">Normalised unless the :exact modifier applies.</param>
 public sealed record StringValue(string Text) : SearchValue;
 
+/// <param name="Id">Null (with a null <paramref name="Url"/>) matches a reference to any resource of <paramref name="Type"/>.</param>
 public sealed record ReferenceValue(string? Type, string? Id, string? Url) : SearchValue;
 
 public sealed record DateValue(SearchPrefix Prefix, DateRange Range) : SearchValue;
@@ -64,8 +65,20 @@ public sealed record ChainValue(IReadOnlyList<SearchQuery> Targets) : SearchValu
 /// </summary>
 public sealed record HasValue(SearchQuery Source) : SearchValue;
 
-/// <summary>One parameter of a query: its values are alternatives (OR); criteria of a query all apply (AND).</summary>
-public sealed record SearchCriterion(SearchParameterInfo Param, string? Modifier, IReadOnlyList<SearchValue> AnyOf);
+/// <summary>A node of a query's filter tree; the clauses of a <see cref="SearchQuery"/> all apply (AND).</summary>
+public abstract record SearchClause;
+
+/// <summary>
+/// One parameter of a query: its values are alternatives (OR). The parameter's own <see cref="SearchParameterInfo.Resource"/>
+/// names the type it applies to, so a criterion can stand in a query over several types (inside an <see cref="AnyOfClause"/>).
+/// </summary>
+public sealed record SearchCriterion(SearchParameterInfo Param, string? Modifier, IReadOnlyList<SearchValue> AnyOf) : SearchClause;
+
+/// <summary>At least one of <see cref="Alternatives"/> applies (OR) — e.g. compartment membership: one of several reference parameters refers to the focal resource.</summary>
+public sealed record AnyOfClause(IReadOnlyList<SearchClause> Alternatives) : SearchClause;
+
+/// <summary>The resource is of <see cref="Type"/> and, when <see cref="Id"/> is set, is that one (a compartment's focal resource, or a type filter such as $everything's _type).</summary>
+public sealed record ResourceClause(string Type, string? Id) : SearchClause;
 
 /// <summary>One key of _sort: a parameter of the searched type (or _id/_lastUpdated), ascending or descending.</summary>
 public sealed record SortKey(SearchParameterInfo Param, bool Descending)
@@ -105,7 +118,7 @@ public sealed record PagePosition(IReadOnlyList<object?> Keys, long Rid, bool Be
 /// </summary>
 public sealed record SearchQuery(
     string? Type,
-    IReadOnlyList<SearchCriterion> Criteria,
+    IReadOnlyList<SearchClause> Criteria,
     int Count,
     PagePosition? Position = null,
     TotalMode Total = TotalMode.None,

@@ -11,6 +11,13 @@ public static class TerminologyCriteria
     /// <summary>Whether <paramref name="query"/> has criteria only <see cref="ResolveAsync"/> can make runnable.</summary>
     public static bool Needed(SearchQuery query) => query.Criteria.Any(Needed);
 
+    private static bool Needed(SearchClause clause) => clause switch
+    {
+        SearchCriterion c => Needed(c),
+        AnyOfClause any => any.Alternatives.Any(Needed),
+        _ => false,
+    };
+
     private static bool Needed(SearchCriterion c) => c.AnyOf.Any(v => v switch
     {
         ValueSetValue or SubsumptionValue => true,
@@ -22,14 +29,14 @@ public static class TerminologyCriteria
     public static async Task<ParsedSearch> ResolveAsync(ParsedSearch parsed, LocalTerminology terminology, bool strict, CancellationToken ct)
     {
         if (!Needed(parsed.Query)) return parsed;
-        var criteria = new List<SearchCriterion>();
+        var criteria = new List<SearchClause>();
         var sources = new List<KeyValuePair<string, string>>();
         var applied = parsed.Applied.ToList();
         var ignored = parsed.Ignored.ToList();
         for (var i = 0; i < parsed.Query.Criteria.Count; i++)
         {
             var source = parsed.CriterionParameters[i];
-            var (criterion, failure) = await ResolveAsync(parsed.Query.Criteria[i], terminology, ct);
+            var (criterion, failure) = await ResolveAsync((SearchCriterion)parsed.Query.Criteria[i], terminology, ct);
             if (criterion is not null) { criteria.Add(criterion); sources.Add(source); continue; }
             if (strict) throw FhirError.BadRequest($"Search parameter '{source.Key}': {failure}", source.Key);
             applied.Remove(source);
@@ -79,9 +86,11 @@ public static class TerminologyCriteria
 
     private static async Task<(SearchQuery?, string?)> ResolveAsync(SearchQuery query, LocalTerminology terminology, CancellationToken ct)
     {
-        var criteria = new List<SearchCriterion>();
-        foreach (var c in query.Criteria)
+        var criteria = new List<SearchClause>();
+        foreach (var clause in query.Criteria)
         {
+            // The parser's queries hold criteria only; the other clauses come from the engine and need no terminology.
+            if (clause is not SearchCriterion c) { criteria.Add(clause); continue; }
             var (resolved, failure) = await ResolveAsync(c, terminology, ct);
             if (resolved is null) return (null, failure);
             criteria.Add(resolved);

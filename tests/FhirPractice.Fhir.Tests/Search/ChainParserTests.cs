@@ -10,8 +10,11 @@ public sealed class ChainParserTests
     private static SearchCriterion Single(string type, string name, string value)
     {
         var parsed = Parser.Parse(type, [new(name, value)], strict: true);
-        return Assert.Single(parsed.Query.Criteria);
+        return Only(parsed.Query);
     }
+
+    /// <summary>The query's one clause, a criterion.</summary>
+    private static SearchCriterion Only(SearchQuery query) => Assert.IsType<SearchCriterion>(Assert.Single(query.Criteria));
 
     [Fact]
     public void A_chain_without_a_type_has_one_nested_query_per_target_type_that_has_the_parameter()
@@ -21,7 +24,7 @@ public sealed class ChainParserTests
         Assert.Null(criterion.Modifier);
         var chain = Assert.IsType<ChainValue>(Assert.Single(criterion.AnyOf));
         Assert.Equal(["Location", "Patient"], chain.Targets.Select(t => t.Type!).ToList());
-        Assert.All(chain.Targets, t => Assert.Equal("name", Assert.Single(t.Criteria).Param.Code));
+        Assert.All(chain.Targets, t => Assert.Equal("name", Only(t).Param.Code));
     }
 
     [Fact]
@@ -30,9 +33,9 @@ public sealed class ChainParserTests
         var criterion = Single("Encounter", "subject:Patient.organization.name:exact", "Acme");
         Assert.Equal("Patient", criterion.Modifier);
         var patient = Assert.Single(Assert.IsType<ChainValue>(Assert.Single(criterion.AnyOf)).Targets);
-        var organization = Assert.Single(patient.Criteria);
+        var organization = Only(patient);
         Assert.Equal("organization", organization.Param.Code);
-        var last = Assert.Single(Assert.Single(Assert.IsType<ChainValue>(Assert.Single(organization.AnyOf)).Targets).Criteria);
+        var last = Only(Assert.Single(Assert.IsType<ChainValue>(Assert.Single(organization.AnyOf)).Targets));
         Assert.Equal(("name", "exact"), (last.Param.Code, last.Modifier));
         Assert.Equal(new StringValue("Acme"), Assert.Single(last.AnyOf));
     }
@@ -44,9 +47,9 @@ public sealed class ChainParserTests
         Assert.Equal(("patient", "_has"), (criterion.Param.Code, criterion.Modifier));
         var observation = Assert.IsType<HasValue>(Assert.Single(criterion.AnyOf)).Source;
         Assert.Equal("Observation", observation.Type);
-        var audit = Assert.IsType<HasValue>(Assert.Single(Assert.Single(observation.Criteria).AnyOf)).Source;
+        var audit = Assert.IsType<HasValue>(Assert.Single(Only(observation).AnyOf)).Source;
         Assert.Equal("AuditEvent", audit.Type);
-        Assert.Equal(new ReferenceValue("Practitioner", "1", null), Assert.Single(Assert.Single(audit.Criteria).AnyOf));
+        Assert.Equal(new ReferenceValue("Practitioner", "1", null), Assert.Single(Only(audit).AnyOf));
     }
 
     [Theory]

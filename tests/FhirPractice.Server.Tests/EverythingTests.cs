@@ -1,0 +1,222 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FhirPractice.Server.Tests.Infrastructure;
+
+namespace FhirPractice.Server.Tests;
+
+/// <summary>Patient $everything: the compartment, what it refers to outside any patient compartment, _since, _type, paging.</summary>
+public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<FhirServerFactory>
+{
+    private readonly HttpClient _client = server.Client;
+
+    private async Task<string> CreateAsync(string type, string json)
+    {
+        var response = await _client.PostAsync(type, FhirServerFactory.Json(json));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return $"{type}/{(string)(await response.JsonAsync())["id"]!}";
+    }
+
+    private static string Ref(string reference) => $$"""{"reference":"{{reference}}"}""";
+
+    private static string Observation(string subject, string extra = "") =>
+        $$"""{"resourceType":"Observation","status":"final","code":{"text":"weight"},"subject":{{Ref(subject)}}{{extra}}}""";
+
+    /// <summary>
+    /// A patient with an Observation (performed by a Practitioner, focused on a second patient), an Encounter at a
+    /// Location of an Organization, and a MedicationRequest for a Medication; the second patient has data of its own.
+    /// </summary>
+    private sealed record Arrangement(
+        string Patient, string Other, string Practitioner, string OtherPractitioner, string Organization, string Location, string Medication,
+        string Observation, string Encounter, string Request, string OtherObservation);
+
+    private async Task<Arrangement> ArrangeAsync()
+    {
+        var patient = await CreateAsync("Patient", """{"resourceType":"Patient","name":[{"family":"Everything"}]}""");
+        var other = await CreateAsync("Patient", """{"resourceType":"Patient","name":[{"family":"Other"}]}""");
+        var practitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner","name":[{"family":"Doctor"}]}""");
+        var otherPractitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner","name":[{"family":"Elsewhere"}]}""");
+        var organization = await CreateAsync("Organization", """{"resourceType":"Organization","name":"Practice"}""");
+        var location = await CreateAsync("Location", $$"""{"resourceType":"Location","name":"Room 1","managingOrganization":{{Ref(organization)}}}""");
+        var medication = await CreateAsync("Medication", """{"resourceType":"Medication","code":{"text":"aspirin"}}""");
+        var observation = await CreateAsync("Observation", Observation(patient, $$""","performer":[{{Ref(practitioner)}}],"focus":[{{Ref(other)}}]"""));
+        var encounter = await CreateAsync("Encounter",
+            $$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(patient)}},"location":[{"location":{{Ref(location)}}}],"serviceProvider":{{Ref(organization)}}}""");
+        var request = await CreateAsync("MedicationRequest",
+            $$"""{"resourceType":"MedicationRequest","status":"active","intent":"order","medicationReference":{{Ref(medication)}},"subject":{{Ref(patient)}}}""");
+        var otherObservation = await CreateAsync("Observation", Observation(other, $$""","performer":[{{Ref(otherPractitioner)}}]"""));
+        return new Arrangement(patient, other, practitioner, otherPractitioner, organization, location, medication, observation, encounter, request, otherObservation);
+    }
+
+    private async Task<JsonNode> EverythingAsync(string url)
+    {
+        var response = await _client.GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var bundle = await response.JsonAsync();
+        Assert.Equal("searchset", (string?)bundle["type"]);
+        return bundle;
+    }
+
+    private static List<string> Entries(JsonNode bundle, string mode = "match") =>
+        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == mode)
+            .Select(e => $"{(string)e!["resource"]!["resourceType"]!}/{(string?)e["resource"]!["id"]}").Order(StringComparer.Ordinal).ToList();
+
+    private static string? LinkOf(JsonNode bundle, string relation) =>
+        (string?)bundle["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == relation)?["url"];
+
+    private static List<string> Sorted(params string[] items) => items.Order(StringComparer.Ordinal).ToList();
+
+    [Fact]
+    public async Task Everything_holds_the_patient_its_compartment_and_what_they_refer_to_outside_patient_compartments()
+    {
+        var a = await ArrangeAsync();
+
+        var bundle = await EverythingAsync($"{a.Patient}/$everything");
+
+        Assert.Equal(Sorted(a.Patient, a.Observation, a.Encounter, a.Request), Entries(bundle));
+        // The focus of the Observation is another patient: a patient compartment type, so not brought in.
+        Assert.Equal(Sorted(a.Practitioner, a.Organization, a.Location, a.Medication), Entries(bundle, "include"));
+        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/$everything", LinkOf(bundle, "self"));
+    }
+
+    [Fact]
+    public async Task Type_filters_the_compartment_and_the_referenced_resources()
+    {
+        var a = await ArrangeAsync();
+
+        var observations = await EverythingAsync($"{a.Patient}/$everything?_type=Observation");
+        var withPractitioners = await EverythingAsync($"{a.Patient}/$everything?_type=Observation,Practitioner");
+
+        Assert.Equal([a.Observation], Entries(observations));
+        Assert.Empty(Entries(observations, "include"));
+        Assert.Equal([a.Observation], Entries(withPractitioners));
+        Assert.Equal([a.Practitioner], Entries(withPractitioners, "include"));
+    }
+
+    [Fact]
+    public async Task Since_keeps_only_what_changed_since_then()
+    {
+        var a = await ArrangeAsync();
+        await Task.Delay(50);
+        var update = await _client.PutAsync(a.Observation, FhirServerFactory.Json(
+            Observation(a.Patient, $$""","id":"{{a.Observation.Split('/')[1]}}","performer":[{{Ref(a.Practitioner)}}]""")));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        var since = (string)(await update.JsonAsync())["meta"]!["lastUpdated"]!;
+
+        var bundle = await EverythingAsync($"{a.Patient}/$everything?_since={Uri.EscapeDataString(since)}");
+
+        Assert.Equal([a.Observation], Entries(bundle));
+        Assert.Empty(Entries(bundle, "include")); // the Practitioner was not updated since
+        Assert.Contains("_since=", LinkOf(bundle, "self"));
+    }
+
+    [Fact]
+    public async Task Count_pages_through_next_links()
+    {
+        var patient = await CreateAsync("Patient", """{"resourceType":"Patient"}""");
+        var observations = new List<string>();
+        for (var i = 0; i < 7; i++) observations.Add(await CreateAsync("Observation", Observation(patient)));
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? url = $"{patient}/$everything?_count=3";
+        while (url is not null)
+        {
+            var page = await EverythingAsync(url);
+            pages++;
+            Assert.True(Entries(page).Count <= 3);
+            seen.AddRange(Entries(page));
+            url = LinkOf(page, "next");
+            Assert.True(url is null || url.Contains("_count=3", StringComparison.Ordinal), url);
+        }
+
+        Assert.Equal(3, pages);
+        Assert.Equal(Sorted([patient, .. observations]), seen.Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public async Task Post_takes_the_parameters_from_a_parameters_resource()
+    {
+        var a = await ArrangeAsync();
+
+        var response = await _client.PostAsync($"{a.Patient}/$everything", FhirServerFactory.Json(
+            """{"resourceType":"Parameters","parameter":[{"name":"_type","valueCode":"Encounter,Location"},{"name":"_count","valueInteger":10}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bundle = await response.JsonAsync();
+        Assert.Equal([a.Encounter], Entries(bundle));
+        Assert.Equal([a.Location], Entries(bundle, "include"));
+    }
+
+    [Fact]
+    public async Task Type_level_everything_covers_every_patient()
+    {
+        var a = await ArrangeAsync();
+        var seen = new List<string>();
+        string? url = "Patient/$everything?_type=Patient,Observation&_count=1000";
+        while (url is not null)
+        {
+            var page = await EverythingAsync(url);
+            seen.AddRange(Entries(page));
+            url = LinkOf(page, "next");
+        }
+
+        Assert.Contains(a.Patient, seen);
+        Assert.Contains(a.Other, seen);
+        Assert.Contains(a.Observation, seen);
+        Assert.Contains(a.OtherObservation, seen);
+        Assert.DoesNotContain(a.Encounter, seen);
+    }
+
+    [Fact]
+    public async Task An_unknown_patient_is_a_404()
+    {
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync("Patient/no-such-patient/$everything"), HttpStatusCode.NotFound, "Patient/no-such-patient");
+    }
+
+    [Theory]
+    [InlineData("_since=yesterday", "_since")]
+    [InlineData("_type=Observation,NoSuchType", "NoSuchType")]
+    [InlineData("_count=0", "_count")]
+    [InlineData("_count=many", "_count")]
+    [InlineData("_page=abc", "_page")]
+    [InlineData("_count=1&_count=2", "_count")]
+    public async Task Bad_parameters_are_a_400(string query, string diagnostics)
+    {
+        var patient = await CreateAsync("Patient", """{"resourceType":"Patient"}""");
+
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"{patient}/$everything?{query}"), HttpStatusCode.BadRequest, diagnostics);
+    }
+
+    [Fact]
+    public async Task An_unsupported_parameter_is_refused_under_strict_handling_and_reported_under_lenient()
+    {
+        var patient = await CreateAsync("Patient", """{"resourceType":"Patient"}""");
+
+        await FhirHttp.AssertOutcomeAsync(await _client.SendAsync(HttpMethod.Get, $"{patient}/$everything?start=2020", null, ("Prefer", "handling=strict")),
+            HttpStatusCode.BadRequest, "start");
+        var lenient = await EverythingAsync($"{patient}/$everything?start=2020");
+        Assert.Equal([patient], Entries(lenient));
+        Assert.Single(Entries(lenient, "outcome"));
+    }
+
+    [Fact]
+    public async Task Everything_is_offered_only_on_patient()
+    {
+        var practitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner"}""");
+
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"{practitioner}/$everything"), HttpStatusCode.NotFound, "everything");
+    }
+
+    [Fact]
+    public async Task The_capability_statement_lists_everything_under_patient()
+    {
+        var metadata = await (await _client.GetAsync("metadata")).JsonAsync();
+
+        var resources = metadata["rest"]![0]!["resource"]!.AsArray();
+        var patient = resources.Single(r => (string?)r!["type"] == "Patient")!;
+        Assert.Contains(patient["operation"]!.AsArray(), o => (string?)o!["name"] == "everything"
+            && (string?)o["definition"] == "http://hl7.org/fhir/OperationDefinition/Patient-everything");
+        var practitioner = resources.Single(r => (string?)r!["type"] == "Practitioner")!;
+        Assert.DoesNotContain(practitioner["operation"]?.AsArray() ?? [], o => (string?)o!["name"] == "everything");
+    }
+}
