@@ -20,10 +20,16 @@ public static class FhirEngineServices
         services.AddSingleton(options);
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
+        services.AddSingleton<CustomSearchParameters>();
+        services.TryAddSingleton(new ReindexOptions());
+        services.AddSingleton<ReindexJobs>();
+        services.AddSingleton<ReindexOperation>();
         services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize));
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
-        services.AddSingleton(sp => new OperationRegistry().Register(sp.GetRequiredService<ValidateOperation>().Definition));
+        services.AddSingleton(sp => new OperationRegistry()
+            .Register(sp.GetRequiredService<ValidateOperation>().Definition)
+            .Register(sp.GetRequiredService<ReindexOperation>().Definition));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();

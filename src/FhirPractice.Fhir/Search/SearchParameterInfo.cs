@@ -9,4 +9,8 @@ public sealed record SearchParameterInfo(
     SearchParamType Type,
     string? Expression,
     string? Url,
-    IReadOnlyList<string> Targets);
+    IReadOnlyList<string> Targets)
+{
+    /// <summary>For a custom parameter, what defined it ("SearchParameter/{id}" or a conformance file); null for a built-in one.</summary>
+    public string? DefinedBy { get; init; }
+}
