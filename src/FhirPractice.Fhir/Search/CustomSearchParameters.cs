@@ -93,15 +93,13 @@ public sealed partial class CustomSearchParameters(SearchParameterRegistry regis
     /// <summary>The parameter on each base type, or a 422 naming the element that makes the definition unusable.</summary>
     private List<SearchParameterInfo> ToParameters(SearchParameter d)
     {
-        if (d.Status is null) throw Invalid("status", "a status is required (only active SearchParameters are used)");
-        if (string.IsNullOrEmpty(d.Code)) throw Invalid("code", "a code is required");
-        if (!CodePattern().IsMatch(d.Code))
+        // status, code, base and type are required elements: the strict parse has refused a resource without them.
+        if (!CodePattern().IsMatch(d.Code!))
             throw Invalid("code", $"'{d.Code}' is not usable as a search parameter name: letters, digits, '-' and '_', not starting with '_' or '-'");
-        if (d.Type is not { } type) throw Invalid("type", "a type is required");
+        var type = d.Type!.Value;
         if (!IndexedTypes.Contains(type))
             throw Invalid("type", $"{type.ToString().ToLowerInvariant()} is not supported for custom search parameters (string, token, reference, date, number, quantity or uri)");
         var bases = d.Base.Select(b => b?.GetLiteral()).OfType<string>().ToList();
-        if (bases.Count == 0) throw Invalid("base", "at least one base resource type is required");
         foreach (var b in bases)
             if (!ModelInfo.IsKnownResource(b) || b is "Resource" or "DomainResource")
                 throw Invalid("base", $"'{b}' is not a concrete resource type");
@@ -118,7 +116,7 @@ public sealed partial class CustomSearchParameters(SearchParameterRegistry regis
         {
             throw Invalid("expression", $"'{d.Expression}' is not a FHIRPath expression this server can evaluate: {e.Message}");
         }
-        return bases.Select(b => new SearchParameterInfo(d.Code, b, type, d.Expression, d.Url, targets)).ToList();
+        return bases.Select(b => new SearchParameterInfo(d.Code!, b, type, d.Expression, d.Url, targets)).ToList();
     }
 
     private static FhirError Invalid(string element, string problem) =>
