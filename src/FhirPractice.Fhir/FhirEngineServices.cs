@@ -20,6 +20,10 @@ public static class FhirEngineServices
         services.AddSingleton(options);
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
+        services.AddSingleton<CustomSearchParameters>();
+        services.TryAddSingleton(new ReindexOptions());
+        services.AddSingleton<ReindexJobs>();
+        services.AddSingleton<ReindexOperation>();
         services.AddSingleton(new PageCursor(options.PageCursorSecret));
         services.AddSingleton(sp => new SearchQueryParser(sp.GetRequiredService<SearchParameterRegistry>(), options.DefaultPageSize, options.MaxPageSize,
             sp.GetRequiredService<PageCursor>()));
@@ -32,7 +36,8 @@ public static class FhirEngineServices
         services.AddSingleton<EverythingOperation>();
         services.AddSingleton(sp => new OperationRegistry()
             .Register(sp.GetRequiredService<ValidateOperation>().Definition)
-            .Register(sp.GetRequiredService<EverythingOperation>().Definition));
+            .Register(sp.GetRequiredService<EverythingOperation>().Definition)
+            .Register(sp.GetRequiredService<ReindexOperation>().Definition));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();

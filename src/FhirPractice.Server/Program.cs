@@ -1,4 +1,5 @@
 using FhirPractice.Fhir;
+using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
 using FhirPractice.Server.Hosting;
@@ -9,6 +10,7 @@ using FhirPractice.Storage.Sqlite;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var config = builder.Configuration.GetSection("FhirPractice");
 
+builder.Services.AddSingleton(config.GetSection("Reindex").Get<ReindexOptions>() ?? new ReindexOptions());
 builder.Services.AddFhirEngine(config.GetSection("Engine").Get<FhirEngineOptions>() ?? new FhirEngineOptions());
 builder.Services.AddSqliteStore(config.GetSection("Sqlite").Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
 builder.Services.AddSingleton(config.GetSection("Http").Get<FhirHttpOptions>() ?? new FhirHttpOptions());
@@ -16,6 +18,8 @@ builder.Services.AddSingleton<FhirHttpRequestReader>();
 builder.Services.AddSingleton(config.GetSection("Validation").Get<ProfileValidationOptions>() ?? new ProfileValidationOptions());
 builder.Services.AddSingleton<IProfileValidator, ProfileValidator>();
 builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
+builder.Services.AddHostedService<CustomSearchParameterLoader>();
+builder.Services.AddHostedService<ReindexJobHost>();
 if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 

@@ -113,6 +113,12 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     public ValueTask<IReadOnlyList<ResourceRecord>> IncludeAsync(IncludeQuery query, CancellationToken ct = default) =>
         ValueTask.FromResult(OnReader(connection => _search.Include(connection, query)));
 
+    public ValueTask<JobRecord?> ReadJobAsync(string id, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => SqliteJobs.Read(connection, null, id)));
+
+    public ValueTask<IReadOnlyList<JobRecord>> UnfinishedJobsAsync(CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(SqliteJobs.Unfinished));
+
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
         var job = new WriteJob<T>(work);

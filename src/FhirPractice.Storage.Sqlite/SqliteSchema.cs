@@ -9,7 +9,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// and one index table per search parameter type holding the entries of current versions only.
 /// Index tables are clustered by (parameter, value…) — the table is its own search index — and
 /// name the parameter by a small integer from search_param; absent parts are stored as '' because
-/// key columns cannot be NULL. The store creates all this itself, so a fresh file is ready at first start.
+/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex). The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -81,6 +81,10 @@ internal static class SqliteSchema
             exact TEXT, text TEXT, type TEXT, id TEXT, url TEXT,
             PRIMARY KEY (param, part, code, system, value, low, high, rid, elem)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_composite_rid ON idx_composite(rid, elem);
+
+        CREATE TABLE IF NOT EXISTS job (id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, request TEXT NOT NULL,
+            progress TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_job_status ON job(status, created);
         """;
 
     public static void Create(SqliteConnection connection)

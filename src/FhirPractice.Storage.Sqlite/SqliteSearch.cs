@@ -212,9 +212,9 @@ internal sealed class SqliteSearch
                     AND {r}.rid IN (SELECT {inner}.rid FROM resource_current {inner} WHERE {Conditions(has.Source, depth + 1, p)}))
                 """;
         }
-        // Every resource has an id and a lastUpdated.
-        if (SearchParameterRegistry.IsStoredAsColumn(param.Code) && c.AnyOf is [MissingValue columnMissing])
-            return columnMissing.Missing ? "0" : "1";
+        // Every resource has an id and a lastUpdated: :missing=true matches none, :missing=false all.
+        if (c.AnyOf is [MissingValue always] && SearchParameterRegistry.IsStoredAsColumn(param.Code))
+            return always.Missing ? "0" : "1";
         if (param.Code == "_id")
             return c.Modifier == "not"
                 ? $"{a}.id NOT IN ({string.Join(", ", c.AnyOf.OfType<TokenValue>().Select(v => p(v.Code)))})"

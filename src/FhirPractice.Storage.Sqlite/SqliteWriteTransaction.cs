@@ -13,8 +13,8 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteSearch _search;
     private readonly SqliteCommand _readCurrent;
-    private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent;
-    private readonly RawStatement[] _deleteIndex;
+    private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent, _currentVersionRid;
+    private readonly RawStatement[] _deleteIndex, _deleteParamIndex;
     private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam;
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
@@ -37,6 +37,8 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
             ON CONFLICT(type, id) DO UPDATE SET rid = excluded.rid, version = excluded.version, deleted = excluded.deleted
             """);
         _deleteIndex = SqliteSchema.IndexTables.Select(t => new RawStatement(connection, $"DELETE FROM {t} WHERE rid = ?1")).ToArray();
+        _currentVersionRid = new(connection, "SELECT rid FROM resource_current WHERE type = ?1 AND id = ?2 AND version = ?3 AND deleted = 0");
+        _deleteParamIndex = SqliteSchema.IndexTables.Select(t => new RawStatement(connection, $"DELETE FROM {t} WHERE rid = ?1 AND param = ?2")).ToArray();
         // OR IGNORE: a resource with the same value twice needs the entry once.
         _insString = new(connection, "INSERT OR IGNORE INTO idx_string (rid, param, value, exact) VALUES (?1, ?2, ?3, ?4)");
         _insToken = new(connection, "INSERT OR IGNORE INTO idx_token (rid, param, system, code, text) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -81,6 +83,26 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
             foreach (var delete in _deleteIndex) delete.Bind(1, old).Run();
         for (var i = 0; i < write.Index.Count; i++) InsertEntry(rid, write.Type, write.Index[i], i);
     }
+
+    public bool Reindex(ResourceKey resource, IReadOnlyList<IndexEntry> index, IReadOnlyCollection<string>? only)
+    {
+        if (_currentVersionRid.Bind(1, resource.Type).Bind(2, resource.Id).Bind(3, resource.Version).RunInt64() is not long rid) return false;
+        if (only is null)
+            foreach (var delete in _deleteIndex) delete.Bind(1, rid).Run();
+        else
+            foreach (var param in only)
+            {
+                var key = _keys.For(resource.Type, param);
+                foreach (var delete in _deleteParamIndex) delete.Bind(1, rid).Bind(2, key).Run();
+            }
+        for (var i = 0; i < index.Count; i++)
+            if (only is null || only.Contains(index[i].Param)) InsertEntry(rid, resource.Type, index[i], i);
+        return true;
+    }
+
+    public JobRecord? ReadJob(string id) => SqliteJobs.Read(_connection, _transaction, id);
+
+    public void SaveJob(JobRecord job) => SqliteJobs.Save(_connection, _transaction, job);
 
     private void InsertEntry(long rid, string type, IndexEntry entry, int ordinal)
     {
@@ -161,7 +183,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public void Dispose()
     {
         _readCurrent.Dispose();
-        foreach (var s in new[] { _currentRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam }.Concat(_deleteIndex))
+        foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam }.Concat(_deleteIndex).Concat(_deleteParamIndex))
             s.Dispose();
     }
 }

@@ -8,7 +8,9 @@ namespace FhirPractice.Fhir.Capability;
 /// <summary>
 /// Builds /metadata: the descriptive template from <c>conformance/</c>, plus what is actually
 /// registered — the resource types the model knows, the interactions the engine routes, the search
-/// parameters the indexer computes and the operations in the registry.
+/// parameters of the registry (custom ones included) with the modifiers the parser accepts, the includes
+/// and revincludes their reference parameters allow, and the operations in the registry. The statement is
+/// built once per generation of the search parameter registry.
 /// </summary>
 public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, OperationRegistry operations, Compartments compartments,
     TimeProvider clock, CapabilityOptions options)
@@ -28,11 +30,22 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         CapabilityStatement.SystemRestfulInteraction.SearchSystem, CapabilityStatement.SystemRestfulInteraction.HistorySystem,
     ];
 
-    private CapabilityStatement? _built;
+    /// <summary>Every search modifier of FHIR R4; a parameter's documentation lists those the parser accepts for its type.</summary>
+    private static readonly string[] Modifiers = ["missing", "exact", "contains", "text", "not", "above", "below", "in", "not-in", "of-type", "identifier"];
+
+    private volatile Built? _built;
+
+    private sealed record Built(long Generation, CapabilityStatement Statement);
 
     public CapabilityStatement Build(string baseUrl)
     {
-        var statement = (CapabilityStatement)(_built ??= Build()).DeepCopy();
+        var built = _built;
+        if (built is null || built.Generation != searchParameters.Generation)
+        {
+            var generation = searchParameters.Generation; // before building: a change meanwhile builds again next time
+            _built = built = new Built(generation, Build());
+        }
+        var statement = (CapabilityStatement)built.Statement.DeepCopy();
         statement.Date = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssK");
         statement.Implementation = new CapabilityStatement.ImplementationComponent { Description = statement.Title ?? "FhirPractice", Url = baseUrl };
         return statement;
@@ -70,12 +83,29 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         SearchParam = searchParameters.For(type)
             .Where(p => p.Type is not SearchParamType.Special)
             .OrderBy(p => p.Code)
-            .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
+            .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type, Documentation = ModifiersOf(p.Type) })
+            .ToList(),
+        SearchInclude = ReferenceParameters(type).Select(p => $"{type}:{p.Code}").Append("*").ToList(),
+        SearchRevInclude = ModelInfo.SupportedResources
+            .SelectMany(ReferenceParameters)
+            .Where(p => p.Targets.Count == 0 || p.Targets.Contains(type))
+            .Select(p => $"{p.Resource}:{p.Code}")
+            .Order(StringComparer.Ordinal)
             .ToList(),
         Operation = operations.All.Where(o => (o.Type || o.Instance) && (o.Types.Count == 0 || o.Types.Contains(type)))
             .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition })
             .ToList(),
     };
+
+    private IEnumerable<SearchParameterInfo> ReferenceParameters(string type) =>
+        searchParameters.For(type).Where(p => p.Type == SearchParamType.Reference).OrderBy(p => p.Code, StringComparer.Ordinal);
+
+    private static Markdown ModifiersOf(SearchParamType type)
+    {
+        var modifiers = Modifiers.Where(m => m == "missing" || SearchQueryParser.SupportsModifier(type, m)).Select(m => ":" + m).ToList();
+        if (type == SearchParamType.Reference) modifiers.Add(":[type]");
+        return new Markdown($"Modifiers: {string.Join(" ", modifiers)}");
+    }
 }
 
 public sealed class CapabilityOptions

@@ -38,12 +38,17 @@ public sealed partial class FhirEngine
     private readonly CapabilityStatementBuilder _capabilities;
     private readonly FhirEngineOptions _options;
     private readonly TimeProvider _clock;
+    private readonly CustomSearchParameters _customSearchParameters;
+    private readonly ReindexJobs _jobs;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser, Compartments compartments,
-        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology)
+        OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology,
+        CustomSearchParameters customSearchParameters, ReindexJobs jobs)
     {
         _terminology = terminology;
         _compartments = compartments;
+        _customSearchParameters = customSearchParameters;
+        _jobs = jobs;
         _clock = clock;
         _store = store;
         _preparer = preparer;
@@ -89,6 +94,13 @@ public sealed partial class FhirEngine
                 return SearchAsync(r, null, SearchParametersFromBody(r), ct);
             case [var op] when op.StartsWith('$'):
                 return _operations.InvokeAsync(this, r, op[1..], null, null, ct);
+            case ["_jobs", var jobId]:
+                return method switch
+                {
+                    "GET" => _jobs.StatusAsync(jobId, ct),
+                    "DELETE" => _jobs.CancelAsync(jobId, ct),
+                    _ => NotAllowed(method, path),
+                };
             case ["metadata" or "_history" or "_search"]:
                 return NotAllowed(method, path);
         }
@@ -169,6 +181,17 @@ public sealed partial class FhirEngine
         var form = FhirRequest.ParseQuery(System.Text.Encoding.UTF8.GetString(r.Body.Span));
         return r.Query.Concat(form).ToList();
     }
+
+    /// <summary>Commits one write; a SearchParameter's write then changes the registry.</summary>
+    private async Task<WriteResult> CommitAsync(Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
+    {
+        var result = await _store.WriteAsync(work, ct);
+        Committed(result);
+        return result;
+    }
+
+    /// <summary>After a commit: a written or deleted SearchParameter defines or removes its custom parameters.</summary>
+    internal void Committed(WriteResult result) => _customSearchParameters.Committed(result.Record);
 
     internal async Task<T> WithRetries<T>(Func<Task<T>> attempt)
     {

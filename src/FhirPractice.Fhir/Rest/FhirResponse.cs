@@ -16,6 +16,10 @@ public sealed class FhirResponse
     public string? Location { get; init; }
     public string? ETag { get; init; }
     public DateTimeOffset? LastModified { get; init; }
+    /// <summary>Where an asynchronous request's status can be polled (the FHIR async pattern's Content-Location).</summary>
+    public string? ContentLocation { get; init; }
+    /// <summary>How far a running asynchronous job is (the X-Progress header).</summary>
+    public string? Progress { get; init; }
     /// <summary>Set when the body is a full stored resource that _summary/_elements may trim.</summary>
     public bool IsResourceRead { get; init; }
 

@@ -10,11 +10,13 @@ public sealed partial class ResourcePreparer
 {
     private readonly SearchIndexer _indexer;
     private readonly IWriteValidator _validator;
+    private readonly CustomSearchParameters _customSearchParameters;
 
-    public ResourcePreparer(SearchIndexer indexer, IWriteValidator validator)
+    public ResourcePreparer(SearchIndexer indexer, IWriteValidator validator, CustomSearchParameters customSearchParameters)
     {
         _indexer = indexer;
         _validator = validator;
+        _customSearchParameters = customSearchParameters;
     }
 
     [GeneratedRegex("^[A-Za-z0-9\\-\\.]{1,64}$")]
@@ -29,6 +31,7 @@ public sealed partial class ResourcePreparer
     {
         if (!IsValidId(id)) throw FhirError.BadRequest($"'{id}' is not a valid resource id (1-64 of A-Z a-z 0-9 - .)", $"{resource.TypeName}.id");
         await _validator.ValidateAsync(resource, ct);
+        if (resource is SearchParameter definition) _customSearchParameters.Check(definition, id);
         resource.Id = id;
         MetaStamp.SetPlaceholders(resource);
         var index = _indexer.Index(resource);

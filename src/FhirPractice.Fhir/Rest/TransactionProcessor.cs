@@ -68,6 +68,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             return written;
         }, ct);
 
+        foreach (var result in results.Values) engine.Committed(result);
         foreach (var (e, result) in results)
             e.Response = result.Record is null || result.Record.Deleted
                 ? new FhirResponse { Status = result.Status == HttpStatusCode.NoContent ? HttpStatusCode.NoContent : result.Status, ETag = result.Record?.ETag }

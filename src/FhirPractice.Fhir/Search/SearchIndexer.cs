@@ -9,21 +9,34 @@ namespace FhirPractice.Fhir.Search;
 /// <summary>
 /// Computes the index entries of a resource: the value of every search parameter of its type,
 /// from the parameters' FHIRPath expressions (each compiled once), turned into typed entries.
+/// The compiled plan per type is cached until the registry changes (a custom parameter is defined or removed).
 /// </summary>
 public sealed class SearchIndexer
 {
     private readonly SearchParameterRegistry _registry;
     private readonly FhirPathCompiler _compiler = FhirPathCompilers.WithFhirFunctions();
-    private readonly ConcurrentDictionary<string, (SearchParameterInfo Param, IndexExpression Expr, IndexExpression[] Components)[]> _plans = new();
+    private volatile Plans _plans;
 
-    public SearchIndexer(SearchParameterRegistry registry) => _registry = registry;
+    /// <summary>The compiled plans of one generation of the registry.</summary>
+    private sealed record Plans(long Generation, ConcurrentDictionary<string, (SearchParameterInfo Param, IndexExpression Expr, IndexExpression[] Components)[]> ByType);
 
-    public IReadOnlyList<IndexEntry> Index(Resource resource)
+    public SearchIndexer(SearchParameterRegistry registry)
     {
-        var plan = _plans.GetOrAdd(resource.TypeName, BuildPlan);
+        _registry = registry;
+        _plans = new Plans(registry.Generation, new());
+    }
+
+    /// <summary>The entries of every parameter of the resource's type, or only of the parameters named in <paramref name="only"/>.</summary>
+    public IReadOnlyList<IndexEntry> Index(Resource resource, IReadOnlySet<string>? only = null)
+    {
+        var plans = _plans;
+        // Read the generation before building, so a plan built during a change is rebuilt at the next call.
+        if (plans.Generation != _registry.Generation) _plans = plans = new Plans(_registry.Generation, new());
+        var plan = plans.ByType.GetOrAdd(resource.TypeName, BuildPlan);
         var entries = new List<IndexEntry>(plan.Length * 2);
         foreach (var (param, expr, components) in plan)
         {
+            if (only is not null && !only.Contains(param.Code)) continue;
             IEnumerable<Base> values;
             try { values = expr.Evaluate(resource); }
             catch (Exception) { continue; } // an expression the engine cannot evaluate indexes nothing
@@ -133,6 +146,13 @@ public sealed class SearchIndexer
     private static TokenIndexEntry Token(string param, string? system, string? code, string? text) =>
         new(param, system, code, text is null ? null : Normalize(text));
 
+    /// <summary>A reference parameter files Reference.identifier under its code with this suffix, for :identifier.</summary>
+    private const string IdentifierSuffix = ":identifier";
+
+    /// <summary>The names the entries of a parameter are filed under: its code, and for a reference parameter its :identifier entries too.</summary>
+    public static IEnumerable<string> EntryNames(SearchParameterInfo p) =>
+        p.Type == SearchParamType.Reference ? [p.Code, p.Code + IdentifierSuffix] : [p.Code];
+
     private static void AddReference(List<IndexEntry> entries, string code, Base? value)
     {
         switch (value)
@@ -143,7 +163,7 @@ public sealed class SearchIndexer
                     var (type, id, url) = ReferenceParts.Split(reference);
                     entries.Add(new ReferenceIndexEntry(code, type, id, url, null));
                 }
-                if (r.Identifier is { } ident) entries.Add(new TokenIndexEntry(code + ":identifier", ident.System, ident.Value, null));
+                if (r.Identifier is { } ident) entries.Add(new TokenIndexEntry(code + IdentifierSuffix, ident.System, ident.Value, null));
                 break;
             case Canonical c when c.Value is { } canonical:
                 // Matched by URL (the version apart); one that names Type/id is also found by that, like a literal reference.

@@ -13,6 +13,9 @@ public sealed record SearchParameterInfo(
 {
     /// <summary>The parts of a composite parameter, in order; empty for the other types.</summary>
     public IReadOnlyList<CompositeComponent> Components { get; init; } = [];
+
+    /// <summary>For a custom parameter, what defined it ("SearchParameter/{id}" or a conformance file); null for a built-in one.</summary>
+    public string? DefinedBy { get; init; }
 }
 
 /// <summary>

@@ -287,7 +287,7 @@ public sealed class SearchQueryParser
         return new IncludeParam(reverse, source, code == "*" ? null : code, target, iterate, codes);
     }
 
-    private static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
+    public static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
     {
         (SearchParamType.String, "exact" or "contains") => true,
         (SearchParamType.Token, "not" or "text" or "of-type" or "in" or "not-in" or "above" or "below") => true,

@@ -29,6 +29,12 @@ public interface IResourceStore
     /// The work must be short: the heavy lifting (parsing, indexing, serialising) happens before it.
     /// </summary>
     Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default);
+
+    /// <summary>An asynchronous job's state, or null when there is no job with this id.</summary>
+    ValueTask<JobRecord?> ReadJobAsync(string id, CancellationToken ct = default);
+
+    /// <summary>The jobs still <see cref="JobStatus.Running"/>, oldest first: those a restart interrupted.</summary>
+    ValueTask<IReadOnlyList<JobRecord>> UnfinishedJobsAsync(CancellationToken ct = default);
 }
 
 /// <summary>What a write transaction may do.</summary>
@@ -43,4 +49,16 @@ public interface IStoreTransaction
     IReadOnlyList<ResourceKey> Match(SearchQuery query, int limit);
 
     void Write(ResourceWrite write);
+
+    /// <summary>
+    /// Replaces the index entries of a current resource without writing a new version: all of them, or
+    /// only those filed under <paramref name="only"/>. Returns false, changing nothing, when
+    /// <paramref name="resource"/> is no longer the current version (its successor was indexed when written).
+    /// </summary>
+    bool Reindex(ResourceKey resource, IReadOnlyList<IndexEntry> index, IReadOnlyCollection<string>? only);
+
+    JobRecord? ReadJob(string id);
+
+    /// <summary>Inserts or replaces the job's state.</summary>
+    void SaveJob(JobRecord job);
 }

@@ -20,6 +20,8 @@ public static class FhirHttpResponseWriter
         if (response.ETag is { } etag) r.Headers.ETag = etag;
         if (response.LastModified is { } modified) r.Headers.LastModified = modified.ToString("r");
         if (response.Location is { } location) r.Headers.Location = location;
+        if (response.ContentLocation is { } contentLocation) r.Headers.ContentLocation = contentLocation;
+        if (response.Progress is { } progress) r.Headers["X-Progress"] = progress;
         if (response.Status == HttpStatusCode.NotModified || !response.HasBody) return;
 
         var query = http.Request.Query;

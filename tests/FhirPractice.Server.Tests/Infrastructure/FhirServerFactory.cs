@@ -11,8 +11,20 @@ namespace FhirPractice.Server.Tests.Infrastructure;
 /// </summary>
 public class FhirServerFactory : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "fhirpractice-tests", Guid.NewGuid().ToString("N"), "fhir.db");
+    public string DatabasePath { get; }
     public const string BaseUrl = "http://localhost/fhir";
+    private readonly bool _ownsDatabase;
+
+    public FhirServerFactory() : this(NewDatabasePath(), ownsDatabase: true) { }
+
+    /// <param name="ownsDatabase">Whether disposing the factory deletes the database's folder; false for a database several servers open in turn.</param>
+    protected FhirServerFactory(string databasePath, bool ownsDatabase)
+    {
+        DatabasePath = databasePath;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "fhirpractice-tests", Guid.NewGuid().ToString("N"), "fhir.db");
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
@@ -35,6 +47,7 @@ public class FhirServerFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!_ownsDatabase) return;
         try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); } catch (IOException) { }
     }
 }
