@@ -10,6 +10,8 @@ return args.FirstOrDefault() switch
     "ingest" => await SyntheaIngest.RunAsync(options),
     "durability-writers" => await DurabilityWriters.RunAsync(options),
     "check-ids" => await AcknowledgedIdCheck.RunAsync(options),
+    "seed-appointments" => await AppointmentSeeder.RunAsync(options),
+    "search-queries" => await SearchData.RunAsync(options),
     _ => Usage(),
 };
 
@@ -20,9 +22,11 @@ static int Usage()
           bare-kestrel       --port P --file F --content-type T   serve F's bytes to every GET
           free-port                                               print a free loopback port
           seed-patients      --base URL --patient F --count N --ids-out F --sample-out F --content-type-out F
-          ingest             --base URL --corpus DIR --resources N --workers W [--max-seconds S] [--prefer P]
+          ingest             --base URL --corpus DIR --resources N --workers W [--max-seconds S] [--prefer P] [--distinct-names true]
           durability-writers --base URL --patient F --workers W --log F [--max-seconds S]
           check-ids          --base URL --ids F [--workers W]
+          seed-appointments  --base URL --count N --queries-out F
+          search-queries     --base URL --out DIR [--count N]
         """);
     return 2;
 }

@@ -25,8 +25,15 @@ public static partial class SyntheaBundleCloner
             : throw new DirectoryNotFoundException($"no Synthea bundles at {folder} (set FHIRPRACTICE_CORPUS to the data folder)");
     }
 
-    /// <summary>Whole passes over the corpus, each with fresh ids, until at least <paramref name="minResources"/>.</summary>
-    public static IReadOnlyList<ClonedBundle> CloneUntil(string bundleFolder, int minResources)
+    [GeneratedRegex("(\"family\"\\s*:\\s*\")([^\"]*)\"")]
+    private static partial Regex Family();
+
+    /// <summary>
+    /// Whole passes over the corpus, each with fresh ids, until at least <paramref name="minResources"/>. With
+    /// <paramref name="distinctNames"/> every pass also gets its own family names (a letter suffix per pass), so a
+    /// name search finds one clone's patient as it would in a real population, not one per pass.
+    /// </summary>
+    public static IReadOnlyList<ClonedBundle> CloneUntil(string bundleFolder, int minResources, bool distinctNames = false)
     {
         var sources = Directory.EnumerateFiles(bundleFolder, "*.json").Order(StringComparer.Ordinal)
             .Select(path => (Name: Path.GetFileNameWithoutExtension(path), Text: File.ReadAllText(path)))
@@ -40,11 +47,21 @@ public static partial class SyntheaBundleCloner
         Parallel.For(0, clones.Length, i =>
         {
             var source = sources[i % sources.Length];
-            clones[i] = new ClonedBundle(source.Name, Encoding.UTF8.GetBytes(WithFreshIds(source.Text)), source.Resources);
+            var text = WithFreshIds(source.Text);
+            if (distinctNames) text = Family().Replace(text, m => m.Groups[1].Value + m.Groups[2].Value + PassSuffix(i / sources.Length) + "\"");
+            clones[i] = new ClonedBundle(source.Name, Encoding.UTF8.GetBytes(text), source.Resources);
         });
         // Interleave passes (pass 0 of every bundle, then pass 1, …) as the array already is: the big
         // bundles spread over the run instead of arriving together.
         return clones;
+    }
+
+    /// <summary>Pass 0 → "a", 25 → "z", 26 → "ba": letters, so the names still look like names.</summary>
+    private static string PassSuffix(int pass)
+    {
+        var suffix = "";
+        do { suffix = (char)('a' + pass % 26) + suffix; pass /= 26; } while (pass > 0);
+        return suffix;
     }
 
     public static string WithFreshIds(string bundleJson)

@@ -17,7 +17,8 @@ public static class SyntheaIngest
         var deadline = TimeSpan.FromSeconds(options.Number("max-seconds", 600));
         var prefer = options.Text("prefer", "");
 
-        var bundles = SyntheaBundleCloner.CloneUntil(SyntheaBundleCloner.BundleFolder(options.Required("corpus")), minResources);
+        var bundles = SyntheaBundleCloner.CloneUntil(SyntheaBundleCloner.BundleFolder(options.Required("corpus")), minResources,
+            distinctNames: options.Text("distinct-names", "false") == "true");
         Console.WriteLine($"ingest: {bundles.Count} bundles, {bundles.Sum(b => b.Resources)} resources, {workers} workers");
         GC.Collect();
 
