@@ -161,7 +161,14 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
         try
         {
             var mapped = await mapper.MapAsync(message, _lookup, ct);
-            var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = mapped.Transaction, Return = PreferReturn.Minimal }, ct);
+            // As JSON, like a transaction over HTTP: the strict parse checks what the mapping built from the
+            // message's values, then validation and indexing run once, in the engine.
+            var response = await engine.HandleAsync(new FhirRequest("POST", "", [])
+            {
+                Body = ResourceSerializer.ToJsonBytes(mapped.Transaction),
+                BodyFormat = FhirFormat.Json,
+                Return = PreferReturn.Minimal,
+            }, ct);
             if ((int)response.Status < 300) return (AckCode.AA, mapped.Warnings);
             return ((int)response.Status < 500 ? AckCode.AE : AckCode.AR, [EngineError(response)]);
         }
