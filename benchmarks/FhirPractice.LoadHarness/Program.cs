@@ -10,6 +10,9 @@ return args.FirstOrDefault() switch
     "ingest" => await SyntheaIngest.RunAsync(options),
     "durability-writers" => await DurabilityWriters.RunAsync(options),
     "check-ids" => await AcknowledgedIdCheck.RunAsync(options),
+    "mllp-load" => await MllpLoad.LoadAsync(options),
+    "mllp-stream" => await MllpLoad.StreamAsync(options),
+    "check-mllp" => await MllpLoad.CheckAsync(options),
     _ => Usage(),
 };
 
@@ -23,6 +26,9 @@ static int Usage()
           ingest             --base URL --corpus DIR --resources N --workers W [--max-seconds S] [--prefer P]
           durability-writers --base URL --patient F --workers W --log F [--max-seconds S]
           check-ids          --base URL --ids F [--workers W]
+          mllp-load          --port P [--connections C] [--seconds S]      ADT^A08 messages/s and ACK latency
+          mllp-stream        --port P --log F [--connections C] [--max-seconds S]   log every AA'd control id
+          check-mllp         --base URL --log F                           every logged id mapped, its Patient there
         """);
     return 2;
 }
