@@ -11,7 +11,9 @@ public static class InboundServices
     public static IServiceCollection AddHl7v2Inbound(this IServiceCollection services, InboundOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<InboundPipeline>();
+        // A factory, so a host without a mapper still builds (its MLLP stays off): the container's
+        // validation at build time would otherwise refuse the missing IMessageMapper.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboundPipeline>(sp));
         return services;
     }
 }
