@@ -12,6 +12,9 @@ return args.FirstOrDefault() switch
     "check-ids" => await AcknowledgedIdCheck.RunAsync(options),
     "seed-appointments" => await AppointmentSeeder.RunAsync(options),
     "search-queries" => await SearchData.RunAsync(options),
+    "mllp-load" => await MllpLoad.LoadAsync(options),
+    "mllp-stream" => await MllpLoad.StreamAsync(options),
+    "check-mllp" => await MllpLoad.CheckAsync(options),
     _ => Usage(),
 };
 
@@ -27,6 +30,9 @@ static int Usage()
           check-ids          --base URL --ids F [--workers W]
           seed-appointments  --base URL --count N --queries-out F
           search-queries     --base URL --out DIR [--count N]
+          mllp-load          --port P [--connections C] [--seconds S]      ADT^A08 messages/s and ACK latency
+          mllp-stream        --port P --log F [--connections C] [--max-seconds S]   log every AA'd control id
+          check-mllp         --base URL --log F                           every logged id mapped, its Patient there
         """);
     return 2;
 }

@@ -2,9 +2,11 @@ using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
+using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
+using FhirPractice.Storage.Sqlite.Hl7v2;
 
 // The content root is the binaries' folder, so appsettings.json applies wherever the server is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -12,7 +14,8 @@ var config = builder.Configuration.GetSection("FhirPractice");
 
 builder.Services.AddSingleton(config.GetSection("Reindex").Get<ReindexOptions>() ?? new ReindexOptions());
 builder.Services.AddFhirEngine(config.GetSection("Engine").Get<FhirEngineOptions>() ?? new FhirEngineOptions());
-builder.Services.AddSqliteStore(config.GetSection("Sqlite").Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
+var sqlite = config.GetSection("Sqlite").Get<SqliteStoreOptions>() ?? new SqliteStoreOptions();
+builder.Services.AddSqliteStore(sqlite);
 builder.Services.AddSingleton(config.GetSection("Http").Get<FhirHttpOptions>() ?? new FhirHttpOptions());
 builder.Services.AddSingleton<FhirHttpRequestReader>();
 builder.Services.AddSingleton(config.GetSection("Validation").Get<ProfileValidationOptions>() ?? new ProfileValidationOptions());
@@ -21,10 +24,16 @@ builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
 builder.Services.AddHostedService<CustomSearchParameterLoader>();
 builder.Services.AddHostedService<ReindexJobHost>();
 if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();
+// The HL7 v2 bridge; the IMessageMapper that maps the messages is registered beside it.
+builder.Services.AddSqliteMessageStore(sqlite);
+builder.Services.AddHl7v2Inbound(config.GetSection("Hl7v2").Get<InboundOptions>() ?? new InboundOptions());
+builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>() ?? new MllpOptions());
+builder.Services.AddHostedService<MllpBridgeService>();
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
 app.MapFhir();
+app.MapHl7v2Messages();
 app.Run();
 
 /// <summary>Exposed for the HTTP-level tests (WebApplicationFactory).</summary>

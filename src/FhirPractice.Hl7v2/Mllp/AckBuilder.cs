@@ -52,27 +52,34 @@ public static class AckBuilder
         ack.Set("MSA-2", original.Get("MSH-10") ?? "");
         if (text is not null) ack.Set("MSA-3", text);
 
-        if (error is not null)
-        {
-            if (IsBefore25(version))
-            {
-                SetIf(ack, "ERR-1-1", error.SegmentId);
-                SetIf(ack, "ERR-1-2", error.SegmentSequence?.ToString(CultureInfo.InvariantCulture));
-                SetIf(ack, "ERR-1-3", error.Field?.ToString(CultureInfo.InvariantCulture));
-                ack.Set("ERR-1-4-1", error.Code);
-                SetIf(ack, "ERR-1-4-2", error.CodeText);
-                ack.Set("ERR-1-4-3", "HL70357");
-            }
-            SetIf(ack, "ERR-2-1", error.SegmentId);
-            SetIf(ack, "ERR-2-2", error.SegmentSequence?.ToString(CultureInfo.InvariantCulture) ?? (error.SegmentId is null ? null : "1"));
-            SetIf(ack, "ERR-2-3", error.Field?.ToString(CultureInfo.InvariantCulture));
-            ack.Set("ERR-3-1", error.Code);
-            SetIf(ack, "ERR-3-2", error.CodeText);
-            ack.Set("ERR-3-3", "HL70357");
-            ack.Set("ERR-4", error.Severity);
-            SetIf(ack, "ERR-8", error.Diagnostic);
-        }
+        if (error is not null) AddError(ack, error);
         return ack;
+    }
+
+    /// <summary>
+    /// Appends an ERR segment for <paramref name="error"/> to <paramref name="ack"/> (a message may carry
+    /// several, e.g. warnings beside an AA).
+    /// </summary>
+    public static void AddError(Er7Message ack, AckError error)
+    {
+        var err = $"ERR({ack.SegmentsWithId("ERR").Count() + 1})";
+        if (IsBefore25(ack.Get("MSH-12-1")))
+        {
+            SetIf(ack, $"{err}-1-1", error.SegmentId);
+            SetIf(ack, $"{err}-1-2", error.SegmentSequence?.ToString(CultureInfo.InvariantCulture));
+            SetIf(ack, $"{err}-1-3", error.Field?.ToString(CultureInfo.InvariantCulture));
+            ack.Set($"{err}-1-4-1", error.Code);
+            SetIf(ack, $"{err}-1-4-2", error.CodeText);
+            ack.Set($"{err}-1-4-3", "HL70357");
+        }
+        SetIf(ack, $"{err}-2-1", error.SegmentId);
+        SetIf(ack, $"{err}-2-2", error.SegmentSequence?.ToString(CultureInfo.InvariantCulture) ?? (error.SegmentId is null ? null : "1"));
+        SetIf(ack, $"{err}-2-3", error.Field?.ToString(CultureInfo.InvariantCulture));
+        ack.Set($"{err}-3-1", error.Code);
+        SetIf(ack, $"{err}-3-2", error.CodeText);
+        ack.Set($"{err}-3-3", "HL70357");
+        ack.Set($"{err}-4", error.Severity);
+        SetIf(ack, $"{err}-8", error.Diagnostic);
     }
 
     // HD has three components; each is copied decoded and re-escaped, so delimiters inside survive.

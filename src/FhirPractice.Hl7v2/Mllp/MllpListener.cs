@@ -13,6 +13,37 @@ namespace FhirPractice.Hl7v2.Mllp;
 /// </summary>
 public delegate ValueTask<ReadOnlyMemory<byte>> MllpMessageHandler(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
 
+/// <summary>
+/// Handles one received message with the connection in hand: it may send several frames (an enhanced-mode
+/// accept ACK before the work, the application ACK after it) or none, and may ask for the connection to be
+/// closed (input with no header to answer). The listener reads the next message only once this returns.
+/// </summary>
+public delegate ValueTask MllpExchangeHandler(ReadOnlyMemory<byte> message, MllpExchange exchange, CancellationToken cancellationToken);
+
+/// <summary>What an <see cref="MllpExchangeHandler"/> can do with the connection a message came in on.</summary>
+public sealed class MllpExchange
+{
+    private readonly Stream _stream;
+
+    internal MllpExchange(Stream stream, EndPoint? remote)
+    {
+        _stream = stream;
+        Remote = remote;
+    }
+
+    public EndPoint? Remote { get; }
+
+    /// <summary>Set by <see cref="Close"/>: the listener closes the connection once the handler returns.</summary>
+    public bool CloseRequested { get; private set; }
+
+    /// <summary>Writes <paramref name="response"/> framed, now.</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> response, CancellationToken cancellationToken) =>
+        MllpFraming.WriteFrameAsync(_stream, response, cancellationToken);
+
+    /// <summary>Closes the connection after the handler returns (and after what it sent).</summary>
+    public void Close() => CloseRequested = true;
+}
+
 public enum MllpListenerErrorKind
 {
     /// <summary>A framing problem on a connection (<see cref="MllpListenerError.Framing"/> says which); the connection stays open.</summary>
@@ -96,7 +127,7 @@ public sealed class MllpListenerOptions
 public sealed class MllpListener : IAsyncDisposable
 {
     private readonly MllpListenerOptions _options;
-    private readonly MllpMessageHandler _handler;
+    private readonly MllpExchangeHandler _handler;
     private readonly TcpListener _tcp;
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _abort = new();
@@ -106,12 +137,22 @@ public sealed class MllpListener : IAsyncDisposable
     private Task? _stopping;
     private readonly object _gate = new();
 
+    /// <summary>A listener that answers every message with what <paramref name="handler"/> returns (nothing when empty).</summary>
     public MllpListener(MllpListenerOptions options, MllpMessageHandler handler)
+        : this(options, Answering(handler ?? throw new ArgumentNullException(nameof(handler)))) { }
+
+    public MllpListener(MllpListenerOptions options, MllpExchangeHandler handler)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _tcp = new TcpListener(options.Address, options.Port);
     }
+
+    private static MllpExchangeHandler Answering(MllpMessageHandler handler) => async (message, exchange, cancellationToken) =>
+    {
+        var response = await handler(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsEmpty) await exchange.SendAsync(response, cancellationToken).ConfigureAwait(false);
+    };
 
     /// <summary>The bound address and port; valid after <see cref="Start"/>.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_tcp.LocalEndpoint;
@@ -252,18 +293,16 @@ public sealed class MllpListener : IAsyncDisposable
                 if (message is null) return; // the peer closed
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
 
-                ReadOnlyMemory<byte> response;
-                try { response = await _handler(message, _abort.Token).ConfigureAwait(false); }
+                var exchange = new MllpExchange(stream, remote);
+                try { await _handler(message, exchange, _abort.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (_abort.IsCancellationRequested) { return; }
-                catch (Exception e)
+                catch (Exception e) when (e is not (IOException or SocketException or ObjectDisposedException))
                 {
                     Report(new MllpListenerError(MllpListenerErrorKind.HandlerFailed, remote,
                         $"handler threw {e.GetType().Name}: {e.Message}; no response sent", e));
                     continue;
                 }
-                if (!response.IsEmpty)
-                    await MllpFraming.WriteFrameAsync(stream, response, _abort.Token).ConfigureAwait(false);
-                if (_stopReading.IsCancellationRequested) return;
+                if (exchange.CloseRequested || _stopReading.IsCancellationRequested) return;
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

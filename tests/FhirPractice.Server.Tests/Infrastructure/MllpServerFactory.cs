@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using FhirPractice.Hl7v2.Mapping;
+using FhirPractice.Server.Tests.Hl7v2;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FhirPractice.Server.Tests.Infrastructure;
+
+/// <summary>A server with MLLP on a free loopback port and the test mapper; <see cref="MllpPort"/> is where to send.</summary>
+public class MllpServerFactory : FhirServerFactory
+{
+    public int MllpPort { get; } = FreePort();
+
+    public TestMapperSwitches Switches { get; } = new();
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("FhirPractice:Hl7v2:Mllp:Port", MllpPort.ToString()), new("FhirPractice:Hl7v2:Mllp:IdleTimeoutSeconds", "30")];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(Switches);
+            services.AddSingleton<IMessageMapper, TestMessageMapper>();
+        });
+    }
+
+    /// <summary>Starts the host (and with it the MLLP listener) if no request has yet.</summary>
+    public MllpServerFactory Started()
+    {
+        _ = Services;
+        return this;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
