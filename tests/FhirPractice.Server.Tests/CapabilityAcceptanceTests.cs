@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FhirPractice.Fhir.Search;
 using FhirPractice.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirPractice.Server.Tests;
 
@@ -27,6 +29,22 @@ public sealed class CapabilityAcceptanceTests(FhirServerFactory server) : IClass
         _ => throw new InvalidOperationException($"no test value for {type} parameters"),
     };
 
+    /// <summary>A well-formed value of a parameter: a composite's is its parts' values joined by '$'.</summary>
+    private string ValueOf(string type, string code, string paramType) => paramType != "composite" ? ValueOf(paramType)
+        : string.Join("$", server.Services.GetRequiredService<SearchParameterRegistry>().Find(type, code)!.Components
+            .Select(c => ValueOf(c.Type.ToString().ToLowerInvariant())));
+
+    /// <summary>A value for a modifier: :in and :not-in name a ValueSet, token :above/:below a code of a CodeSystem, both held by the server.</summary>
+    private static string ValueOf(string modifier, string paramType) => (modifier, paramType) switch
+    {
+        (":identifier" or ":not", _) => "urn:test|a",
+        (":in" or ":not-in", _) => "urn:test:vs",
+        (":above" or ":below", "token") => "urn:test|a",
+        (":above" or ":below", _) => "http://example.org/a",
+        (":of-type", _) => "urn:test|a|1",
+        _ => "a",
+    };
+
     private async Task<List<JsonNode>> ResourcesAsync() =>
         (await (await _client.GetAsync("metadata")).JsonAsync())["rest"]![0]!["resource"]!.AsArray().Select(r => r!).ToList();
 
@@ -44,7 +62,7 @@ public sealed class CapabilityAcceptanceTests(FhirServerFactory server) : IClass
             var type = (string)resource["type"]!;
             var parameters = resource["searchParam"]!.AsArray().Select(p => ((string)p!["name"]!, (string)p["type"]!)).ToList();
             // All of a type's parameters in one search: strict mode refuses it naming the first one it does not accept.
-            await AssertAcceptedAsync($"{type}?" + string.Join("&", parameters.Select(p => $"{p.Item1}={Uri.EscapeDataString(ValueOf(p.Item2))}")));
+            await AssertAcceptedAsync($"{type}?" + string.Join("&", parameters.Select(p => $"{p.Item1}={Uri.EscapeDataString(ValueOf(type, p.Item1, p.Item2))}")));
             await AssertAcceptedAsync($"{type}?" + string.Join("&", parameters.Select(p => $"{p.Item1}:missing=false")));
         }
     }
@@ -55,13 +73,18 @@ public sealed class CapabilityAcceptanceTests(FhirServerFactory server) : IClass
     [InlineData("Appointment")]
     public async Task Every_modifier_documented_for_a_parameter_is_accepted_in_strict_mode(string type)
     {
+        // What the terminology modifiers resolve against, locally.
+        Assert.True((await _client.PutAsync("CodeSystem/capability-test", FhirServerFactory.Json(
+            """{"resourceType":"CodeSystem","id":"capability-test","url":"urn:test","status":"active","content":"complete","concept":[{"code":"a","concept":[{"code":"b"}]}]}"""))).IsSuccessStatusCode);
+        Assert.True((await _client.PutAsync("ValueSet/capability-test", FhirServerFactory.Json(
+            """{"resourceType":"ValueSet","id":"capability-test","url":"urn:test:vs","status":"active","compose":{"include":[{"system":"urn:test"}]}}"""))).IsSuccessStatusCode);
         var resource = (await ResourcesAsync()).Single(r => (string?)r["type"] == type);
         foreach (var p in resource["searchParam"]!.AsArray())
         {
-            var name = (string)p!["name"]!;
+            var (name, paramType) = ((string)p!["name"]!, (string)p["type"]!);
             var modifiers = ((string)p["documentation"]!).Split(' ').Where(m => m.StartsWith(':') && m is not (":[type]" or ":missing"));
             foreach (var modifier in modifiers)
-                await AssertAcceptedAsync($"{type}?{name}{modifier}={Uri.EscapeDataString(modifier is ":identifier" or ":not" ? "urn:test|a" : "a")}");
+                await AssertAcceptedAsync($"{type}?{name}{modifier}={Uri.EscapeDataString(ValueOf(modifier, paramType))}");
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         SearchParam = searchParameters.For(type)
             .Where(p => p.Type is not SearchParamType.Special)
             .OrderBy(p => p.Code)
-            .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type, Documentation = ModifiersOf(p.Type) })
+            .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type, Documentation = ModifiersOf(p) })
             .ToList(),
         SearchInclude = ReferenceParameters(type).Select(p => $"{type}:{p.Code}").Append("*").ToList(),
         SearchRevInclude = ModelInfo.SupportedResources
@@ -100,10 +100,10 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
     private IEnumerable<SearchParameterInfo> ReferenceParameters(string type) =>
         searchParameters.For(type).Where(p => p.Type == SearchParamType.Reference).OrderBy(p => p.Code, StringComparer.Ordinal);
 
-    private static Markdown ModifiersOf(SearchParamType type)
+    private static Markdown ModifiersOf(SearchParameterInfo p)
     {
-        var modifiers = Modifiers.Where(m => m == "missing" || SearchQueryParser.SupportsModifier(type, m)).Select(m => ":" + m).ToList();
-        if (type == SearchParamType.Reference) modifiers.Add(":[type]");
+        var modifiers = Modifiers.Where(m => m == "missing" || SearchQueryParser.SupportsModifier(p, m)).Select(m => ":" + m).ToList();
+        if (p.Type == SearchParamType.Reference) modifiers.Add(":[type]");
         return new Markdown($"Modifiers: {string.Join(" ", modifiers)}");
     }
 }

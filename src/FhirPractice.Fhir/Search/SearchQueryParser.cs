@@ -169,7 +169,7 @@ public sealed class SearchQueryParser
             if (value is not ("true" or "false")) { failure = new(":missing takes true or false"); return null; }
             return new SearchCriterion(param, modifier, [new MissingValue(value == "true")]);
         }
-        if (modifier is not null && !SupportsModifier(param.Type, modifier))
+        if (modifier is not null && !SupportsModifier(param, modifier))
         {
             failure = new($"modifier ':{modifier}' is not supported on {param.Type.ToString().ToLowerInvariant()} parameters");
             return null;
@@ -287,7 +287,11 @@ public sealed class SearchQueryParser
         return new IncludeParam(reverse, source, code == "*" ? null : code, target, iterate, codes);
     }
 
-    public static bool SupportsModifier(SearchParamType type, string modifier) => (type, modifier) switch
+    /// <summary>
+    /// Whether <paramref name="modifier"/> applies to <paramref name="p"/>; <c>_id</c> is a token kept as the resource's
+    /// own id (no system, no display, no hierarchy), so it takes only :not.
+    /// </summary>
+    public static bool SupportsModifier(SearchParameterInfo p, string modifier) => p.Code == "_id" ? modifier == "not" : (p.Type, modifier) switch
     {
         (SearchParamType.String, "exact" or "contains") => true,
         (SearchParamType.Token, "not" or "text" or "of-type" or "in" or "not-in" or "above" or "below") => true,

@@ -6,7 +6,7 @@ namespace FhirPractice.Fhir.Search;
 /// <summary>
 /// UCUM quantities in canonical (base) units, through Fhir.Metrics, so that 5.4 mg and 5400 ug index and search
 /// as the same 0.0054 g. Fhir.Metrics converts by a factor only (it refuses offset units such as Cel and [degF]),
-/// so each unit's factor is computed once and cached.
+/// so each unit's factor is computed once and cached. Units with an annotation ({score}) are not converted.
 /// </summary>
 public static class UcumUnits
 {
@@ -34,6 +34,9 @@ public static class UcumUnits
 
     private static (decimal, string)? Convert(string unit)
     {
+        // UCUM reads an annotation as 1, so {score}, {beats}/min and % would all compare as numbers of the same
+        // dimension; a unit with one says what is counted, so it is compared as written only.
+        if (unit.Contains('{')) return null;
         try
         {
             if (!FhirMetricService.Instance.Value.TryCanonicalize((1m, unit, System), out var canonical) || canonical is not var (factor, code, _))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Fhir.Metrics;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Tests;
@@ -164,6 +165,20 @@ public sealed class DifferentialSearchTests(SearchCorpusFixture corpus, ITestOut
                 yield return Make("=ap" + text, r => Any(r, a => a.Low < hi && a.High > lo));
                 break;
             }
+            case NumberAtom n when p.Type == SearchParamType.Quantity && Canonical(n.Value, n.System, n.Code) is var (_, canonicalUnit):
+            {
+                // A UCUM unit compares in canonical units: 14 g/dL is more than 72.9 mg/dL.
+                var text = n.Value.ToString(CultureInfo.InvariantCulture);
+                var (lo, hi) = NumberPrecision.Range(text, n.Value);
+                var factor = Canonical(1m, n.System, n.Code)!.Value.Value;
+                IEnumerable<decimal> Values(Resource r) => Of(r).OfType<NumberAtom>()
+                    .Select(a => Canonical(a.Value, a.System, a.Code)).Where(c => c?.Unit == canonicalUnit).Select(c => c!.Value.Value);
+                var unit = $"|{Value(n.System!)}|{Value(n.Code!)}";
+                yield return Make("=" + text + unit, r => Values(r).Any(v => v >= lo * factor && v < hi * factor));
+                yield return Make("=gt" + text + unit, r => Values(r).Any(v => v > n.Value * factor));
+                yield return Make("=le" + text + unit, r => Values(r).Any(v => v <= n.Value * factor));
+                break;
+            }
             case NumberAtom n:
             {
                 var text = n.Value.ToString(CultureInfo.InvariantCulture);
@@ -235,6 +250,18 @@ public sealed class DifferentialSearchTests(SearchCorpusFixture corpus, ITestOut
                 _brute.OfType(type).Any(s => onSource.Matches(s) &&
                     _brute.Atoms(s, reference).OfType<ReferenceAtom>().Any(a => a.Relative && a.Type == targetType && a.Id == t.Id)));
         }
+    }
+
+    /// <summary>A UCUM quantity in canonical units, by Fhir.Metrics; null for other systems, unknown units and units with an annotation.</summary>
+    private static (decimal Value, string Unit)? Canonical(decimal value, string? system, string? code)
+    {
+        if (system != "http://unitsofmeasure.org" || code is null || code.Contains('{')) return null;
+        try
+        {
+            return FhirMetricService.Instance.Value.TryCanonicalize((value, code, system), out var c) && c is var (v, u, _)
+                ? (v, u.Length == 0 ? "1" : u) : null;
+        }
+        catch (Exception) { return null; }
     }
 
     /// <summary>A search value escaped (\ , | $) and URL-encoded.</summary>
