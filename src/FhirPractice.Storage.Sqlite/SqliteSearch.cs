@@ -147,15 +147,43 @@ internal sealed class SqliteSearch
         var a = Alias(depth);
         var sql = new StringBuilder($"{a}.deleted = 0");
         if (query.Type is not null) sql.Append($" AND {a}.type = {p(query.Type)}");
+        var driver = query.Criteria.Where(c => DriveRank(c) < int.MaxValue).MinBy(DriveRank);
         foreach (var clause in query.Criteria)
-            sql.Append(" AND (").Append(Clause(clause, query.Type, depth, p)).Append(')');
+            sql.Append(" AND (").Append(Clause(clause, query.Type, depth, p, probe: clause != driver)).Append(')');
         return sql.ToString();
     }
 
-    /// <summary>One node of the filter tree; a criterion's parameter names its own type when the query has none (Patient/123/*).</summary>
-    private static string Clause(SearchClause clause, string? type, int depth, Func<object?, string> p) => clause switch
+    /// <summary>
+    /// How well a clause narrows the matches by itself, lower is better; int.MaxValue for clauses that never should
+    /// (ranges, negations, :missing, :contains). One clause per query drives — its matches are listed from the index
+    /// table's clustered key — and every other index criterion is checked per candidate through the table's rid index
+    /// (EXISTS), so a broad criterion such as date=ge2010 costs a probe per candidate instead of a list of every dated
+    /// resource. Without a driver the type is scanned.
+    /// </summary>
+    private static int DriveRank(SearchClause clause) => clause switch
     {
-        SearchCriterion c => Criterion(c, type ?? OwnType(c.Param), depth, p),
+        AnyOfClause => 1,
+        SearchCriterion { AnyOf: [ChainValue or HasValue] } => 2,
+        SearchCriterion { Param.Code: "_id" or "_lastUpdated" } => int.MaxValue,
+        SearchCriterion { Modifier: "not" or "contains" or "text" or "below" or "above" } => int.MaxValue,
+        SearchCriterion { AnyOf: [MissingValue] } or SearchCriterion { AnyOf.Count: 0 } => int.MaxValue,
+        SearchCriterion c => c.Param.Type switch
+        {
+            SearchParamType.Reference => 1,
+            SearchParamType.Token when c.AnyOf.All(v => v is TokenValue { Code: not null }) => 3,
+            SearchParamType.Uri => 3,
+            SearchParamType.String or SearchParamType.Composite => 4,
+            SearchParamType.Number or SearchParamType.Quantity when c.AnyOf.All(v => v is NumberValue { Prefix: SearchPrefix.Eq }) => 5,
+            SearchParamType.Date when c.AnyOf.All(v => v is DateValue { Prefix: SearchPrefix.Eq }) => 6,
+            _ => int.MaxValue,
+        },
+        _ => int.MaxValue,
+    };
+
+    /// <summary>One node of the filter tree; a criterion's parameter names its own type when the query has none (Patient/123/*).</summary>
+    private static string Clause(SearchClause clause, string? type, int depth, Func<object?, string> p, bool probe = false) => clause switch
+    {
+        SearchCriterion c => Criterion(c, type ?? OwnType(c.Param), depth, p, probe),
         AnyOfClause any => AnyOf(any, type, depth, p),
         ResourceClause { Id: null } r => $"{Alias(depth)}.type = {p(r.Type)}",
         ResourceClause r => $"({Alias(depth)}.type = {p(r.Type)} AND {Alias(depth)}.id = {p(r.Id)})",
@@ -188,7 +216,8 @@ internal sealed class SqliteSearch
         return parts.Count == 0 ? "0" : string.Join(" OR ", parts);
     }
 
-    private static string Criterion(SearchCriterion c, string? type, int depth, Func<object?, string> p)
+    /// <param name="probe">Check the resource at hand (EXISTS on the table's rid index) instead of listing every match.</param>
+    private static string Criterion(SearchCriterion c, string? type, int depth, Func<object?, string> p, bool probe = false)
     {
         var a = Alias(depth);
         var param = c.Param;
@@ -228,14 +257,16 @@ internal sealed class SqliteSearch
         var keyCode = c.Modifier is "identifier" or "of-type" ? param.Code + ":" + c.Modifier : param.Code;
         var key = ParamId(type, keyCode, p);
         var table = c.Modifier == "identifier" ? "idx_token" : SqliteSchema.IndexTable(param.Type);
-        // "c.rid IN (…)" lets SQLite find the matches through the index table's clustered key and
-        // look the resources up by rid, instead of probing the index for every resource of the type.
-        if (c.AnyOf is [MissingValue missing])
-            return $"{a}.rid {(missing.Missing ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key})";
-
-        // No alternatives (an empty value set) match nothing.
-        var alternatives = c.AnyOf.Count == 0 ? "0" : string.Join(" OR ", c.AnyOf.Select(v => v is CompositeValue composite ? Composite(param, composite, key, 0, p) : Value(param.Type, v, c.Modifier, p)));
-        return $"{a}.rid {(c.Modifier == "not" ? "NOT IN" : "IN")} (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({alternatives}))";
+        // :missing=true and :not are "no entry that…": a probe is all they can be.
+        var (negated, condition) = c.AnyOf is [MissingValue missing]
+            ? (missing.Missing, "1")
+            // No alternatives (an empty value set) match nothing.
+            : (c.Modifier == "not", c.AnyOf.Count == 0 ? "0" : string.Join(" OR ", c.AnyOf.Select(v => v is CompositeValue composite ? Composite(param, composite, key, 0, p) : Value(param.Type, v, c.Modifier, p))));
+        // The driver, "c.rid IN (…)", finds its matches through the index table's clustered key and looks the
+        // resources up by rid; a probe looks for the resource's own entries through the table's rid index.
+        return probe || negated
+            ? $"{(negated ? "NOT " : "")}EXISTS (SELECT 1 FROM {table} x WHERE x.rid = {a}.rid AND x.param = {key} AND ({condition}))"
+            : $"{a}.rid IN (SELECT x.rid FROM {table} x WHERE x.param = {key} AND ({condition}))";
     }
 
     /// <summary>

@@ -33,20 +33,23 @@ public sealed partial class FhirEngine
         if (result.Next is { } next)
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Page(next) });
 
-        // _summary and _elements cut each entry's resource, never the Bundle's own elements.
+        // _summary and _elements cut each entry's resource, never the Bundle's own elements; without them the entries
+        // stay stored bytes until the answer is written.
         var filter = ResourceSubset.Filter(parsed.Summary, parsed.Elements);
-        Bundle.EntryComponent Entry(ResourceRecord record, Bundle.SearchEntryMode mode)
+        var searchset = filter is null ? new Searchset(bundle) : null;
+        void Add(ResourceRecord record, Bundle.SearchEntryMode mode)
         {
-            var resource = ResourceSerializer.ParseTrustedJson(record.Json.Span);
-            return new Bundle.EntryComponent
+            var fullUrl = $"{r.BaseUrl}/{record.Type}/{record.Id}";
+            if (searchset is not null) { searchset.Add(fullUrl, record, mode); return; }
+            bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = $"{r.BaseUrl}/{record.Type}/{record.Id}",
-                Resource = filter is null ? resource : ResourceSubset.Apply(resource, filter),
+                FullUrl = fullUrl,
+                Resource = ResourceSubset.Apply(ResourceSerializer.ParseTrustedJson(record.Json.Span), filter!),
                 Search = new Bundle.SearchComponent { Mode = mode },
-            };
+            });
         }
-        foreach (var record in result.Matches) bundle.Entry.Add(Entry(record, Bundle.SearchEntryMode.Match));
-        foreach (var record in included) bundle.Entry.Add(Entry(record, Bundle.SearchEntryMode.Include));
+        foreach (var record in result.Matches) Add(record, Bundle.SearchEntryMode.Match);
+        foreach (var record in included) Add(record, Bundle.SearchEntryMode.Include);
 
         var outcome = new OperationOutcome();
         foreach (var (name, reason) in parsed.Ignored)
@@ -65,7 +68,13 @@ public sealed partial class FhirEngine
                 Diagnostics = cutOff,
                 Expression = parsed.Includes.Select(i => i.Name).Distinct().ToList(),
             });
-        if (outcome.Issue.Count > 0)
+        if (outcome.Issue.Count == 0) outcome = null;
+        if (searchset is not null)
+        {
+            searchset.Outcome = outcome;
+            return new FhirResponse { Searchset = searchset };
+        }
+        if (outcome is not null)
             bundle.Entry.Add(new Bundle.EntryComponent { Resource = outcome, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome } });
         return new FhirResponse { Resource = bundle };
     }

@@ -13,6 +13,8 @@ public sealed class FhirResponse
     public HttpStatusCode Status { get; init; } = HttpStatusCode.OK;
     public ResourceRecord? Record { get; init; }
     public Resource? Resource { get; init; }
+    /// <summary>A search answer kept as stored records, for the JSON writer to write without parsing them.</summary>
+    public Searchset? Searchset { get; init; }
     public string? Location { get; init; }
     public string? ETag { get; init; }
     public DateTimeOffset? LastModified { get; init; }
@@ -23,9 +25,9 @@ public sealed class FhirResponse
     /// <summary>Set when the body is a full stored resource that _summary/_elements may trim.</summary>
     public bool IsResourceRead { get; init; }
 
-    public bool HasBody => Record is { Deleted: false } || Resource is not null;
+    public bool HasBody => Record is { Deleted: false } || Resource is not null || Searchset is not null;
 
-    public Resource? ToResource() => Resource ?? (Record is { Deleted: false } r ? ResourceSerializer.ParseTrustedJson(r.Json.Span) : null);
+    public Resource? ToResource() => Resource ?? Searchset?.ToBundle() ?? (Record is { Deleted: false } r ? ResourceSerializer.ParseTrustedJson(r.Json.Span) : null);
 
     public static FhirResponse ForRecord(ResourceRecord record, HttpStatusCode status, string baseUrl, bool withLocation) => new()
     {

@@ -16,9 +16,10 @@ public sealed class EngineFhirLookup(FhirEngine engine) : IFhirLookup
         while (true)
         {
             var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { StrictHandling = true }, ct);
-            if (response.Resource is not Bundle page)
+            var body = response.ToResource();
+            if (body is not Bundle page)
                 throw new FhirError(response.Status == HttpStatusCode.OK ? HttpStatusCode.InternalServerError : response.Status,
-                    response.Resource as OperationOutcome ?? FhirError.Issue(OperationOutcome.IssueType.Exception, $"search on {type} failed"));
+                    body as OperationOutcome ?? FhirError.Issue(OperationOutcome.IssueType.Exception, $"search on {type} failed"));
             matches.AddRange(page.Entry.Where(e => e.Search?.Mode is Bundle.SearchEntryMode.Match && e.Resource is not null).Select(e => e.Resource!));
             if (page.Link.FirstOrDefault(l => l.Relation == "next")?.Url is not { } next) return matches;
             query = FhirRequest.ParseQuery(new Uri(next).Query);

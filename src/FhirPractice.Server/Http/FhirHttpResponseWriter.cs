@@ -36,6 +36,13 @@ public static class FhirHttpResponseWriter
             await r.Body.WriteAsync(record.Json);
             return;
         }
+        if (format == FhirFormat.Json && !pretty && response.Searchset is { } searchset)
+        {
+            var json = searchset.ToJson();
+            r.ContentLength = json.Length;
+            await r.Body.WriteAsync(json);
+            return;
+        }
         var resource = response.ToResource()!;
         if (filter is not null) ResourceSubset.MarkSubsetted(resource);
         var bytes = ResourceSerializer.Serialize(resource, format, pretty, filter);

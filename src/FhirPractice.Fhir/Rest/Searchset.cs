@@ -1,0 +1,79 @@
+using System.Text.Json;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// A search answer whose entries are still stored records: written as JSON, each entry's resource is the stored
+/// bytes as they are (no parse, no serialise — most of a search's cost otherwise); other formats, or an engine
+/// caller that needs the resources, get the Bundle built from them.
+/// </summary>
+public sealed class Searchset(Bundle shell)
+{
+    private readonly List<(string FullUrl, ResourceRecord Record, Bundle.SearchEntryMode Mode)> _entries = [];
+
+    /// <summary>The Bundle without its entries: type, id, meta, total, links.</summary>
+    public Bundle Shell { get; } = shell;
+
+    /// <summary>The warnings entry (search mode outcome), if any.</summary>
+    public OperationOutcome? Outcome { get; set; }
+
+    public void Add(string fullUrl, ResourceRecord record, Bundle.SearchEntryMode mode) => _entries.Add((fullUrl, record, mode));
+
+    public Bundle ToBundle()
+    {
+        var bundle = (Bundle)Shell.DeepCopy();
+        foreach (var (fullUrl, record, mode) in _entries)
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = fullUrl,
+                Resource = ResourceSerializer.ParseTrustedJson(record.Json.Span),
+                Search = new Bundle.SearchComponent { Mode = mode },
+            });
+        if (Outcome is not null)
+            bundle.Entry.Add(new Bundle.EntryComponent { Resource = Outcome, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome } });
+        return bundle;
+    }
+
+    /// <summary>
+    /// The Bundle as compact JSON: the shell serialised by the SDK (entry is the last element a Bundle has here, so it
+    /// goes just before the closing brace), then the entries around the stored bytes.
+    /// </summary>
+    public byte[] ToJson()
+    {
+        var shell = ResourceSerializer.ToJsonBytes(Shell);
+        if (_entries.Count == 0 && Outcome is null) return shell;
+        using var buffer = new MemoryStream(shell.Length + _entries.Sum(e => e.Record.Json.Length + 160));
+        buffer.Write(shell, 0, shell.Length - 1);
+        buffer.WriteByte((byte)',');
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            json.WritePropertyName("entry");
+            json.WriteStartArray();
+            foreach (var (fullUrl, record, mode) in _entries)
+                WriteEntry(json, fullUrl, record.Json.Span, mode);
+            if (Outcome is not null) WriteEntry(json, null, ResourceSerializer.ToJsonBytes(Outcome), Bundle.SearchEntryMode.Outcome);
+            json.WriteEndArray();
+        }
+        buffer.WriteByte((byte)'}');
+        return buffer.ToArray();
+    }
+
+    private static void WriteEntry(Utf8JsonWriter json, string? fullUrl, ReadOnlySpan<byte> resource, Bundle.SearchEntryMode mode)
+    {
+        json.WriteStartObject();
+        if (fullUrl is not null) json.WriteString("fullUrl", fullUrl);
+        json.WritePropertyName("resource");
+        json.WriteRawValue(resource, skipInputValidation: true);
+        json.WriteStartObject("search");
+        json.WriteString("mode", mode switch
+        {
+            Bundle.SearchEntryMode.Match => "match",
+            Bundle.SearchEntryMode.Include => "include",
+            _ => "outcome",
+        });
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+}
