@@ -56,6 +56,21 @@ public sealed class QuantityUnitTests(FhirServerFactory server) : IClassFixture<
         Assert.Empty(await _client.MatchesAsync(q + $"5|{Ucum}|mg"));
     }
 
+    [Fact]
+    public async Task Units_with_an_annotation_match_as_written_not_as_dimensionless_numbers()
+    {
+        // UCUM reads {score} as 1, which would make 3 {score} "more than" 46 %.
+        var tag = FhirHttp.Unique();
+        var score = await ObservationAsync(tag, 3, Ucum, "{score}");
+        var percent = await ObservationAsync(tag, 46, Ucum, "%");
+        var q = $"Observation?_tag=urn:test|{tag}&value-quantity=";
+
+        Assert.Equal([percent], await _client.MatchesAsync(q + $"gt0.4|{Ucum}|1"));
+        Assert.Equal([percent], await _client.MatchesAsync(q + $"gt10|{Ucum}|%"));
+        Assert.Equal([score], await _client.MatchesAsync(q + $"3|{Ucum}|{{score}}"));
+        Assert.Empty(await _client.MatchesAsync(q + $"300|{Ucum}|%"));
+    }
+
     [Theory]
     [InlineData("value-quantity=5|a|b|c", "not a quantity")]
     [InlineData("value-quantity=five|http://unitsofmeasure.org|mg", "not a valid quantity")]
