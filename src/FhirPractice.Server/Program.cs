@@ -2,6 +2,7 @@ using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
+using FhirPractice.Hl7v2.Outbound;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -21,10 +22,13 @@ builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
 builder.Services.AddHostedService<CustomSearchParameterLoader>();
 builder.Services.AddHostedService<ReindexJobHost>();
 if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();
+builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
+builder.Services.AddHostedService<Hl7v2OutboundService>();
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
 app.MapFhir();
+app.MapHl7v2Outbound();
 app.Run();
 
 /// <summary>Exposed for the HTTP-level tests (WebApplicationFactory).</summary>
