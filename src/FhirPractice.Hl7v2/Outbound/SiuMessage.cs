@@ -53,47 +53,55 @@ internal static class SiuMessage
 
         m.Set("RGS-1", "1");
         var timing = new Timing(start, minutes, status);
-        var (ais, aig, ail, aip) = (0, 0, 0, 0);
+        var ais = 0;
         foreach (var service in appointment.ServiceType)
         {
             ais++;
             V2Fields.Cwe(m, $"AIS({ais})-3", service);
             timing.Write(m, $"AIS({ais})", ais, startField: 4, durationField: 7, statusField: 10, null);
         }
-        foreach (var p in participants)
+        // SIU_S12 orders the resource groups AIS, AIG, AIL, AIP, whatever the participants' order.
+        var byKind = participants.ToLookup(Kind);
+        var number = 0;
+        foreach (var p in byKind["AIG"])
         {
-            var type = p.Source.Type.FirstOrDefault();
-            switch (p.Actor, p.Source.Actor?.Reference?.Split('/')[0])
-            {
-                case (Patient, _) or (_, "Patient"):
-                    break;
-                case (Location, _) or (_, "Location"):
-                    // PL: point of care (the location's identifier, else its name) and, in PL-9, the description.
-                    var location = p.Actor as Location;
-                    var locationName = location?.Name ?? p.Source.Actor?.Display;
-                    ail++;
-                    m.Set($"AIL({ail})-3-1", location?.Identifier.FirstOrDefault()?.Value ?? locationName);
-                    m.Set($"AIL({ail})-3-9", locationName);
-                    V2Fields.Cwe(m, $"AIL({ail})-4", type ?? location?.Type.FirstOrDefault());
-                    timing.Write(m, $"AIL({ail})", ail, startField: 6, durationField: 9, statusField: 12, p.Source.Status);
-                    break;
-                case (Practitioner or PractitionerRole, _) or (_, "Practitioner" or "PractitionerRole"):
-                    aip++;
-                    Xcn(m, $"AIP({aip})-3", p);
-                    V2Fields.Cwe(m, $"AIP({aip})-4", type);
-                    timing.Write(m, $"AIP({aip})", aip, startField: 6, durationField: 9, statusField: 12, p.Source.Status);
-                    break;
-                default:
-                    aig++;
-                    m.Set($"AIG({aig})-3-1", p.Source.Actor?.Reference ?? p.Source.Actor?.Display);
-                    m.Set($"AIG({aig})-3-2", p.Source.Actor?.Display);
-                    V2Fields.Cwe(m, $"AIG({aig})-4", type);
-                    timing.Write(m, $"AIG({aig})", aig, startField: 8, durationField: 11, statusField: 14, p.Source.Status);
-                    break;
-            }
+            var at = $"AIG({++number})";
+            m.Set($"{at}-3-1", p.Source.Actor?.Reference ?? p.Source.Actor?.Display);
+            m.Set($"{at}-3-2", p.Source.Actor?.Display);
+            V2Fields.Cwe(m, $"{at}-4", p.Source.Type.FirstOrDefault());
+            timing.Write(m, at, number, startField: 8, durationField: 11, statusField: 14, p.Source.Status);
+        }
+        number = 0;
+        foreach (var p in byKind["AIL"])
+        {
+            // PL: point of care (the location's identifier, else its name) and, in PL-9, the description.
+            var at = $"AIL({++number})";
+            var location = p.Actor as Location;
+            var name = location?.Name ?? p.Source.Actor?.Display;
+            m.Set($"{at}-3-1", location?.Identifier.FirstOrDefault()?.Value ?? name);
+            m.Set($"{at}-3-9", name);
+            V2Fields.Cwe(m, $"{at}-4", p.Source.Type.FirstOrDefault() ?? location?.Type.FirstOrDefault());
+            timing.Write(m, at, number, startField: 6, durationField: 9, statusField: 12, p.Source.Status);
+        }
+        number = 0;
+        foreach (var p in byKind["AIP"])
+        {
+            var at = $"AIP({++number})";
+            Xcn(m, $"{at}-3", p);
+            V2Fields.Cwe(m, $"{at}-4", p.Source.Type.FirstOrDefault());
+            timing.Write(m, at, number, startField: 6, durationField: 9, statusField: 12, p.Source.Status);
         }
         return m;
     }
+
+    /// <summary>The segment a participant goes in, by its actor (held here) or its reference's type; the patient is the PID.</summary>
+    private static string Kind(Participant p) => (p.Actor, p.Source.Actor?.Reference?.Split('/')[0]) switch
+    {
+        (Patient, _) or (_, "Patient") => "PID",
+        (Location, _) or (_, "Location") => "AIL",
+        (Practitioner or PractitionerRole, _) or (_, "Practitioner" or "PractitionerRole") => "AIP",
+        _ => "AIG",
+    };
 
     /// <summary>The appointment's start, duration and status as each resource segment repeats them (fields differ per segment).</summary>
     private sealed record Timing(DateTimeOffset? Start, int? Minutes, string? AppointmentStatus)
