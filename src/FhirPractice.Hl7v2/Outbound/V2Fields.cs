@@ -1,7 +1,6 @@
 using System.Globalization;
 using FhirPractice.Hl7v2.Er7;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Utility;
 
 namespace FhirPractice.Hl7v2.Outbound;
 
@@ -159,7 +158,4 @@ internal static class V2Fields
         _ when system.StartsWith("http://terminology.hl7.org/CodeSystem/v2-", StringComparison.Ordinal) => "HL7" + system[41..],
         _ => system,
     };
-
-    /// <summary>A FHIR code's literal (e.g. "checked-in"), for enums the SDK models.</summary>
-    public static string? Literal<T>(T? value) where T : struct, Enum => value?.GetLiteral();
 }
