@@ -3,6 +3,7 @@ using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Inbound;
+using FhirPractice.Hl7v2.Outbound;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -29,11 +30,14 @@ builder.Services.AddSqliteMessageStore(sqlite);
 builder.Services.AddHl7v2Inbound(config.GetSection("Hl7v2").Get<InboundOptions>() ?? new InboundOptions());
 builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>() ?? new MllpOptions());
 builder.Services.AddHostedService<MllpBridgeService>();
+builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
+builder.Services.AddHostedService<Hl7v2OutboundService>();
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
 app.MapFhir();
 app.MapHl7v2Messages();
+app.MapHl7v2Outbound();
 app.Run();
 
 /// <summary>Exposed for the HTTP-level tests (WebApplicationFactory).</summary>

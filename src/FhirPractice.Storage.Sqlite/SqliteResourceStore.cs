@@ -119,6 +119,12 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     public ValueTask<IReadOnlyList<JobRecord>> UnfinishedJobsAsync(CancellationToken ct = default) =>
         ValueTask.FromResult(OnReader(SqliteJobs.Unfinished));
 
+    public ValueTask<IReadOnlyList<OutboxMessage>> OutboxAsync(OutboxQuery query, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => SqliteOutbox.Query(connection, query)));
+
+    public ValueTask<OutboxMessage?> ReadOutboxAsync(long id, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => SqliteOutbox.Read(connection, null, id)));
+
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
         var job = new WriteJob<T>(work);

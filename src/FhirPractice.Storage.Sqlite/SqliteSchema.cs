@@ -9,7 +9,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// and one index table per search parameter type holding the entries of current versions only.
 /// Index tables are clustered by (parameter, value…) — the table is its own search index — and
 /// name the parameter by a small integer from search_param; absent parts are stored as '' because
-/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex). The store creates all this itself, so a fresh file is ready at first start.
+/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems. The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -85,6 +85,13 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS job (id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, request TEXT NOT NULL,
             progress TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_job_status ON job(status, created);
+
+        -- Messages to other systems, added in the transaction of the write that causes them. AUTOINCREMENT: an id is
+        -- never reused, so the order of a destination's queue is the order of the ids.
+        CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, destination TEXT NOT NULL, kind TEXT NOT NULL,
+            resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, resource_version INTEGER NOT NULL, status TEXT NOT NULL,
+            attempts INTEGER NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL, next_attempt INTEGER, payload TEXT, last_error TEXT);
+        CREATE INDEX IF NOT EXISTS ix_outbox_queue ON outbox(destination, status, id);
         """;
 
     public static void Create(SqliteConnection connection)

@@ -15,7 +15,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly SqliteCommand _readCurrent;
     private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent, _currentVersionRid;
     private readonly RawStatement[] _deleteIndex, _deleteParamIndex;
-    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam;
+    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue;
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
 
@@ -53,6 +53,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
             """);
         _findParam = new(connection, "SELECT id FROM search_param WHERE key = ?1");
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
+        _enqueue = new(connection, SqliteOutbox.InsertSql);
     }
 
     /// <summary>The group commit's transaction, which ADO.NET commands run on must name.</summary>
@@ -103,6 +104,14 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public JobRecord? ReadJob(string id) => SqliteJobs.Read(_connection, _transaction, id);
 
     public void SaveJob(JobRecord job) => SqliteJobs.Save(_connection, _transaction, job);
+
+    public void Enqueue(OutboxMessage message) =>
+        _enqueue.Bind(1, message.Destination).Bind(2, message.Kind).Bind(3, message.ResourceType).Bind(4, message.ResourceId)
+            .Bind(5, message.ResourceVersion).Bind(6, nameof(OutboxStatus.Pending)).Bind(7, message.Created.ToUnixTimeMilliseconds()).Run();
+
+    public OutboxMessage? ReadOutbox(long id) => SqliteOutbox.Read(_connection, _transaction, id);
+
+    public void SaveOutbox(OutboxMessage message) => SqliteOutbox.Save(_connection, _transaction, message);
 
     private void InsertEntry(long rid, string type, IndexEntry entry, int ordinal)
     {
@@ -183,7 +192,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public void Dispose()
     {
         _readCurrent.Dispose();
-        foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam }.Concat(_deleteIndex).Concat(_deleteParamIndex))
+        foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue }.Concat(_deleteIndex).Concat(_deleteParamIndex))
             s.Dispose();
     }
 }

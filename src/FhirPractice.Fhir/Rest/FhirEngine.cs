@@ -40,11 +40,13 @@ public sealed partial class FhirEngine
     private readonly TimeProvider _clock;
     private readonly CustomSearchParameters _customSearchParameters;
     private readonly ReindexJobs _jobs;
+    private readonly IWriteHook[] _writeHooks;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser, Compartments compartments,
         OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology,
-        CustomSearchParameters customSearchParameters, ReindexJobs jobs)
+        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks)
     {
+        _writeHooks = writeHooks.ToArray();
         _terminology = terminology;
         _compartments = compartments;
         _customSearchParameters = customSearchParameters;
@@ -185,8 +187,17 @@ public sealed partial class FhirEngine
     /// <summary>Commits one write; a SearchParameter's write then changes the registry.</summary>
     private async Task<WriteResult> CommitAsync(Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
     {
-        var result = await _store.WriteAsync(work, ct);
+        var result = await WriteAsync(work, ct);
         Committed(result);
+        return result;
+    }
+
+    /// <summary>Runs one store write transaction with the write hooks (<see cref="IWriteHook"/>); every write of the engine goes through here.</summary>
+    internal async Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct)
+    {
+        if (_writeHooks.Length == 0) return await _store.WriteAsync(work, ct);
+        var result = await _store.WriteAsync(tx => work(new HookedTransaction(tx, _writeHooks)), ct);
+        foreach (var hook in _writeHooks) hook.Committed();
         return result;
     }
 

@@ -35,6 +35,11 @@ public interface IResourceStore
 
     /// <summary>The jobs still <see cref="JobStatus.Running"/>, oldest first: those a restart interrupted.</summary>
     ValueTask<IReadOnlyList<JobRecord>> UnfinishedJobsAsync(CancellationToken ct = default);
+
+    /// <summary>Outbox messages in queue order (see <see cref="OutboxMessage"/>).</summary>
+    ValueTask<IReadOnlyList<OutboxMessage>> OutboxAsync(OutboxQuery query, CancellationToken ct = default);
+
+    ValueTask<OutboxMessage?> ReadOutboxAsync(long id, CancellationToken ct = default);
 }
 
 /// <summary>What a write transaction may do.</summary>
@@ -61,4 +66,12 @@ public interface IStoreTransaction
 
     /// <summary>Inserts or replaces the job's state.</summary>
     void SaveJob(JobRecord job);
+
+    /// <summary>Adds a message to the outbox (its <see cref="OutboxMessage.Id"/> is assigned); it commits or rolls back with this transaction.</summary>
+    void Enqueue(OutboxMessage message);
+
+    OutboxMessage? ReadOutbox(long id);
+
+    /// <summary>Replaces the state of an enqueued message (status, attempts, payload, error).</summary>
+    void SaveOutbox(OutboxMessage message);
 }

@@ -1,0 +1,17 @@
+using FhirPractice.Fhir.Storage;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// A module's reaction to every new version the engine writes (REST, transactions, and every door that goes
+/// through them). <see cref="Written"/> runs inside the store's write transaction right after the version is
+/// written, so what it writes there (an outbox message) commits or rolls back with it; it runs on the store's
+/// single writer and must be quick: no parsing, no I/O beyond the transaction. <see cref="Committed"/> runs
+/// after each write transaction of the engine has committed.
+/// </summary>
+public interface IWriteHook
+{
+    void Written(IStoreTransaction transaction, ResourceWrite write);
+
+    void Committed();
+}

@@ -1,0 +1,37 @@
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Storage;
+
+namespace FhirPractice.Hl7v2.Outbound;
+
+/// <summary>
+/// Queues, inside the write's own transaction, one outbox message per destination for every Appointment version
+/// (SIU) and every Patient version that is not a deletion (ADT^A08). Only the resource's identity is queued here,
+/// on the store's single writer; the v2 message is built from that stored version when it is first sent.
+/// </summary>
+public sealed class OutboundWriteHook : IWriteHook
+{
+    private readonly string[] _siu, _adt;
+    private readonly OutboundWakeUp _wakeUp;
+
+    public OutboundWriteHook(OutboundOptions options, OutboundWakeUp wakeUp)
+    {
+        _siu = options.DestinationsFor(OutboundOptions.SiuEvents).ToArray();
+        _adt = options.DestinationsFor(OutboundOptions.AdtEvents).ToArray();
+        _wakeUp = wakeUp;
+    }
+
+    public void Written(IStoreTransaction transaction, ResourceWrite write)
+    {
+        var (kind, destinations) = write.Type switch
+        {
+            "Appointment" => (OutboundOptions.SiuEvents, _siu),
+            "Patient" when !write.Deleted => (OutboundOptions.AdtEvents, _adt),
+            _ => ("", []),
+        };
+        foreach (var destination in destinations)
+            transaction.Enqueue(new OutboxMessage(0, destination, kind, write.Type, write.Id, write.Version, OutboxStatus.Pending, 0,
+                transaction.Timestamp, transaction.Timestamp));
+    }
+
+    public void Committed() => _wakeUp.Wake();
+}
