@@ -1,0 +1,6 @@
+namespace FhirPractice.Hl7v2.Mapping.Messages;
+
+internal static class ScheduleMapping
+{
+    public static Task MapAsync(MappingContext context, CancellationToken ct) => throw new NotImplementedException();
+}

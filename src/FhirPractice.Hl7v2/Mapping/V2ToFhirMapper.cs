@@ -1,0 +1,61 @@
+using FhirPractice.Hl7v2.Er7;
+using FhirPractice.Hl7v2.Mapping.Datatypes;
+using FhirPractice.Hl7v2.Mapping.Messages;
+using FhirPractice.Hl7v2.Mapping.Segments;
+using FhirPractice.Hl7v2.Mllp;
+
+namespace FhirPractice.Hl7v2.Mapping;
+
+/// <summary>
+/// The v2→FHIR mappings, after the HL7 v2-to-FHIR IG: picks the message family by MSH-9 (message code and
+/// trigger event), lets it build the transaction, and adds the Provenance of the message. Anything else
+/// is refused with code 200 (unsupported message type) and AR.
+/// </summary>
+public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMapper
+{
+    private delegate Task Family(MappingContext context, CancellationToken ct);
+
+    private static readonly Dictionary<string, Family> Families = new(StringComparer.Ordinal)
+    {
+        ["ADT^A01"] = AdtMapping.MapAsync,
+        ["ADT^A03"] = AdtMapping.MapAsync,
+        ["ADT^A04"] = AdtMapping.MapAsync,
+        ["ADT^A08"] = AdtMapping.MapAsync,
+        ["ADT^A31"] = AdtMapping.MapAsync,
+        ["ADT^A40"] = MergeMapping.MapAsync,
+        ["SIU^S12"] = ScheduleMapping.MapAsync,
+        ["SIU^S13"] = ScheduleMapping.MapAsync,
+        ["SIU^S14"] = ScheduleMapping.MapAsync,
+        ["SIU^S15"] = ScheduleMapping.MapAsync,
+        ["SIU^S26"] = ScheduleMapping.MapAsync,
+        ["ORU^R01"] = ResultMapping.MapAsync,
+        ["ORM^O01"] = OrderMapping.MapAsync,
+        ["DFT^P03"] = ChargeMapping.MapAsync,
+        ["VXU^V04"] = ImmunizationMapping.MapAsync,
+    };
+
+    /// <summary>The message types (code^trigger) mapped; every other is refused with code 200.</summary>
+    public static IReadOnlyCollection<string> SupportedTypes => Families.Keys;
+
+    private readonly MappingOptions _options = options ?? new MappingOptions();
+
+    public async Task<MappingResult> MapAsync(Er7Message message, IFhirLookup lookup, CancellationToken ct = default)
+    {
+        if (message.Segments.Count == 0 || message.Segments[0].Id != "MSH")
+            throw new MappingException(new AckError("MSH", 1, null, "100", "Segment sequence error", Diagnostic: "The message does not start with MSH"), reject: true);
+        var context = new MappingContext(message, lookup, _options);
+        var msh = context.Header;
+        var type = msh.Required(9, "Message Type");
+        if (type[1] is null) throw V2Segment.RequiredFieldMissing(msh.At(9), "Message Type MSH-9.1");
+        msh.Required(10, "Message Control ID");
+
+        var key = $"{type[1]}^{type[2]}";
+        if (!Families.TryGetValue(key, out var family))
+            throw new MappingException(new AckError("MSH", 1, 9, "200", "Unsupported message type",
+                Diagnostic: $"MSH-9 {key} is not mapped; mapped are {string.Join(", ", Families.Keys)}"), reject: true);
+
+        await family(context, ct);
+        ProvenanceMapping.Add(context);
+        return new MappingResult(context.Transaction.Bundle, context.Warnings);
+    }
+}
