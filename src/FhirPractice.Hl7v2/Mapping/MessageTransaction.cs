@@ -70,6 +70,10 @@ internal sealed class MessageTransaction
         return new ResourceReference(entry.FullUrl);
     }
 
+    /// <summary>The request url of the entry a reference of this transaction points at: what identifies it across messages.</summary>
+    public string? Url(ResourceReference reference) =>
+        Bundle.Entry.FirstOrDefault(e => e.FullUrl == reference.Reference)?.Request.Url ?? reference.Reference;
+
     /// <summary>The references to everything written, for Provenance.target.</summary>
     public IEnumerable<ResourceReference> Written => Bundle.Entry.Select(e => new ResourceReference(e.FullUrl));
 

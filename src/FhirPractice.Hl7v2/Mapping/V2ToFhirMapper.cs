@@ -31,7 +31,7 @@ public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMap
         ["ORU^R01"] = ResultMapping.MapAsync,
         ["ORM^O01"] = OrderMapping.MapAsync,
         ["DFT^P03"] = ChargeMapping.MapAsync,
-        ["VXU^V04"] = ImmunizationMapping.MapAsync,
+        ["VXU^V04"] = VaccinationMapping.MapAsync,
     };
 
     /// <summary>The message types (code^trigger) mapped; every other is refused with code 200.</summary>

@@ -1,6 +1,0 @@
-namespace FhirPractice.Hl7v2.Mapping.Messages;
-
-internal static class ImmunizationMapping
-{
-    public static Task MapAsync(MappingContext context, CancellationToken ct) => throw new NotImplementedException();
-}
