@@ -18,15 +18,16 @@ internal static class EncounterMapping
 
     /// <summary>
     /// The Encounter of a PV1, matched by its visit number (PV1-19); without one, by the patient and the admit
-    /// time (PV1-44). A PV1 with neither (the placeholder PV1 of an A31, say) describes no visit: no Encounter,
-    /// null returned. <paramref name="finished"/> is set for a discharge (A03).
+    /// time (PV1-44); without either, it is the patient's one visit without a number, updated by each message
+    /// that names no other. A PV1 that holds nothing beyond PV1-1 and PV1-2 (the placeholder PV1 of an A31,
+    /// say) describes no visit: no Encounter, null returned. <paramref name="finished"/> is set for a discharge (A03).
     /// </summary>
     public static ResourceReference? Map(V2Segment pv1, MappingContext context, bool finished)
     {
         var dates = context.Dates;
         var visitNumber = Identifiers.FromCx(pv1.Field(19), context);
         var admitted = dates.DateTime(pv1.Field(44));
-        if (visitNumber is null && admitted is null) return null;
+        if (visitNumber is null && admitted is null && Enumerable.Range(3, 50).All(f => pv1.Field(f) is null)) return null;
 
         var encounter = new Encounter { Subject = context.Patient };
         if (visitNumber is not null)                                                             // PV1-19
@@ -74,10 +75,10 @@ internal static class EncounterMapping
         if (Codes.FromCwe(pv1.Field(38), Codes.V2Table("0114")) is { } diet) stay.DietPreference.Add(diet);                  // PV1-38
         if (!stay.IsExactly(new Encounter.HospitalizationComponent())) encounter.Hospitalization = stay;
 
-        context.EncounterKey = visitNumber?.Value ?? admitted!.Value;
+        context.EncounterKey = visitNumber?.Value ?? admitted?.Value ?? "no visit number";
         return context.Encounter = visitNumber is not null
             ? context.Transaction.PutByIdentifier(encounter, visitNumber)
-            : context.Transaction.PutByKey(encounter, [.. context.PatientKey, "admitted", admitted!.Value]);
+            : context.Transaction.PutByKey(encounter, [.. context.PatientKey, context.EncounterKey]);
     }
 
     private static void AddLocation(Encounter encounter, V2Value? pl, Encounter.EncounterLocationStatus status, MappingContext context)

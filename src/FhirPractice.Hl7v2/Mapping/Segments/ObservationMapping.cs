@@ -7,14 +7,13 @@ namespace FhirPractice.Hl7v2.Mapping.Segments;
 /// <summary>OBX to Observation (IG OBX[Observation]), its value by the value type OBX-2.</summary>
 internal static class ObservationMapping
 {
-    // IG concept map ObservationResultStatusCodesInterpretation (HL7 table 0085); R and S are not final.
+    // IG concept map ObservationResultStatusCodesInterpretation (HL7 table 0085); the codes it leaves unmapped
+    // (B, I, N, O, R, S, U, V) are "unknown".
     private static readonly Dictionary<string, ObservationStatus> Statuses = new()
     {
-        ["A"] = ObservationStatus.Amended, ["B"] = ObservationStatus.Amended, ["C"] = ObservationStatus.Corrected,
-        ["D"] = ObservationStatus.EnteredInError, ["F"] = ObservationStatus.Final, ["I"] = ObservationStatus.Registered,
-        ["N"] = ObservationStatus.Unknown, ["O"] = ObservationStatus.Registered, ["P"] = ObservationStatus.Preliminary,
-        ["R"] = ObservationStatus.Preliminary, ["S"] = ObservationStatus.Preliminary, ["V"] = ObservationStatus.Final,
-        ["X"] = ObservationStatus.Cancelled, ["U"] = ObservationStatus.Final, ["W"] = ObservationStatus.EnteredInError,
+        ["A"] = ObservationStatus.Amended, ["C"] = ObservationStatus.Corrected, ["D"] = ObservationStatus.EnteredInError,
+        ["F"] = ObservationStatus.Final, ["P"] = ObservationStatus.Preliminary, ["X"] = ObservationStatus.Cancelled,
+        ["W"] = ObservationStatus.EnteredInError,
     };
 
     private static readonly Dictionary<string, Hl7.Fhir.Model.Quantity.QuantityComparator> Comparators = new()
