@@ -34,8 +34,14 @@ internal sealed class MappingContext
     public MessageTransaction Transaction { get; } = new();
     public List<AckError> Warnings { get; } = [];
 
-    /// <summary>The Patient entry of this message (set by the PID mapping), that the other resources point at.</summary>
-    public ResourceReference? Patient { get; set; }
+    /// <summary>The Patient entry of this message, that the other resources point at: the PID is mapped first.</summary>
+    public ResourceReference Patient
+    {
+        get => _patient ?? throw new InvalidOperationException("The PID is mapped before the resources that refer to the patient");
+        set => _patient = value;
+    }
+
+    private ResourceReference? _patient;
 
     /// <summary>The identifier the Patient is matched by; part of the stable ids of resources that belong to the patient.</summary>
     public Identifier? PatientIdentifier { get; set; }

@@ -50,9 +50,6 @@ internal sealed class MessageTransaction
     public ResourceReference PutByKey(Resource resource, params string?[] key) =>
         Put(resource, $"{resource.TypeName}/{StableId(resource.TypeName, key)}");
 
-    /// <summary>The entry already added for this target, if any: a later segment can add to it.</summary>
-    public T? Find<T>(string url) where T : Resource => _byUrl.TryGetValue(url, out var e) ? (T)e.Resource : null;
-
     public ResourceReference Put(Resource resource, string url)
     {
         if (!_byUrl.TryGetValue(url, out var entry))
@@ -72,7 +69,7 @@ internal sealed class MessageTransaction
 
     /// <summary>The request url of the entry a reference of this transaction points at: what identifies it across messages.</summary>
     public string? Url(ResourceReference reference) =>
-        Bundle.Entry.FirstOrDefault(e => e.FullUrl == reference.Reference)?.Request.Url ?? reference.Reference;
+        Bundle.Entry.FirstOrDefault(e => e.FullUrl == reference.Reference)?.Request?.Url ?? reference.Reference;
 
     /// <summary>The references to everything written, for Provenance.target.</summary>
     public IEnumerable<ResourceReference> Written => Bundle.Entry.Select(e => new ResourceReference(e.FullUrl));
@@ -81,7 +78,7 @@ internal sealed class MessageTransaction
     public static string IdentifierToken(Identifier identifier)
     {
         static string Escape(string s) => Uri.EscapeDataString(s.Replace("\\", "\\\\").Replace("|", "\\|").Replace(",", "\\,").Replace("$", "\\$"));
-        return identifier.System is { } system ? $"{Escape(system)}|{Escape(identifier.Value)}" : $"|{Escape(identifier.Value)}";
+        return identifier.System is { } system ? $"{Escape(system)}|{Escape(identifier.Value ?? "")}" : $"|{Escape(identifier.Value ?? "")}";
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal static class MergeMapping
         var mergedId = mergedIds.FirstOrDefault(i => i.Type?.Coding.FirstOrDefault()?.Code == "MR") ?? mergedIds[0];
 
         var survivor = await PatientMapping.MapAsync(pid, context, updates: true, ct);
-        var survivorPatient = (Patient)context.Transaction.Bundle.Entry.Single(e => e.FullUrl == survivor.Reference).Resource;
+        var survivorPatient = (Patient)context.Transaction.Bundle.Entry.First(e => e.FullUrl == survivor.Reference).Resource!;
         var survivorId = context.PatientIdentifier!;
         if (survivorId.System == mergedId.System && survivorId.Value == mergedId.Value)
             throw V2Segment.DataTypeError(mrg.At(1), "the merged patient is the surviving patient");

@@ -45,7 +45,7 @@ internal static class AppointmentMapping
         };
         if (Codes.FromCwe(sch.Field(7), Codes.V2Table("0276")) is { } reason) appointment.ReasonCode.Add(reason); // SCH-7
         if (trigger == "S15" && Codes.FromCwe(sch.Field(6)) is { } cancelReason) appointment.CancelationReason = cancelReason; // SCH-6
-        appointment.Participant.Add(Participant(context.Patient!));
+        appointment.Participant.Add(Participant(context.Patient));
 
         // The time: TQ1-7/8 (v2.5+), else SCH-11 TQ.4/5; the duration SCH-9/10, else that of a resource segment.
         var tq1 = context.First("TQ1");

@@ -20,7 +20,7 @@ internal static class CoverageMapping
         {
             Status = FinancialResourceStatusCodes.Active,
             Beneficiary = context.Patient,
-            Payor = [payor ?? context.Patient!],                                                     // an uninsured IN1 (self pay): the patient pays
+            Payor = [payor ?? context.Patient],                                                     // an uninsured IN1 (self pay): the patient pays
             Type = Codes.FromCwe(in1.Field(15), Codes.V2Table("0086")),                            // IN1-15
             Relationship = RelatedPersonMapping.Relationship(in1.Field(17)),                        // IN1-17
         };

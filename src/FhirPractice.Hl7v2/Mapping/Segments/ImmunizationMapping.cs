@@ -14,7 +14,7 @@ internal static class ImmunizationMapping
     {
         var dates = context.Dates;
         var vaccine = Codes.FromCwe(rxa.Required(5, "Administered Code"))!;                      // RXA-5
-        var given = dates.DateTime(rxa.Required(3, "Date/Time Start of Administration"));       // RXA-3
+        var given = dates.DateTime(rxa.Required(3, "Date/Time Start of Administration"))!;      // RXA-3
         var immunization = new Immunization
         {
             Patient = context.Patient,

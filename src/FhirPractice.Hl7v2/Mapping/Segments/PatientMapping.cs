@@ -64,11 +64,11 @@ internal static class PatientMapping
         if (pid.Field(6) is { } maiden && maiden.Part(1)[1] is { } maidenName)                           // PID-6
             patient.Extension.Add(new Extension(Extensions + "patient-mothersMaidenName", new FhirString(maidenName)));
 
-        if (pid.Field(7) is { } birth)                                                                   // PID-7
+        if (pid.Field(7) is { } birth && dates.Date(birth) is { } birthDate)                             // PID-7
         {
-            patient.BirthDateElement = dates.Date(birth);
-            if (birth[1]!.Length > 8)
-                patient.BirthDateElement!.Extension.Add(new Extension(Extensions + "patient-birthTime", dates.DateTime(birth)));
+            patient.BirthDateElement = birthDate;
+            if (birth[1]!.Length > 8 && dates.DateTime(birth) is { } birthTime)
+                birthDate.Extension.Add(new Extension(Extensions + "patient-birthTime", birthTime));
         }
         if (pid[8] is { } sex && Genders.TryGetValue(sex, out var gender)) patient.Gender = gender;       // PID-8
 
