@@ -58,6 +58,25 @@ internal sealed class MappingContext
 
     public IEnumerable<V2Segment> All(string id) => Segments.Where(s => s.Id == id);
 
+    /// <summary>
+    /// The groups a segment starts: each <paramref name="head"/> with the segments after it up to the next one
+    /// (a PID and its visit, an MRG and its PV1, an RXE and its RXR…). Segments before the first head belong to none.
+    /// </summary>
+    public IEnumerable<(V2Segment Head, List<V2Segment> Members)> Groups(string head, params string[] endsAt)
+    {
+        (V2Segment Head, List<V2Segment> Members)? group = null;
+        foreach (var segment in Segments)
+        {
+            if (segment.Id == head || endsAt.Contains(segment.Id))
+            {
+                if (group is not null) yield return group.Value;
+                group = segment.Id == head ? (segment, []) : null;
+            }
+            else group?.Members.Add(segment);
+        }
+        if (group is not null) yield return group.Value;
+    }
+
     /// <summary>The sending facility (MSH-4), else the sending application (MSH-3): the authority of identifiers that name none.</summary>
     public V2Value? Sender => Header.Field(4) ?? Header.Field(3);
 

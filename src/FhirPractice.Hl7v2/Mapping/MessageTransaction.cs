@@ -71,6 +71,10 @@ internal sealed class MessageTransaction
     public string? Url(ResourceReference reference) =>
         Bundle.Entry.FirstOrDefault(e => e.FullUrl == reference.Reference)?.Request?.Url ?? reference.Reference;
 
+    /// <summary>The resource of this transaction a reference points at, to add what a later segment says of it.</summary>
+    public T Resource<T>(ResourceReference reference) where T : Resource =>
+        (T)Bundle.Entry.First(e => e.FullUrl == reference.Reference).Resource!;
+
     /// <summary>The references to everything written, for Provenance.target.</summary>
     public IEnumerable<ResourceReference> Written => Bundle.Entry.Select(e => new ResourceReference(e.FullUrl));
 

@@ -15,14 +15,9 @@ public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMap
 {
     private delegate Task Family(MappingContext context, CancellationToken ct);
 
-    private static readonly Dictionary<string, Family> Families = new(StringComparer.Ordinal)
+    // ADT: every trigger of AdtEvents (the trigger → behaviour table); the other families here.
+    private static readonly Dictionary<string, Family> Families = new Dictionary<string, Family>(StringComparer.Ordinal)
     {
-        ["ADT^A01"] = AdtMapping.MapAsync,
-        ["ADT^A03"] = AdtMapping.MapAsync,
-        ["ADT^A04"] = AdtMapping.MapAsync,
-        ["ADT^A08"] = AdtMapping.MapAsync,
-        ["ADT^A31"] = AdtMapping.MapAsync,
-        ["ADT^A40"] = MergeMapping.MapAsync,
         ["SIU^S12"] = ScheduleMapping.MapAsync,
         ["SIU^S13"] = ScheduleMapping.MapAsync,
         ["SIU^S14"] = ScheduleMapping.MapAsync,
@@ -31,8 +26,16 @@ public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMap
         ["ORU^R01"] = ResultMapping.MapAsync,
         ["ORM^O01"] = OrderMapping.MapAsync,
         ["DFT^P03"] = ChargeMapping.MapAsync,
+        ["DFT^P11"] = ChargeMapping.MapAsync,
+        ["BAR^P01"] = AccountingMapping.MapAsync,
+        ["BAR^P02"] = AccountingMapping.MapAsync,
+        ["BAR^P05"] = AccountingMapping.MapAsync,
+        ["BAR^P06"] = AccountingMapping.MapAsync,
+        ["BAR^P10"] = AccountingMapping.MapAsync,
+        ["BAR^P12"] = AccountingMapping.MapAsync,
         ["VXU^V04"] = VaccinationMapping.MapAsync,
-    };
+    }.Concat(AdtEvents.ByTrigger.Keys.Select(trigger => KeyValuePair.Create<string, Family>($"ADT^{trigger}", AdtMapping.MapAsync)))
+     .ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The message types (code^trigger) mapped; every other is refused with code 200.</summary>
     public static IReadOnlyCollection<string> SupportedTypes => Families.Keys;

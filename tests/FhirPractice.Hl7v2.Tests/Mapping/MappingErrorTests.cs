@@ -9,9 +9,9 @@ public class MappingErrorTests
         new V2ToFhirMapper().MapAsync(Messages.Parse(segments), new FakeFhirLookup());
 
     [Theory]
-    [InlineData("ADT^A02^ADT_A02")]
-    [InlineData("MDM^T02^MDM_T02")]
-    [InlineData("SIU^S17^SIU_S12")]
+    [InlineData("ADT^A37^ADT_A37")]
+    [InlineData("QRY^A19^QRY_A19")]
+    [InlineData("SIU^S20^SIU_S12")]
     public async Task Unsupported_message_type_is_rejected_with_200(string type)
     {
         var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh(type, "C1"), Messages.Pid()));

@@ -6,7 +6,7 @@ using Hl7.Fhir.Model;
 namespace FhirPractice.Hl7v2.Mapping.Messages;
 
 /// <summary>
-/// ADT A40 (merge patient, patient identifier list): each PID/MRG pair merges the patient MRG-1 names into
+/// ADT A40 (merge patient, patient identifier list; likewise A18, A30, A34, A36, A39): each PID/MRG pair merges the patient MRG-1 names into
 /// the one PID names. The survivor is updated from PID with <c>link replaces</c> the merged one; the merged
 /// one becomes inactive with <c>link replaced-by</c> the survivor; and every resource that referred to the
 /// merged patient (found through <see cref="IFhirLookup"/>) is rewritten to refer to the survivor, in the same
@@ -20,7 +20,8 @@ internal static class MergeMapping
         ("Encounter", "subject"), ("RelatedPerson", "patient"), ("Coverage", "beneficiary"), ("Condition", "subject"),
         ("AllergyIntolerance", "patient"), ("Observation", "subject"), ("DiagnosticReport", "subject"),
         ("ServiceRequest", "subject"), ("Specimen", "subject"), ("Appointment", "patient"), ("Immunization", "patient"),
-        ("ChargeItem", "subject"), ("Procedure", "subject"),
+        ("ChargeItem", "subject"), ("Procedure", "subject"), ("Account", "subject"), ("DocumentReference", "subject"),
+        ("MedicationRequest", "subject"), ("MedicationDispense", "subject"),
     ];
 
     public static async System.Threading.Tasks.Task MapAsync(MappingContext context, CancellationToken ct)
@@ -61,12 +62,18 @@ internal static class MergeMapping
         survivorPatient.Link.Add(new Patient.LinkComponent { Other = mergedReference, Type = Patient.LinkType.Replaces });
 
         if (merged.Id is null) return; // not stored yet: nothing refers to it
-        var from = $"Patient/{merged.Id}";
-        foreach (var (type, parameter) in PatientReferences)
+        await MoveReferencesAsync($"Patient/{merged.Id}", survivor, PatientReferences, context, ct);
+    }
+
+    /// <summary>Rewrites every stored resource that refers to <paramref name="from"/> (searched by the given parameters) to refer to <paramref name="to"/>.</summary>
+    public static async System.Threading.Tasks.Task MoveReferencesAsync(string from, ResourceReference to,
+        IEnumerable<(string Type, string Parameter)> referrers, MappingContext context, CancellationToken ct)
+    {
+        foreach (var (type, parameter) in referrers)
             foreach (var resource in await context.Lookup.SearchAsync(type, [new(parameter, from)], ct))
             {
                 var copy = (Resource)resource.DeepCopy();
-                foreach (var reference in ReferenceWalker.All(copy).Where(r => r.Reference == from)) reference.Reference = survivor.Reference;
+                foreach (var reference in ReferenceWalker.All(copy).Where(r => r.Reference == from)) reference.Reference = to.Reference;
                 context.Transaction.Put(copy, $"{type}/{copy.Id}");
             }
     }

@@ -20,9 +20,12 @@ internal static class EncounterMapping
     /// The Encounter of a PV1, matched by its visit number (PV1-19); without one, by the patient and the admit
     /// time (PV1-44); without either, it is the patient's one visit without a number, updated by each message
     /// that names no other. A PV1 that holds nothing beyond PV1-1 and PV1-2 (the placeholder PV1 of an A31,
-    /// say) describes no visit: no Encounter, null returned. <paramref name="finished"/> is set for a discharge (A03).
+    /// say) describes no visit: no Encounter, null returned. <paramref name="status"/> is what the trigger says of the
+    /// visit (see <see cref="Messages.AdtEvents"/>); without it, the status follows from PV1: finished once PV1-45 is
+    /// valued, planned for a pre-admission (PV1-2 P), else in progress. A visit that the trigger says is not over
+    /// (a cancelled discharge, A13) has no end, whatever PV1-45 still says.
     /// </summary>
-    public static ResourceReference? Map(V2Segment pv1, MappingContext context, bool finished)
+    public static ResourceReference? Map(V2Segment pv1, MappingContext context, Encounter.EncounterStatus? status = null)
     {
         var dates = context.Dates;
         var visitNumber = Identifiers.FromCx(pv1.Field(19), context);
@@ -42,9 +45,12 @@ internal static class EncounterMapping
             ? new Coding(ActCode, c.Code, c.Display)
             : new Coding(Codes.V2Table("0004"), patientClass ?? "U");
         var discharged = dates.DateTime(pv1.Field(45));                                          // PV1-45
-        encounter.Status = finished || discharged is not null ? Encounter.EncounterStatus.Finished
+        var finished = status == Encounter.EncounterStatus.Finished;
+        if (status is Encounter.EncounterStatus.InProgress or Encounter.EncounterStatus.Planned or Encounter.EncounterStatus.Onleave) discharged = null;
+        encounter.Status = status
+            ?? (discharged is not null ? Encounter.EncounterStatus.Finished
             : patientClass == "P" ? Encounter.EncounterStatus.Planned
-            : Encounter.EncounterStatus.InProgress;
+            : Encounter.EncounterStatus.InProgress);
         if (admitted is not null || discharged is not null) encounter.Period = new Period(admitted, discharged); // PV1-44, PV1-45
         if (finished && encounter.Period?.End is null)
             encounter.Period = new Period(admitted, discharged ?? dates.DateTime(context.First("EVN")?.Field(6)) ?? dates.DateTime(context.First("EVN")?.Field(2)));
