@@ -46,12 +46,20 @@ internal static class ResultMapping
         if (group is not null) yield return group;
     }
 
-    private static void MapGroup(OrderGroup group, MappingContext context)
+    /// <summary>What identifies an order group across messages: its filler order number, else the placer's, else the patient and what was ordered when.</summary>
+    internal static string?[] GroupKey(OrderGroup group, MappingContext context)
     {
         var (placer, filler) = ServiceRequestMapping.OrderNumbers(group.Orc, group.Obr, context);
-        string?[] groupKey = filler is not null ? [filler.System, filler.Value]
+        return filler is not null ? [filler.System, filler.Value]
             : placer is not null ? [placer.System, placer.Value]
             : [.. context.PatientKey, group.Obr[4], group.Obr[7], group.Obr[1]];
+    }
+
+    /// <summary>The ServiceRequest, Observations, Specimens and DiagnosticReport of one order group.</summary>
+    internal static void MapGroup(OrderGroup group, MappingContext context)
+    {
+        var (placer, filler) = ServiceRequestMapping.OrderNumbers(group.Orc, group.Obr, context);
+        var groupKey = GroupKey(group, context);
         var orderKey = string.Join("|", groupKey);
         var request = ServiceRequestMapping.Map(group.Orc, group.Obr, context);
         var orderTime = context.Dates.DateTime(group.Obr.Field(7));
@@ -63,10 +71,7 @@ internal static class ResultMapping
             var segment = group.Rest[i];
             if (segment.Id == "OBX")
             {
-                var notes = group.Rest.Skip(i + 1).TakeWhile(s => s.Id == "NTE")
-                    .Select(nte => string.Join("\n", nte.Repetitions(3).Select(v => v[1]))).Where(t => t.Length > 0)
-                    .Select(t => new Annotation { Text = t });
-                results.Add(ObservationMapping.Map(segment, context, groupKey, orderTime, notes.ToList()));
+                results.Add(ObservationMapping.Map(segment, context, groupKey, orderTime, NoteMapping.Leading(group.Rest.Skip(i + 1))));
             }
             else if (segment.Id == "SPM" && SpecimenMapping.FromSpm(segment, context, orderKey, request) is { } specimen)
                 specimens.Add(specimen);

@@ -18,7 +18,8 @@ internal static class AppointmentMapping
 
     /// <summary>
     /// The Appointment of an SCH, matched by the filler appointment id (SCH-2), else the placer's (SCH-1).
-    /// The status comes from the trigger: S15 cancelled and S26 noshow whatever SCH-25 says; S12 (new), S13
+    /// The status comes from the trigger: S15 (cancelled) and S16 (discontinued) cancelled, S17 (deleted)
+    /// entered-in-error and S26 noshow whatever SCH-25 says; S12 (new), S13
     /// (rescheduled) and S14 (modified) take SCH-25, booked when it is empty — FHIR has no "rescheduled" or
     /// "modified" status: a reschedule is a booked appointment at its new time. A Slot (busy, or free once
     /// cancelled) on the Schedule of the first place, person or resource named holds the time.
@@ -38,13 +39,14 @@ internal static class AppointmentMapping
             AppointmentType = Codes.FromCwe(sch.Field(8), Codes.V2Table("0277")),                 // SCH-8
             Status = trigger switch
             {
-                "S15" => Appointment.AppointmentStatus.Cancelled,
+                "S15" or "S16" => Appointment.AppointmentStatus.Cancelled,                      // cancelled, discontinued
+                "S17" => Appointment.AppointmentStatus.EnteredInError,                          // deleted (IG FillerStatus Deleted): kept, never erased
                 "S26" => Appointment.AppointmentStatus.Noshow,
                 _ => sch[25] is { } status && FillerStatuses.TryGetValue(status, out var s) ? s : Appointment.AppointmentStatus.Booked, // SCH-25
             },
         };
         if (Codes.FromCwe(sch.Field(7), Codes.V2Table("0276")) is { } reason) appointment.ReasonCode.Add(reason); // SCH-7
-        if (trigger == "S15" && Codes.FromCwe(sch.Field(6)) is { } cancelReason) appointment.CancelationReason = cancelReason; // SCH-6
+        if (trigger is "S15" or "S16" && Codes.FromCwe(sch.Field(6)) is { } cancelReason) appointment.CancelationReason = cancelReason; // SCH-6
         appointment.Participant.Add(Participant(context.Patient));
 
         // The time: TQ1-7/8 (v2.5+), else SCH-11 TQ.4/5; the duration SCH-9/10, else that of a resource segment.
@@ -93,7 +95,7 @@ internal static class AppointmentMapping
         if (start is null || end is null)
         {
             // Appointment invariant app-3: only a proposed, cancelled or waitlisted appointment may lack its times.
-            if (appointment.Status is not (Appointment.AppointmentStatus.Cancelled or Appointment.AppointmentStatus.Waitlist))
+            if (appointment.Status is not (Appointment.AppointmentStatus.Cancelled or Appointment.AppointmentStatus.Waitlist or Appointment.AppointmentStatus.EnteredInError))
                 appointment.Status = Appointment.AppointmentStatus.Proposed;
             context.Warn(sch.At(11), "the appointment has no start and end time (TQ1-7/8, SCH-11, SCH-9/10 or a resource's start and duration)");
         }
