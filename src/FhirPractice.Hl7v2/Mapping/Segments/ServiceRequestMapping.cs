@@ -34,6 +34,12 @@ internal static class ServiceRequestMapping
         return (placer, filler);
     }
 
+    /// <summary>The status of an order: ORC-5 (order status) when given, else what ORC-1 (order control) implies, else active.</summary>
+    public static RequestStatus StatusOf(V2Segment? orc) =>
+        orc?[5] is { } orderStatus && OrderStatuses.TryGetValue(orderStatus, out var byOrder) ? byOrder                   // ORC-5
+        : orc?[1] is { } control && ControlStatuses.TryGetValue(control, out var byControl) ? byControl                 // ORC-1
+        : RequestStatus.Active;
+
     /// <summary>
     /// The order of an ORC (and its OBR, when it has one). Matched by the placer order number, else the
     /// filler's; an order with neither is matched by the patient and what is ordered (OBR-4) and when (OBR-7).
@@ -52,9 +58,7 @@ internal static class ServiceRequestMapping
         };
         if (placer is not null) request.Identifier.Add(placer);
         if (filler is not null) request.Identifier.Add(filler);
-        if (orc?[5] is { } orderStatus && OrderStatuses.TryGetValue(orderStatus, out var byOrder)) request.Status = byOrder; // ORC-5
-        else if (orc?[1] is { } control && ControlStatuses.TryGetValue(control, out var byControl)) request.Status = byControl; // ORC-1
-        else request.Status = RequestStatus.Active;
+        request.Status = StatusOf(orc);
         request.Requester = Practitioners.Reference(orc?.Field(12) ?? obr?.Field(16), context);   // ORC-12 / OBR-16
         if (orc?.Field(7) is { } tq && tq[6] is { } priority) request.Priority = Priority(priority); // ORC-7.6 (TQ priority)
         else if (obr?[5] is { } obrPriority) request.Priority = Priority(obrPriority);          // OBR-5
