@@ -36,6 +36,7 @@ public class EngineAcceptanceTests
 
         Assert.Equal(first, await Census(store));
         Assert.True(first["Patient"] >= 1);
+        Assert.True(first.Where(c => c.Key is not ("Patient" or "Provenance")).Sum(c => c.Value) > 0, "the message wrote nothing beyond the patient");
         Assert.Equal(1, first["Provenance"]);
     }
 
@@ -85,7 +86,8 @@ public class EngineAcceptanceTests
         var census = new Dictionary<string, int>();
         foreach (var type in new[] { "Patient", "Encounter", "RelatedPerson", "Coverage", "Condition", "AllergyIntolerance", "Observation",
                      "DiagnosticReport", "ServiceRequest", "Specimen", "Appointment", "Slot", "Schedule", "ChargeItem", "Immunization",
-                     "Practitioner", "Location", "Organization", "Provenance" })
+                     "Practitioner", "Location", "Organization", "Provenance", "Account", "Procedure", "DocumentReference",
+                     "MedicationRequest", "MedicationDispense" })
             census[type] = (await store.SearchAsync(type, [])).Count;
         return census;
     }
