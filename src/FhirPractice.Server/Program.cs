@@ -3,6 +3,7 @@ using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Inbound;
+using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
@@ -25,7 +26,13 @@ builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
 builder.Services.AddHostedService<CustomSearchParameterLoader>();
 builder.Services.AddHostedService<ReindexJobHost>();
 if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();
-// The HL7 v2 bridge; the IMessageMapper that maps the messages is registered beside it.
+// The HL7 v2 bridge. v2 times without an offset are the practice's local times.
+var practiceZone = config["Practice:TimeZone"] is { Length: > 0 } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Local;
+builder.Services.AddSingleton<IMessageMapper>(new V2ToFhirMapper(new MappingOptions
+{
+    PracticeTimeZone = practiceZone,
+    AssigningAuthoritySystems = config.GetSection("Hl7v2:AssigningAuthoritySystems").Get<Dictionary<string, string>>() ?? [],
+}));
 builder.Services.AddSqliteMessageStore(sqlite);
 builder.Services.AddHl7v2Inbound(config.GetSection("Hl7v2").Get<InboundOptions>() ?? new InboundOptions());
 builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>() ?? new MllpOptions());

@@ -11,9 +11,7 @@ public static class InboundServices
     public static IServiceCollection AddHl7v2Inbound(this IServiceCollection services, InboundOptions options)
     {
         services.AddSingleton(options);
-        // A factory, so a host without a mapper still builds (its MLLP stays off): the container's
-        // validation at build time would otherwise refuse the missing IMessageMapper.
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboundPipeline>(sp));
+        services.AddSingleton<InboundPipeline>();
         return services;
     }
 }

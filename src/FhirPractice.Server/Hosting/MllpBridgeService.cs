@@ -16,8 +16,6 @@ public sealed class MllpBridgeService(IServiceProvider services, MllpOptions opt
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Port <= 0) return Task.CompletedTask;
-        if (services.GetService<IMessageMapper>() is null)
-            throw new InvalidOperationException("FhirPractice:Hl7v2:Mllp:Port is set, but no IMessageMapper is registered to map the messages.");
         var pipeline = services.GetRequiredService<InboundPipeline>();
 
         _recovery = Task.Run(async () =>

@@ -36,12 +36,10 @@ public static class Hl7v2MessageEndpoints
             Answer(http, () => ListAsync(http, store, basePath + "/$hl7v2-dead-letters", MessageStatus.Failed)));
         app.MapGet(basePath + "/$hl7v2-messages/{id}", (HttpContext http, IMessageStore store, string id) =>
             Answer(http, async () => Detail(await store.GetAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id), MessageUrl(http, basePath))));
-        app.MapPost(basePath + "/$hl7v2-messages/{id}/$replay", (HttpContext http, IServiceProvider services, string id) =>
+        app.MapPost(basePath + "/$hl7v2-messages/{id}/$replay", (HttpContext http, InboundPipeline pipeline, string id) =>
             Answer(http, async () =>
             {
-                if (services.GetService<IMessageMapper>() is null) throw new FhirError(HttpStatusCode.NotImplemented,
-                    OperationOutcome.IssueType.NotSupported, "no HL7 v2 mapping is configured on this server, so nothing can be replayed");
-                var replayed = await services.GetRequiredService<InboundPipeline>().ReplayAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id);
+                var replayed = await pipeline.ReplayAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id);
                 return Detail(replayed, MessageUrl(http, basePath));
             }));
     }

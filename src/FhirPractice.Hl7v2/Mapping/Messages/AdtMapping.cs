@@ -1,0 +1,88 @@
+using FhirPractice.Hl7v2.Mapping.Datatypes;
+using FhirPractice.Hl7v2.Mapping.Segments;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Mapping.Messages;
+
+/// <summary>
+/// ADT, after the IG's ADT_A01/A02/A05/A06/A09/A11/A17 message maps: what a trigger does is in
+/// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID → Patient, PV1 → Encounter,
+/// NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
+/// The patient is updated (ADT owns demographics).
+/// </summary>
+internal static class AdtMapping
+{
+    public static async System.Threading.Tasks.Task MapAsync(MappingContext context, CancellationToken ct)
+    {
+        var (_, action, status) = AdtEvents.ByTrigger[context.Header[9, 2]!];
+        switch (action)
+        {
+            case AdtAction.Visit:
+                await MapVisitsAsync(context, status, ct);
+                break;
+            case AdtAction.PersonDeleted:
+                await MapVisitsAsync(context, status, ct);
+                context.Transaction.Resource<Patient>(context.Patient).Active = false;
+                break;
+            case AdtAction.PatientMerge:
+                await MergeMapping.MapAsync(context, ct);
+                break;
+            case AdtAction.PatientIdentifierChange:
+                await IdentifierChangeMapping.MapAsync(context, ct);
+                break;
+            case AdtAction.AccountMerge:
+                await AccountMergeMapping.MapAsync(context, ct);
+                break;
+            case AdtAction.VisitMove:
+                await MapVisitMovesAsync(context, ct);
+                break;
+            case AdtAction.BedStatus:
+                MapBedStatus(context.Require("NPU"), context);
+                break;
+        }
+    }
+
+    private static async System.Threading.Tasks.Task MapVisitsAsync(MappingContext context, Encounter.EncounterStatus? status, CancellationToken ct)
+    {
+        context.Require("PID");
+        foreach (var (pid, rest) in context.Groups("PID"))
+        {
+            await PatientMapping.MapAsync(pid, context, updates: true, ct);
+            context.Encounter = null;
+            foreach (var segment in rest)
+                switch (segment.Id)
+                {
+                    case "PV1": EncounterMapping.Map(segment, context, status); break;
+                    case "NK1": RelatedPersonMapping.Map(segment, context); break;
+                    case "IN1": CoverageMapping.Map(segment, context); break;
+                    case "DG1": ConditionMapping.Map(segment, context, context.Encounter); break;
+                    case "PR1": ProcedureMapping.Map(segment, context); break;
+                    case "AL1": AllergyMapping.Map(segment, context); break;
+                    case "IAM": AllergyMapping.FromIam(segment, context); break;
+                }
+        }
+    }
+
+    // A45: each MRG (MRG-1 the patient the visit was filed under) with the PV1 after it; the visit's Encounter,
+    // matched by PV1-19, is rewritten with the PID patient as subject.
+    private static async System.Threading.Tasks.Task MapVisitMovesAsync(MappingContext context, CancellationToken ct)
+    {
+        await PatientMapping.MapAsync(context.Require("PID"), context, updates: true, ct);
+        context.Require("MRG");
+        foreach (var (mrg, rest) in context.Groups("MRG", "PID"))
+        {
+            var pv1 = rest.FirstOrDefault(s => s.Id == "PV1") ?? throw new MappingException(new Mllp.AckError(
+                "PV1", 1, null, "100", "Segment sequence error", Diagnostic: $"{mrg.Id}({mrg.Sequence}) has no PV1 naming the visit that moves"));
+            if (pv1.Field(19) is null) throw V2Segment.RequiredFieldMissing(pv1.At(19), "Visit Number (the visit that moves)");
+            EncounterMapping.Map(pv1, context);
+        }
+    }
+
+    // A20: NPU-1 the bed, NPU-2 its status (HL7 table 0116, the binding of Location.operationalStatus).
+    private static void MapBedStatus(V2Segment npu, MappingContext context)
+    {
+        var bed = Locations.Reference(npu.Required(1, "Bed Location"), context)!;                  // NPU-1
+        if (Codes.CodingFromCwe(npu.Field(2), Codes.V2Table("0116")) is { } status)                 // NPU-2
+            context.Transaction.Resource<Location>(bed).OperationalStatus = status;
+    }
+}

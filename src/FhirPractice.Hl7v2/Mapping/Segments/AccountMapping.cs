@@ -1,0 +1,21 @@
+using FhirPractice.Hl7v2.Mapping.Datatypes;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Mapping.Segments;
+
+/// <summary>PID-18 to Account (IG PID[Account]).</summary>
+internal static class AccountMapping
+{
+    /// <summary>The patient's account PID-18 names, matched by that number; null when PID-18 is empty.</summary>
+    public static ResourceReference? FromPid(V2Segment pid, MappingContext context, Account.AccountStatus status = Account.AccountStatus.Active)
+    {
+        if (Identifiers.FromCx(pid.Field(18), context) is not { } number) return null;         // PID-18
+        var account = new Account
+        {
+            Status = status,                                                                       // IG: "active"
+            Identifier = [number],
+            Subject = [context.Patient],
+        };
+        return context.Transaction.PutByIdentifier(account, number);
+    }
+}

@@ -1,0 +1,122 @@
+using FhirPractice.Hl7v2.Mapping;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Tests.Mapping;
+
+/// <summary>What the ADT triggers beyond admit/update do: encounter statuses, a deleted person, identifier and account changes, allergies, beds.</summary>
+public class AdtEventTests
+{
+    private const string Pv1 = "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO|||||||||||||||||||||||||20240105090000+0100|20240110113000+0100";
+
+    private static async Task<Bundle> Map(params string[] segments) =>
+        (await new V2ToFhirMapper(new MappingOptions { PracticeTimeZone = TimeZoneInfo.Utc }).MapAsync(Messages.Parse(segments), new FakeFhirLookup())).Transaction;
+
+    private static T One<T>(Bundle bundle) where T : Resource => Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<T>());
+
+    [Theory]
+    [InlineData("A02", Encounter.EncounterStatus.InProgress)]
+    [InlineData("A05", Encounter.EncounterStatus.Planned)]
+    [InlineData("A11", Encounter.EncounterStatus.Cancelled)]
+    [InlineData("A13", Encounter.EncounterStatus.InProgress)]
+    [InlineData("A21", Encounter.EncounterStatus.Onleave)]
+    [InlineData("A23", Encounter.EncounterStatus.EnteredInError)]
+    [InlineData("A27", Encounter.EncounterStatus.Cancelled)]
+    [InlineData("A03", Encounter.EncounterStatus.Finished)]
+    public async System.Threading.Tasks.Task Encounter_status_follows_the_trigger(string trigger, Encounter.EncounterStatus status)
+    {
+        var encounter = One<Encounter>(await Map(Messages.Msh($"ADT^{trigger}", "C1"), Messages.Pid(), Pv1));
+        Assert.Equal(status, encounter.Status);
+        // A visit that is not over has no end, though PV1-45 still carries the discharge a cancel undoes.
+        Assert.Equal(status is Encounter.EncounterStatus.InProgress or Encounter.EncounterStatus.Onleave or Encounter.EncounterStatus.Planned, encounter.Period.End is null);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A17_swaps_two_patients_each_with_their_visit()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A17", "C1"), Messages.Pid("MRN1", "ONE"), Pv1, Messages.Pid("MRN2", "TWO"),
+            Pv1.Replace("W1^101^A", "W2^202^B").Replace("V1^^^", "V2^^^"));
+        var urls = bundle.Entry.Where(e => e.Resource is Patient).ToDictionary(e => ((Patient)e.Resource).Name[0].Family, e => e.FullUrl);
+        var encounters = bundle.Entry.Select(e => e.Resource).OfType<Encounter>().ToDictionary(e => e.Identifier[0].Value, e => e.Subject.Reference);
+        Assert.Equal(urls["ONE"], encounters["V1"]);
+        Assert.Equal(urls["TWO"], encounters["V2"]);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A29_makes_the_patient_inactive_without_deleting_anything()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A29", "C1"), "EVN|A29|20240105093000+0100", Messages.Pid());
+        Assert.False(One<Patient>(bundle).Active);
+        Assert.DoesNotContain(bundle.Entry, e => e.Request.Method == Bundle.HTTPVerb.DELETE);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A60_maps_each_IAM_to_an_allergy_and_a_delete_to_entered_in_error()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A60", "C1"), Messages.Pid(),
+            "IAM|1|FA^Food allergy^HL70127|12345^Peanut^L|SV^Severe^HL70128|Hives|A^Add^HL70206|A1^GOODHEALTH||||20200101|||||||",
+            "IAM|2|DA|PEN^Penicillin^L||||||||||20210101");
+        var allergies = bundle.Entry.Select(e => e.Resource).OfType<AllergyIntolerance>().ToList();
+        Assert.Equal(2, allergies.Count);
+        var peanut = allergies.Single(a => a.Code.Coding[0].Code == "12345");
+        Assert.Equal((AllergyIntolerance.AllergyIntoleranceCategory.Food, AllergyIntolerance.AllergyIntoleranceCriticality.High, "Hives", "A1"),
+            (peanut.Category.Single()!.Value, peanut.Criticality!.Value, peanut.Reaction[0].Manifestation[0].Text, peanut.Identifier[0].Value));
+        Assert.Equal("2020-01-01", ((FhirDateTime)peanut.Onset).Value);
+
+        var deleted = One<AllergyIntolerance>(await Map(Messages.Msh("ADT^A60", "C2"), Messages.Pid(), "IAM|1|DA|PEN^Penicillin^L|||D"));
+        Assert.Equal("entered-in-error", deleted.VerificationStatus.Coding[0].Code);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A20_sets_the_operational_status_of_the_bed()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A20", "C1"), "EVN|A20|20240105093000+0100", "NPU|W1^101^A^GOODHEALTH|H^Housekeeping^HL70116");
+        var bed = One<Location>(bundle);
+        Assert.Equal(("H", "http://terminology.hl7.org/CodeSystem/v2-0116"), (bed.OperationalStatus.Code, bed.OperationalStatus.System));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A45_without_a_visit_number_is_101_naming_PV1_19()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A45", "C1"), Messages.Pid(), "MRG|OLD1", "PV1|1|I|W1^101^A"));
+        Assert.Equal(("PV1", 19, "101"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A47_changes_the_identifier_of_the_stored_patient_in_place()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "M1", mrn: "OLD1"), store)).Transaction);
+        var before = (Patient)(await store.SearchAsync("Patient", [])).Single();
+
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A47^ADT_A30", "M2"), Messages.Pid("NEW1"),
+            "MRG|OLD1^^^GOODHEALTH&1.2.3.4&ISO^MR"), store)).Transaction);
+
+        var after = (Patient)Assert.Single(await store.SearchAsync("Patient", []));
+        Assert.Equal(before.Id, after.Id);
+        Assert.Contains(after.Identifier, i => i.Value == "NEW1");
+        Assert.DoesNotContain(after.Identifier, i => i.Value == "OLD1");
+        Assert.Single(await store.SearchAsync("Encounter", [new("subject", $"Patient/{after.Id}")]));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A41_makes_the_prior_account_inactive_and_moves_its_charges()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        var pid = Messages.Pid() + "|||||ACC1^^^GOODHEALTH&1.2.3.4&ISO^AN";
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("DFT^P03^DFT_P03", "M2"), "EVN|P03|20240105093000+0100", pid,
+            "FT1|1|T1||20240105|20240105|CG|99213^Visit^C4|||1"), store)).Transaction);
+        var old = (Account)Assert.Single(await store.SearchAsync("Account", []));
+
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A41^ADT_A39", "M3"),
+            Messages.Pid() + "|||||ACC2^^^GOODHEALTH&1.2.3.4&ISO^AN", "MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR||ACC1^^^GOODHEALTH&1.2.3.4&ISO^AN"), store)).Transaction);
+
+        var accounts = (await store.SearchAsync("Account", [])).Cast<Account>().ToDictionary(a => a.Identifier[0].Value);
+        Assert.Equal(Account.AccountStatus.Inactive, accounts["ACC1"].Status);
+        Assert.Equal(Account.AccountStatus.Active, accounts["ACC2"].Status);
+        var charge = (ChargeItem)Assert.Single(await store.SearchAsync("ChargeItem", []));
+        Assert.Equal($"Account/{accounts["ACC2"].Id}", Assert.Single(charge.Account).Reference);
+        Assert.Equal(old.Id, accounts["ACC1"].Id);
+    }
+}

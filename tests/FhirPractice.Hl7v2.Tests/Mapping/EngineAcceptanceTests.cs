@@ -1,0 +1,94 @@
+using FhirPractice.Fhir.Tests;
+using FhirPractice.Hl7v2.Er7;
+using FhirPractice.Hl7v2.Mapping;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Tests.Mapping;
+
+/// <summary>The transactions the mappings produce are accepted by the real engine, and a resend changes rather than duplicates.</summary>
+public class EngineAcceptanceTests
+{
+    private const string Folder = "hl7v2-ms-fhir-converter/messages";
+
+    public static TheoryData<string> MappedMessages()
+    {
+        var data = new TheoryData<string>();
+        if (Corpus.Find(Folder) is not { } folder) return data;
+        foreach (var file in Directory.GetFiles(folder, "*.hl7").Order())
+        {
+            var message = Er7Parser.Parse(File.ReadAllBytes(file));
+            if (V2ToFhirMapper.SupportedTypes.Contains($"{message.Get("MSH-9-1")}^{message.Get("MSH-9-2")}")) data.Add(Path.GetFileName(file));
+        }
+        return data;
+    }
+
+    [CorpusTheory(Folder)]
+    [MemberData(nameof(MappedMessages))]
+    public async System.Threading.Tasks.Task Corpus_message_commits_twice_without_duplicating(string file)
+    {
+        await using var store = new InProcessFhirStore();
+        var message = Er7Parser.Parse(File.ReadAllBytes(Path.Combine(Corpus.Find(Folder)!, file)));
+        var mapper = new V2ToFhirMapper();
+
+        await store.CommitAsync((await mapper.MapAsync(message, store)).Transaction);
+        var first = await Census(store);
+        await store.CommitAsync((await mapper.MapAsync(message, store)).Transaction);
+
+        Assert.Equal(first, await Census(store));
+        Assert.True(first["Patient"] >= 1);
+        Assert.True(first.Where(c => c.Key is not ("Patient" or "Provenance")).Sum(c => c.Value) > 0, "the message wrote nothing beyond the patient");
+        Assert.Equal(1, first["Provenance"]);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Same_ADT_twice_leaves_one_patient_updated_by_the_second()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "MSG1", family: "EVERYMAN"), store)).Transaction);
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A08", "MSG2", family: "EVERYWOMAN"), store)).Transaction);
+
+        var patient = Assert.Single(await store.SearchAsync("Patient", []));
+        Assert.Equal("EVERYWOMAN", ((Patient)patient).Name[0].Family);
+        Assert.Single(await store.SearchAsync("Encounter", []));
+        Assert.Equal(2, (await store.SearchAsync("Provenance", [])).Count);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Merge_moves_the_references_to_the_survivor()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "M1", mrn: "OLD1", family: "OLD"), store)).Transaction);
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "M2", mrn: "NEW1", family: "NEW", visit: "V2"), store)).Transaction);
+
+        await store.CommitAsync((await mapper.MapAsync(Messages.Merge("M3", survivor: "NEW1", merged: "OLD1"), store)).Transaction);
+
+        var patients = (await store.SearchAsync("Patient", [])).Cast<Patient>().ToList();
+        var survivor = patients.Single(p => p.Identifier.Any(i => i.Value == "NEW1"));
+        var merged = patients.Single(p => p.Identifier.Any(i => i.Value == "OLD1"));
+        Assert.False(merged.Active);
+        Assert.Equal([(Patient.LinkType.ReplacedBy, $"Patient/{survivor.Id}")], merged.Link.Select(l => (l.Type!.Value, l.Other.Reference)));
+        Assert.Equal([(Patient.LinkType.Replaces, $"Patient/{merged.Id}")], survivor.Link.Select(l => (l.Type!.Value, l.Other.Reference)));
+        Assert.Empty(await store.SearchAsync("Encounter", [new("subject", $"Patient/{merged.Id}")]));
+        Assert.Empty(await store.SearchAsync("AllergyIntolerance", [new("patient", $"Patient/{merged.Id}")]));
+        Assert.Equal(2, (await store.SearchAsync("Encounter", [new("subject", $"Patient/{survivor.Id}")])).Count);
+        Assert.Equal(2, (await store.SearchAsync("AllergyIntolerance", [new("patient", $"Patient/{survivor.Id}")])).Count);
+
+        // A later update of the survivor keeps its link: PID does not carry it.
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A08", "M4", mrn: "NEW1", family: "NEWER", visit: "V2"), store)).Transaction);
+        var updated = (Patient)(await store.SearchAsync("Patient", [new("identifier", "NEW1")])).Single();
+        Assert.Single(updated.Link);
+    }
+
+    private static async Task<Dictionary<string, int>> Census(InProcessFhirStore store)
+    {
+        var census = new Dictionary<string, int>();
+        foreach (var type in new[] { "Patient", "Encounter", "RelatedPerson", "Coverage", "Condition", "AllergyIntolerance", "Observation",
+                     "DiagnosticReport", "ServiceRequest", "Specimen", "Appointment", "Slot", "Schedule", "ChargeItem", "Immunization",
+                     "Practitioner", "Location", "Organization", "Provenance", "Account", "Procedure", "DocumentReference",
+                     "MedicationRequest", "MedicationDispense" })
+            census[type] = (await store.SearchAsync(type, [])).Count;
+        return census;
+    }
+}

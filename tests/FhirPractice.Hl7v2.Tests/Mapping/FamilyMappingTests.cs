@@ -1,0 +1,176 @@
+using FhirPractice.Hl7v2.Mapping;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Tests.Mapping;
+
+/// <summary>What each message family produces from hand-written messages, field by field where it matters.</summary>
+public class FamilyMappingTests
+{
+    private static async Task<Bundle> Map(params string[] segments) =>
+        (await new V2ToFhirMapper(new MappingOptions { PracticeTimeZone = TimeZoneInfo.Utc }).MapAsync(Messages.Parse(segments), new FakeFhirLookup())).Transaction;
+
+    private static T One<T>(Bundle bundle) where T : Resource => Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<T>());
+
+    [Fact]
+    public async System.Threading.Tasks.Task ADT_patient_is_updated_by_its_MR_identifier_with_the_authority_as_system()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A01", "C1"), "PID|1||X9^^^OTHER^PI~MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR~77^^^LOCALNS^MR||DOE^JANE^Q^^DR||198001011230+0200|F|||1 MAIN ST^^TOWN^ST^12345^USA^H||^PRN^PH^^1^555^5551234~^NET^Internet^jane@example.org");
+        var entry = bundle.Entry.Single(e => e.Resource is Patient);
+        Assert.Equal(Bundle.HTTPVerb.PUT, entry.Request.Method);
+        Assert.Equal("Patient?identifier=urn%3Aoid%3A1.2.3.4|MRN1", entry.Request.Url);
+        var patient = (Patient)entry.Resource;
+        Assert.Contains(patient.Identifier, i => i.System == "urn:fhirpractice:v2:authority:LOCALNS" && i.Value == "77");
+        Assert.Equal(("DOE", "JANE Q", "DR"), (patient.Name[0].Family, string.Join(" ", patient.Name[0].Given), patient.Name[0].Prefix.Single()));
+        Assert.Equal("1980-01-01", patient.BirthDate);
+        Assert.Equal("1980-01-01T12:30:00+02:00", ((FhirDateTime)patient.BirthDateElement.Extension.Single().Value).Value);
+        Assert.Equal(AdministrativeGender.Female, patient.Gender);
+        Assert.Equal(("TOWN", Address.AddressUse.Home), (patient.Address[0].City, patient.Address[0].Use!.Value));
+        Assert.Equal(["+1 555 5551234", "jane@example.org"], patient.Telecom.Select(t => t.Value));
+        Assert.Equal(ContactPoint.ContactPointSystem.Email, patient.Telecom[1].System);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Identifier_without_authority_takes_the_sending_facility()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A08", "C1"), "PID|1||12345||DOE^JOHN");
+        Assert.Equal("Patient?identifier=urn%3Aoid%3A1.2.3.4|12345", bundle.Entry.Single(e => e.Resource is Patient).Request.Url);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Non_ADT_message_only_creates_the_patient_when_unknown()
+    {
+        var bundle = await Map(Messages.Msh("ORU^R01", "C1"), Messages.Pid(), "OBR|1||F1^LAB|CBC^Blood count^L");
+        var entry = bundle.Entry.Single(e => e.Resource is Patient);
+        Assert.Equal((Bundle.HTTPVerb.POST, "identifier=urn%3Aoid%3A1.2.3.4|MRN1"), (entry.Request.Method!.Value, entry.Request.IfNoneExist));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Discharge_finishes_the_encounter_with_its_end()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A03", "C1"), "EVN|A03|20240110120000+0100", Messages.Pid(),
+            "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO|||||||||||||||||||||||||20240105090000+0100|20240110113000+0100");
+        var encounter = One<Encounter>(bundle);
+        Assert.Equal(Encounter.EncounterStatus.Finished, encounter.Status);
+        Assert.Equal(("IMP", "2024-01-05T09:00:00+01:00", "2024-01-10T11:30:00+01:00"), (encounter.Class.Code, encounter.Period.Start, encounter.Period.End));
+        Assert.Equal("Encounter?identifier=urn%3Aoid%3A1.2.3.4|V1", bundle.Entry.Single(e => e.Resource is Encounter).Request.Url);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Time_without_offset_takes_the_offset_of_MSH_7()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A04", "C1"), Messages.Pid(), "PV1|1|O|||||||||||||||||V7|||||||||||||||||||||||||202401050900");
+        Assert.Equal("2024-01-05T09:00:00+01:00", One<Encounter>(bundle).Period.Start);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task ADT_maps_next_of_kin_insurance_diagnosis_and_allergy()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A01", "C1"), Messages.Pid(),
+            "NK1|1|DOE^MARY|SPO^Spouse^HL70063|2 ELM ST^^TOWN|^PRN^PH^^^555^1112222",
+            "DG1|1||I10^Hypertension^I10|||A",
+            "AL1|1|DA|70618^Penicillin^RXNORM|SV|Hives",
+            "IN1|1|PLAN1^Gold plan|INS1^^^INSAUTH|ACME Insurance||||GRP7||||20240101|20241231|||||||||||||||||||||||POL123");
+        var person = One<RelatedPerson>(bundle);
+        Assert.Equal(["SPS", "SPO"], person.Relationship[0].Coding.Select(c => c.Code));
+        Assert.Equal("http://hl7.org/fhir/sid/icd-10", One<Condition>(bundle).Code.Coding[0].System);
+        var allergy = One<AllergyIntolerance>(bundle);
+        Assert.Equal((AllergyIntolerance.AllergyIntoleranceCategory.Medication, AllergyIntolerance.AllergyIntoleranceCriticality.High),
+            (allergy.Category.Single()!.Value, allergy.Criticality!.Value));
+        var coverage = One<Coverage>(bundle);
+        Assert.Equal(("POL123", "GRP7"), (coverage.SubscriberId, coverage.Class[0].Value));
+        Assert.Equal("ACME Insurance", One<Organization>(bundle).Name);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Observation_value_follows_the_value_type()
+    {
+        var bundle = await Map(Messages.Msh("ORU^R01", "C1"), Messages.Pid(),
+            "OBR|1|P1^EHR|F1^LAB|CBC^Blood count^L|||20240105080000+0100||||||||BLD&Blood|||||||20240105100000+0100||HM|F",
+            "OBX|1|NM|GLU^Glucose^LN||5.5|mmol/L^millimole per liter^UCUM|3.9-6.1|N|||F",
+            "OBX|2|ST|NOTE^Note^L||first~second||||||F",
+            "OBX|3|CWE|ABO^Blood group^L||A^Group A^L||||||C",
+            "OBX|4|SN|TITER^Titer^L||^1^:^128||||||F",
+            "OBX|5|SN|PLT^Platelets^L||<^10|10*3/uL^^UCUM|||||F",
+            "OBX|6|SN|RNG^Range^L||^2^-^4||||||P",
+            "OBX|7|DTM|ONSET^Onset^L||20240101123000+0100||||||F",
+            "OBX|8|NA|ECG^Trace^L||1^2.5^3||||||F",
+            "NTE|1||checked twice");
+        var values = bundle.Entry.Select(e => e.Resource).OfType<Observation>().OrderBy(o => o.Code.Coding[0].Code).ToDictionary(o => o.Code.Coding[0].Code);
+        var glucose = (Quantity)values["GLU"].Value;
+        Assert.Equal((5.5m, "http://unitsofmeasure.org", "mmol/L"), (glucose.Value!.Value, glucose.System, glucose.Code));
+        Assert.Equal("first\nsecond", ((FhirString)values["NOTE"].Value).Value);
+        Assert.Equal(("A", ObservationStatus.Corrected), (((CodeableConcept)values["ABO"].Value).Coding[0].Code, values["ABO"].Status!.Value));
+        Assert.Equal((1m, 128m), (((Ratio)values["TITER"].Value).Numerator.Value!.Value, ((Ratio)values["TITER"].Value).Denominator.Value!.Value));
+        Assert.Equal(Quantity.QuantityComparator.LessThan, ((Quantity)values["PLT"].Value).Comparator);
+        Assert.Equal((2m, 4m), (((Hl7.Fhir.Model.Range)values["RNG"].Value).Low.Value!.Value, ((Hl7.Fhir.Model.Range)values["RNG"].Value).High.Value!.Value));
+        Assert.Equal("2024-01-01T12:30:00+01:00", ((FhirDateTime)values["ONSET"].Value).Value);
+        Assert.Equal("1 2.5 3", ((SampledData)values["ECG"].Value).Data);
+        Assert.Equal("checked twice", values["ECG"].Note.Single().Text);
+        Assert.Equal("2024-01-05T08:00:00+01:00", ((FhirDateTime)values["GLU"].Effective).Value); // no OBX-14: OBR-7
+
+        var report = One<DiagnosticReport>(bundle);
+        Assert.Equal((DiagnosticReport.DiagnosticReportStatus.Final, 8), (report.Status!.Value, report.Result.Count));
+        Assert.Equal("Blood", One<Specimen>(bundle).Type.Coding[0].Display);
+        Assert.Equal(["P1"], One<ServiceRequest>(bundle).Identifier.Where(i => i.Type.Coding[0].Code == "PLAC").Select(i => i.Value));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Observation_ids_are_stable_per_filler_order_and_set_id()
+    {
+        string[] message = [Messages.Msh("ORU^R01", "C1"), Messages.Pid(), "OBR|1||F1^LAB|CBC^Blood count^L", "OBX|1|NM|GLU^Glucose^LN||5.5||||||P"];
+        var first = (await Map(message)).Entry.Single(e => e.Resource is Observation).Request.Url;
+        message[3] = "OBX|1|NM|GLU^Glucose^LN||5.7||||||C";
+        message[0] = Messages.Msh("ORU^R01", "C2");
+        var correction = (await Map(message)).Entry.Single(e => e.Resource is Observation).Request.Url;
+        Assert.Equal(first, correction);
+        Assert.StartsWith("Observation/v2-", first);
+    }
+
+    [Theory]
+    [InlineData("S12", "Booked", Appointment.AppointmentStatus.Booked, Slot.SlotStatus.Busy)]
+    [InlineData("S13", "", Appointment.AppointmentStatus.Booked, Slot.SlotStatus.Busy)]
+    [InlineData("S14", "Pending", Appointment.AppointmentStatus.Pending, Slot.SlotStatus.Busy)]
+    [InlineData("S15", "Booked", Appointment.AppointmentStatus.Cancelled, Slot.SlotStatus.Free)]
+    [InlineData("S26", "Booked", Appointment.AppointmentStatus.Noshow, Slot.SlotStatus.Free)]
+    public async System.Threading.Tasks.Task Appointment_status_follows_the_trigger_and_SCH_25(string trigger, string fillerStatus, Appointment.AppointmentStatus status, Slot.SlotStatus slotStatus)
+    {
+        var bundle = await Map(Messages.Msh($"SIU^{trigger}", "C1"),
+            $"SCH|PL1^EHR|FL1^CLINIC|||||ROUTINE^Routine^HL70276|FOLLOWUP|30|min|^^^20240105090000+0100||||||||||||||{fillerStatus}",
+            Messages.Pid(), "RGS|1", "AIL|1||ROOM1^^^CLINIC", "AIP|1||D1^DOC^DAN|ATND");
+        var appointment = One<Appointment>(bundle);
+        Assert.Equal(status, appointment.Status);
+        Assert.Equal(("2024-01-05T09:00:00+01:00", "2024-01-05T09:30:00+01:00"), (Iso(appointment.Start), Iso(appointment.End)));
+        Assert.Equal("Appointment?identifier=urn%3Afhirpractice%3Av2%3Aauthority%3ACLINIC|FL1", bundle.Entry.Single(e => e.Resource is Appointment).Request.Url);
+        Assert.Equal(slotStatus, One<Slot>(bundle).Status);
+        Assert.Equal(3, appointment.Participant.Count); // patient, room, doctor
+        Assert.NotNull(One<Schedule>(bundle).Actor.Single().Reference);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Vaccination_and_charges()
+    {
+        var vaccination = await Map(Messages.Msh("VXU^V04", "C1"), Messages.Pid(),
+            "ORC|RE||F77^IZ", "RXA|0|1|20240105||08^HepB^CVX|0.5|mL^mL^UCUM||00^New^NIP001||||||LOT1|20250101|MSD^Merck^MVX|||CP|A", "RXR|C28161^IM^NCIT|LD^Left deltoid^HL70163");
+        var immunization = One<Immunization>(vaccination);
+        Assert.Equal(("08", "2024-01-05", "LOT1", 0.5m, true), (immunization.VaccineCode.Coding[0].Code, ((FhirDateTime)immunization.Occurrence).Value,
+            immunization.LotNumber, immunization.DoseQuantity.Value!.Value, immunization.PrimarySource!.Value));
+        Assert.Equal("Immunization?identifier=urn%3Afhirpractice%3Av2%3Aauthority%3AIZ|F77", vaccination.Entry.Single(e => e.Resource is Immunization).Request.Url);
+
+        var charges = await Map(Messages.Msh("DFT^P03", "C2"), Messages.Pid(), "FT1|1|T100||20240105||CG|99213^Office visit^C4|||1|75.00&USD");
+        var charge = One<ChargeItem>(charges);
+        Assert.Equal(("99213", 75.00m, Money.Currencies.USD), (charge.Code.Coding[0].Code, charge.PriceOverride.Value!.Value, charge.PriceOverride.Currency!.Value));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Provenance_names_the_message_the_sender_and_everything_written()
+    {
+        var bundle = await Map(Messages.Adt("A01", "MSG42").Encode().Split('\r', StringSplitOptions.RemoveEmptyEntries));
+        var provenance = One<Provenance>(bundle);
+        Assert.Equal("MSG42", provenance.Entity.Single().What.Identifier.Value);
+        Assert.Equal("urn:oid:1.2.3.4", provenance.Agent[0].Who.Identifier.Value);
+        Assert.Equal(new DateTimeOffset(2024, 1, 5, 9, 30, 0, TimeSpan.FromHours(1)), provenance.Recorded);
+        Assert.Equal(bundle.Entry.Where(e => e.Resource is not Provenance).Select(e => e.FullUrl).Order(), provenance.Target.Select(t => t.Reference).Order());
+    }
+
+    private static string? Iso(DateTimeOffset? value) => value?.ToString("yyyy-MM-ddTHH:mm:sszzz");
+}

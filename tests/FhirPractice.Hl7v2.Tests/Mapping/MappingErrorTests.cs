@@ -1,0 +1,68 @@
+using FhirPractice.Hl7v2.Mapping;
+
+namespace FhirPractice.Hl7v2.Tests.Mapping;
+
+/// <summary>A message that cannot be mapped is refused with an error naming the segment, its sequence and the field.</summary>
+public class MappingErrorTests
+{
+    private static Task<MappingResult> Map(params string[] segments) =>
+        new V2ToFhirMapper().MapAsync(Messages.Parse(segments), new FakeFhirLookup());
+
+    [Theory]
+    [InlineData("ADT^A37^ADT_A37")]
+    [InlineData("QRY^A19^QRY_A19")]
+    [InlineData("SIU^S20^SIU_S12")]
+    public async Task Unsupported_message_type_is_rejected_with_200(string type)
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh(type, "C1"), Messages.Pid()));
+        Assert.True(error.Reject);
+        Assert.Equal(("MSH", 9, "200"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
+    public async Task Missing_message_type_is_101_naming_MSH_9()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("", "C1"), Messages.Pid()));
+        Assert.Equal(("MSH", 1, 9, "101"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
+    public async Task Missing_patient_identifier_is_101_naming_PID_3()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A01", "C1"), "PID|1||||EVERYMAN^ADAM"));
+        Assert.Equal(("PID", 1, 3, "101"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+        Assert.False(error.Reject);
+    }
+
+    [Fact]
+    public async Task Missing_PID_segment_is_a_segment_sequence_error()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A01", "C1"), "EVN|A01"));
+        Assert.Equal(("PID", "100"), (error.Error.SegmentId, error.Error.Code));
+    }
+
+    [Theory]
+    [InlineData("PID|1||MRN1^^^HOSP^MR||DOE^JOHN||19801340")]        // no 40th day
+    [InlineData("PID|1||MRN1^^^HOSP^MR||DOE^JOHN||yesterday")]
+    [InlineData("PID|1||MRN1^^^HOSP^MR||DOE^JOHN||198001011230+1900")] // offset beyond 14 hours
+    public async Task Unparseable_date_is_102_naming_the_field(string pid)
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A01", "C1"), pid));
+        Assert.Equal(("PID", 7, "102"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
+    public async Task NM_value_that_is_not_a_number_is_102_naming_the_OBX()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ORU^R01", "C1"), Messages.Pid(),
+            "OBR|1||F1^LAB|CBC^Blood count^L", "OBX|1|NM|GLU^Glucose^L||5.5|mmol/L^^UCUM||||||F", "OBX|2|NM|HB^Hemoglobin^L||high|g/dL^^UCUM||||||F"));
+        Assert.Equal(("OBX", 2, 5, "102"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
+    public async Task Appointment_without_placer_or_filler_id_is_101_naming_SCH()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("SIU^S12", "C1"), "SCH|||", Messages.Pid()));
+        Assert.Equal(("SCH", 2, "101"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+}
