@@ -22,6 +22,7 @@ public sealed class InProcessFhirStore : IFhirLookup, IAsyncDisposable
     {
         Directory.CreateDirectory(_folder);
         _services = new ServiceCollection()
+            .AddLogging()
             .AddFhirEngine(new FhirEngineOptions())
             .AddSqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" })
             .AddSingleton(new ProfileValidationOptions())
