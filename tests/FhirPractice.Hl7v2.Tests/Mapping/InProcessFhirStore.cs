@@ -1,3 +1,4 @@
+using FhirPractice.Hl7v2.Inbound;
 using System.Net;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
@@ -44,13 +45,9 @@ public sealed class InProcessFhirStore : IFhirLookup, IAsyncDisposable
         return (Bundle)body!;
     }
 
-    public async Task<IReadOnlyList<Resource>> SearchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct = default)
-    {
-        var query = parameters.Append(new("_count", "1000")).ToList();
-        var response = await Engine.HandleAsync(new FhirRequest("GET", type, query), ct);
-        Assert.Equal(HttpStatusCode.OK, response.Status);
-        return ((Bundle)response.ToResource()!).Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource).ToList();
-    }
+    /// <summary>The bridge's own lookup over the engine.</summary>
+    public Task<IReadOnlyList<Resource>> SearchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct = default) =>
+        new EngineFhirLookup(Engine).SearchAsync(type, parameters, ct);
 
     public async ValueTask DisposeAsync()
     {
