@@ -1,8 +1,8 @@
-using FhirPractice.Hl7v2.Inbound;
 using System.Net;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
+using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Storage.Sqlite;
 using Hl7.Fhir.Model;
