@@ -9,7 +9,7 @@ namespace FhirPractice.Server.Tests.Hl7v2;
 /// npm ci) sends ADT, SIU and ORU; the ACKs must be AA and the test mapper's resources readable over FHIR.
 /// Skipped, saying why, when node or the installed peer is missing.
 /// </summary>
-public class PeerInteropTests(MllpServerFactory server) : IClassFixture<MllpServerFactory>
+public class PeerInteropTests(MappedMllpServerFactory server) : IClassFixture<MappedMllpServerFactory>
 {
     [NodePeerFact]
     public async Task Medplum_hl7_client_gets_AA_for_adt_siu_and_oru_and_the_resources_appear()
@@ -22,9 +22,10 @@ public class PeerInteropTests(MllpServerFactory server) : IClassFixture<MllpServ
         Assert.All(acks, ack => Assert.Equal("AA", ack.Get("MSA-1")));
         Assert.Equal([$"ADT{id}", $"SIU{id}", $"ORU{id}"], acks.Select(a => a.Get("MSA-2")));
 
-        Assert.Equal(1, await CountAsync($"Patient?identifier={Uri.EscapeDataString(TestMessageMapper.PatientSystem)}PEER|MRN{id}"));
-        Assert.Equal(1, await CountAsync($"Appointment?identifier=urn:test:appointment|APPT{id}&patient.identifier=MRN{id}"));
-        Assert.Equal(2, await CountAsync($"Observation?identifier=urn:test:observation|ORDER{id}-1,urn:test:observation|ORDER{id}-2&subject.identifier=MRN{id}"));
+        // Mapped by the server's own mappings: PID-3's assigning authority PEER becomes the identifier system.
+        Assert.Equal(1, await CountAsync($"Patient?identifier=urn:fhirpractice:v2:authority:PEER|MRN{id}"));
+        Assert.Equal(1, await CountAsync($"Appointment?patient.identifier=MRN{id}"));
+        Assert.Equal(2, await CountAsync($"Observation?code=http://loinc.org|718-7,http://loinc.org|4544-3&subject.identifier=MRN{id}"));
     }
 
     private async Task<int> CountAsync(string search)

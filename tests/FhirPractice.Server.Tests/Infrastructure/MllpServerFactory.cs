@@ -7,9 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirPractice.Server.Tests.Infrastructure;
 
-/// <summary>A server with MLLP on a free loopback port and the test mapper; <see cref="MllpPort"/> is where to send.</summary>
+/// <summary>
+/// A server with MLLP on a free loopback port and the test mapper (whose <see cref="Switches"/> provoke each kind of
+/// answer); <see cref="MllpPort"/> is where to send.
+/// </summary>
 public class MllpServerFactory : FhirServerFactory
 {
+    /// <summary>False: the server's own v2→FHIR mappings.</summary>
+    protected virtual bool UseTestMapper => true;
+
     public int MllpPort { get; } = FreePort();
 
     public TestMapperSwitches Switches { get; } = new();
@@ -20,6 +26,7 @@ public class MllpServerFactory : FhirServerFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        if (!UseTestMapper) return;
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(Switches);
@@ -40,4 +47,10 @@ public class MllpServerFactory : FhirServerFactory
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>A server with MLLP on and its real v2→FHIR mappings.</summary>
+public sealed class MappedMllpServerFactory : MllpServerFactory
+{
+    protected override bool UseTestMapper => false;
 }
