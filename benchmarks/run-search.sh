@@ -21,19 +21,24 @@ kinds=(patient-family-birthdate observation-patient-code-date appointment-practi
 ensure_wrk
 build_release
 start_run search bare_pid server_pid
+# LOAD_REUSE=DIR measures again on the database and queries a kept run (LOAD_KEEP=1) left in DIR, without loading.
+reuse=${LOAD_REUSE:-}
+data_dir=${reuse:-$run_dir}
 
 port=$(harness free-port)
 base=http://127.0.0.1:$port/fhir
-log "server on $base, database $run_dir/fhir.db"
-start_server "$port" "$run_dir/fhir.db" "$run_dir/server.log"
+log "server on $base, database $data_dir/fhir.db"
+start_server "$port" "$data_dir/fhir.db" "$run_dir/server.log"
 wait_ready "$base/metadata" "$server_pid" 120 || { tail -20 "$run_dir/server.log" >&2; exit 1; }
 
-log "loading >= $resources Synthea resources ($ingest_workers workers)"
-harness_within $((ingest_max_seconds + 600)) ingest --base "$base" --corpus "$corpus" --resources "$resources" \
-  --workers "$ingest_workers" --max-seconds "$ingest_max_seconds" --prefer return=minimal --distinct-names true | tee "$run_dir/ingest.out" >&2
-log "booking $appointments Appointments"
-harness_within 1200 seed-appointments --base "$base" --count "$appointments" --queries-out "$run_dir/appointment-practitioner-date.txt" >&2
-harness_within 600 search-queries --base "$base" --out "$run_dir" >&2
+if [[ -z $reuse ]]; then
+  log "loading >= $resources Synthea resources ($ingest_workers workers)"
+  harness_within $((ingest_max_seconds + 600)) ingest --base "$base" --corpus "$corpus" --resources "$resources" \
+    --workers "$ingest_workers" --max-seconds "$ingest_max_seconds" --prefer return=minimal --distinct-names true | tee "$run_dir/ingest.out" >&2
+  log "booking $appointments Appointments"
+  harness_within 1200 seed-appointments --base "$base" --count "$appointments" --queries-out "$run_dir/appointment-practitioner-date.txt" >&2
+  harness_within 600 search-queries --base "$base" --out "$run_dir" >&2
+fi
 total=$(curl -fsS "$base?_summary=count&_total=accurate" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 log "the database holds ${total:-?} resources"
 
@@ -53,7 +58,7 @@ run_wrk() {
 }
 
 # The floor: one search response (a first page of the sorted Observation search) served by bare Kestrel.
-sample=$(head -1 "$run_dir/observation-sort-date-paging.txt")
+sample=$(head -1 "$data_dir/observation-sort-date-paging.txt")
 curl -fsS -H 'Accept: application/fhir+json' "http://127.0.0.1:$port$sample" >"$run_dir/search-response.json"
 bare_port=$(harness free-port)
 dotnet "$harness_dll" bare-kestrel --port "$bare_port" --file "$run_dir/search-response.json" \
@@ -61,13 +66,13 @@ dotnet "$harness_dll" bare-kestrel --port "$bare_port" --file "$run_dir/search-r
 bare_pid=$!
 wait_ready "http://127.0.0.1:$bare_port/fhir/metadata" "$bare_pid" 60
 wait_idle "$server_pid" 120
-LOAD_PATHS_FILE=$run_dir/observation-sort-date-paging.txt run_wrk "bare Kestrel (floor)" search.lua "http://127.0.0.1:$bare_port" 8
+LOAD_PATHS_FILE=$data_dir/observation-sort-date-paging.txt run_wrk "bare Kestrel (floor)" search.lua "http://127.0.0.1:$bare_port" 8
 stop_pid "$bare_pid"; bare_pid=''
 
 for kind in "${kinds[@]}"; do
-  LOAD_PATHS_FILE=$run_dir/$kind.txt run_wrk "$kind" search.lua "http://127.0.0.1:$port" 8
+  LOAD_PATHS_FILE=$data_dir/$kind.txt run_wrk "$kind" search.lua "http://127.0.0.1:$port" 8
 done
-for kind in "${kinds[@]}"; do cat "$run_dir/$kind.txt"; done | shuf --random-source=<(yes) >"$run_dir/mix.txt"
+for kind in "${kinds[@]}"; do cat "$data_dir/$kind.txt"; done | shuf --random-source=<(yes) >"$run_dir/mix.txt"
 LOAD_PATHS_FILE=$run_dir/mix.txt run_wrk "query mix" search.lua "http://127.0.0.1:$port" 8
 
 # Writes on the loaded database, every search parameter indexed: the same create as run-load.sh.
