@@ -134,8 +134,8 @@ public sealed class SearchIndexer
             case Identifier id:
                 entries.Add(Token(code, id.System, id.Value, id.Type?.Text));
                 if (id.Value is not null && id.Type is not null)
-                    foreach (var t in id.Type.Coding.Where(t => t.Code is not null))
-                        entries.Add(new TokenIndexEntry(code + ":of-type", t.System, OfTypeCode(t.Code, id.Value), null));
+                    foreach (var t in id.Type.Coding)
+                        if (t.Code is { } typeCode) entries.Add(new TokenIndexEntry(code + ":of-type", t.System, OfTypeCode(typeCode, id.Value), null));
                 break;
             case ContactPoint cp: entries.Add(new TokenIndexEntry(code, cp.System?.ToString().ToLowerInvariant(), cp.Value, null)); break;
             case FhirBoolean b when b.Value is bool v: entries.Add(new TokenIndexEntry(code, null, v ? "true" : "false", null)); break;
