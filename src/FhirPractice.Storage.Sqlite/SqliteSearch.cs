@@ -305,8 +305,9 @@ internal sealed class SqliteSearch
         ReferenceValue { Id: null } r => $"x.type = {p(r.Type)}",  // any id
         ReferenceValue { Type: null } r => $"x.id = {p(r.Id)}",  // any type
         ReferenceValue r => $"(x.type = {p(r.Type)} AND x.id = {p(r.Id)})",
-        UriValue u when modifier == "below" => $"x.value LIKE {p(EscapeLike(u.Uri) + "%")} ESCAPE '\\'",
-        UriValue u when modifier == "above" => $"{p(u.Uri)} LIKE (x.value || '%')",
+        // URIs compare case-sensitively and as written (LIKE folds case and reads '_' and '%' in the stored value as wildcards).
+        UriValue u when modifier == "below" => $"(x.value >= {p(u.Uri)} AND x.value < {p(u.Uri + "\U0010FFFF")})",
+        UriValue u when modifier == "above" => $"x.value = substr({p(u.Uri)}, 1, length(x.value))",
         UriValue u => $"x.value = {p(u.Uri)}",
         DateValue d => DateCondition(d, "x.low", "x.high", p),
         NumberValue n => NumberCondition(n, p),
