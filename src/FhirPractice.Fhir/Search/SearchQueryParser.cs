@@ -339,8 +339,8 @@ public sealed class SearchQueryParser
             case SearchParamType.Reference:
                 if (modifier is not null) return new ReferenceValue(modifier, raw, null);
                 var (type, id, url) = ReferenceParts.Split(raw);
-                // A bare id (subject=123) names a resource of any type; Split keeps it as a URL.
-                return type is null && IdPattern.IsMatch(raw) ? new ReferenceValue(null, raw, null) : new ReferenceValue(type, id, url);
+                // A bare id (subject=123) names a resource of any type, or a reference written as just that text.
+                return type is null && IdPattern.IsMatch(raw) ? new ReferenceValue(null, raw, raw) : new ReferenceValue(type, id, url);
             case SearchParamType.Uri:
                 return new UriValue(raw);
             case SearchParamType.Date:
