@@ -300,13 +300,14 @@ internal sealed class SqliteSearch
         TokenValue { System: "", Code: var code } => $"(x.system = '' AND x.code = {p(code)})",
         TokenValue { System: var system, Code: null } => $"x.system = {p(system)}",
         TokenValue t => $"(x.system = {p(t.System)} AND x.code = {p(t.Code)})",
+        ReferenceValue { Type: null, Id: { } id, Url: { } url } => $"(x.id = {p(id)} OR x.url = {p(url)})", // a bare id
         ReferenceValue { Url: { } url } r when r.Id is not null => $"((x.type = {p(r.Type)} AND x.id = {p(r.Id)}) OR x.url = {p(url)})",
         ReferenceValue { Url: { } url } => $"x.url = {p(url)}",
         ReferenceValue { Id: null } r => $"x.type = {p(r.Type)}",  // any id
-        ReferenceValue { Type: null } r => $"x.id = {p(r.Id)}",  // any type
         ReferenceValue r => $"(x.type = {p(r.Type)} AND x.id = {p(r.Id)})",
-        UriValue u when modifier == "below" => $"x.value LIKE {p(EscapeLike(u.Uri) + "%")} ESCAPE '\\'",
-        UriValue u when modifier == "above" => $"{p(u.Uri)} LIKE (x.value || '%')",
+        // URIs compare case-sensitively and as written (LIKE folds case and reads '_' and '%' in the stored value as wildcards).
+        UriValue u when modifier == "below" => $"(x.value >= {p(u.Uri)} AND x.value < {p(u.Uri + "\U0010FFFF")})",
+        UriValue u when modifier == "above" => $"x.value = substr({p(u.Uri)}, 1, length(x.value))",
         UriValue u => $"x.value = {p(u.Uri)}",
         DateValue d => DateCondition(d, "x.low", "x.high", p),
         NumberValue n => NumberCondition(n, p),

@@ -128,7 +128,7 @@ public sealed class SearchIndexer
         {
             case Coding c: entries.Add(Token(code, c.System, c.Code, c.Display)); break;
             case CodeableConcept cc:
-                foreach (var c in cc.Coding) entries.Add(Token(code, c.System, c.Code, c.Display ?? cc.Text));
+                foreach (var c in cc.Coding) entries.Add(Token(code, c.System, c.Code, TokenText(c.Display, cc.Text)));
                 if (cc.Coding.Count == 0 && cc.Text is not null) entries.Add(Token(code, null, null, cc.Text));
                 break;
             case Identifier id:
@@ -142,6 +142,13 @@ public sealed class SearchIndexer
             case PrimitiveType prim when prim.ToString() is { Length: > 0 } s: entries.Add(new TokenIndexEntry(code, null, s, null)); break;
         }
     }
+
+    /// <summary>
+    /// What :text searches on a coding of a CodeableConcept: its display and the concept's text, one line each (so a
+    /// phrase does not match across the two).
+    /// </summary>
+    private static string? TokenText(string? display, string? conceptText) =>
+        display is null || conceptText is null || display == conceptText ? display ?? conceptText : display + "\n" + conceptText;
 
     private static TokenIndexEntry Token(string param, string? system, string? code, string? text) =>
         new(param, system, code, text is null ? null : Normalize(text));

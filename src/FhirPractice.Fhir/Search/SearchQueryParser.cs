@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Fhir.Search;
@@ -14,6 +15,9 @@ public sealed class SearchQueryParser
         ["_count", "_sort", "_total", "_summary", "_elements", "_format", "_pretty", "_page", "_include", "_revinclude", "_contained", "_containedType"];
 
     private static readonly string[] Prefixes = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"];
+
+    /// <summary>A FHIR resource id.</summary>
+    private static readonly Regex IdPattern = new(@"^[A-Za-z0-9\-.]{1,64}$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     private readonly SearchParameterRegistry _registry;
     private readonly int _defaultCount;
@@ -335,7 +339,8 @@ public sealed class SearchQueryParser
             case SearchParamType.Reference:
                 if (modifier is not null) return new ReferenceValue(modifier, raw, null);
                 var (type, id, url) = ReferenceParts.Split(raw);
-                return url is null && type is null ? new ReferenceValue(null, raw, null) : new ReferenceValue(type, id, url);
+                // A bare id (subject=123) names a resource of any type, or a reference written as just that text.
+                return type is null && IdPattern.IsMatch(raw) ? new ReferenceValue(null, raw, raw) : new ReferenceValue(type, id, url);
             case SearchParamType.Uri:
                 return new UriValue(raw);
             case SearchParamType.Date:

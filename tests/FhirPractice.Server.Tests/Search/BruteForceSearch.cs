@@ -96,7 +96,7 @@ public sealed class BruteForceSearch
                 {
                     case Coding c: yield return new TokenAtom(c.System, c.Code, c.Display); break;
                     case CodeableConcept cc:
-                        foreach (var c in cc.Coding) yield return new TokenAtom(c.System, c.Code, c.Display ?? cc.Text);
+                        foreach (var c in cc.Coding) yield return new TokenAtom(c.System, c.Code, string.Join("\n", new[] { c.Display, cc.Text }.OfType<string>().Distinct()) is { Length: > 0 } t ? t : null);
                         if (cc.Coding.Count == 0 && cc.Text is not null) yield return new TokenAtom(null, null, cc.Text);
                         break;
                     case Identifier i: yield return new TokenAtom(i.System, i.Value, i.Type?.Text); break;

@@ -139,7 +139,7 @@ public sealed class DifferentialSearchTests(SearchCorpusFixture corpus, ITestOut
                 }
                 if (t.Text is { Length: > 2 } text)
                 {
-                    var word = Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                    var word = Normalize(text).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0];
                     yield return Make(":text=" + Value(word), r => Of(r).OfType<TokenAtom>().Any(a => a.Text is not null && Normalize(a.Text).Contains(word, StringComparison.Ordinal)));
                 }
                 break;
