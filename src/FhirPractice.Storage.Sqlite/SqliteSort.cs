@@ -58,18 +58,35 @@ internal static class SqliteSort
         },
     };
 
-    /// <summary>Any query: every match's keys computed, then ordered (cheap when the criteria narrow the matches).</summary>
+    /// <summary>
+    /// Any query: every match's keys computed, then ordered (cheap when the criteria narrow the matches). With keys,
+    /// each match's keys are computed once (a materialised CTE, so SQLite cannot copy the key subqueries into the
+    /// keyset and ORDER BY) and the page is cut before the stored JSON is read, so the sort carries row ids only.
+    /// Without keys the matches stream in row-id order and the LIMIT stops the scan early.
+    /// </summary>
     private static List<Row> ReadComputed(SqliteConnection connection, SearchQuery query, PagePosition? at, bool backwards, int limit)
     {
         using var cmd = connection.CreateCommand();
         var where = SqliteSearch.Where(cmd, query);
         var p = Binder(cmd);
         var (columns, ridDescending) = Columns(query, p);
-        if (at is not null) where += " AND " + Keyset(columns, "c.rid", ridDescending, at, backwards, p);
-        var keys = string.Concat(columns.Select(c => ", " + c.Expr));
+        if (columns.Count == 0)
+        {
+            if (at is not null) where += " AND " + Keyset(columns, "c.rid", ridDescending, at, backwards, p);
+            cmd.CommandText = $"""
+                SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
+                WHERE {where} ORDER BY {OrderBy(columns, "c.rid", ridDescending, backwards)} LIMIT {limit}
+                """;
+            return ReadRows(cmd, query.Sort?.Count ?? 0, columns);
+        }
+        var keyed = columns.Select((c, i) => c with { Expr = "m.k" + i }).ToList();
+        var keyset = at is null ? "" : "WHERE " + Keyset(keyed, "m.rid", ridDescending, at, backwards, p);
+        var order = OrderBy(keyed, "m.rid", ridDescending, backwards);
         cmd.CommandText = $"""
-            SELECT {SqliteRecords.Columns}{keys} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
-            WHERE {where} ORDER BY {OrderBy(columns, "c.rid", ridDescending, backwards)} LIMIT {limit}
+            WITH m AS MATERIALIZED (SELECT c.rid AS rid{string.Concat(columns.Select((c, i) => $", {c.Expr} AS k{i}"))} FROM resource_current c WHERE {where})
+            SELECT {SqliteRecords.Columns}{string.Concat(keyed.Select(c => ", " + c.Expr))}
+            FROM (SELECT * FROM m {keyset} ORDER BY {order} LIMIT {limit}) m JOIN resource_version v ON v.rid = m.rid
+            ORDER BY {order}
             """;
         return ReadRows(cmd, query.Sort?.Count ?? 0, columns);
     }
