@@ -31,31 +31,17 @@ public static class Hl7v2MessageEndpoints
     {
         var basePath = "/" + app.Services.GetRequiredService<FhirHttpOptions>().BasePath.Trim('/');
         app.MapGet(basePath + "/$hl7v2-messages", (HttpContext http, IMessageStore store) =>
-            Answer(http, () => ListAsync(http, store, basePath + "/$hl7v2-messages", null)));
+            JsonAnswer.WriteAsync(http, () => ListAsync(http, store, basePath + "/$hl7v2-messages", null)));
         app.MapGet(basePath + "/$hl7v2-dead-letters", (HttpContext http, IMessageStore store) =>
-            Answer(http, () => ListAsync(http, store, basePath + "/$hl7v2-dead-letters", MessageStatus.Failed)));
+            JsonAnswer.WriteAsync(http, () => ListAsync(http, store, basePath + "/$hl7v2-dead-letters", MessageStatus.Failed)));
         app.MapGet(basePath + "/$hl7v2-messages/{id}", (HttpContext http, IMessageStore store, string id) =>
-            Answer(http, async () => Detail(await store.GetAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id), MessageUrl(http, basePath))));
+            JsonAnswer.WriteAsync(http, async () => Detail(await store.GetAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id), MessageUrl(http, basePath))));
         app.MapPost(basePath + "/$hl7v2-messages/{id}/$replay", (HttpContext http, InboundPipeline pipeline, string id) =>
-            Answer(http, async () =>
+            JsonAnswer.WriteAsync(http, async () =>
             {
                 var replayed = await pipeline.ReplayAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id);
                 return Detail(replayed, MessageUrl(http, basePath));
             }));
-    }
-
-    private static async System.Threading.Tasks.Task Answer(HttpContext http, Func<Task<JsonObject>> body)
-    {
-        try
-        {
-            var json = await body();
-            http.Response.ContentType = "application/json; charset=utf-8";
-            await http.Response.WriteAsync(json.ToJsonString(), http.RequestAborted);
-        }
-        catch (FhirError e)
-        {
-            await FhirHttpResponseWriter.WriteAsync(http, FhirResponse.ForError(e), FhirFormat.Json);
-        }
     }
 
     private static async Task<JsonObject> ListAsync(HttpContext http, IMessageStore store, string path, MessageStatus? status)

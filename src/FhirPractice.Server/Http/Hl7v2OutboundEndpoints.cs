@@ -25,7 +25,7 @@ public static class Hl7v2OutboundEndpoints
     public static void MapHl7v2Outbound(this WebApplication app)
     {
         var path = "/" + app.Services.GetRequiredService<FhirHttpOptions>().BasePath.Trim('/') + "/$hl7v2-outbound";
-        app.MapGet(path, (HttpContext http, OutboundQueue queue) => Answer(http, async () =>
+        app.MapGet(path, (HttpContext http, OutboundQueue queue) => JsonAnswer.WriteAsync(http, async () =>
         {
             var query = ParseQuery(http.Request.Query, queue);
             var page = await queue.ListAsync(query with { Count = query.Count + 1 }, http.RequestAborted);
@@ -38,24 +38,10 @@ public static class Hl7v2OutboundEndpoints
                 ["next"] = next,
             };
         }));
-        app.MapGet(path + "/{id}", (HttpContext http, OutboundQueue queue, string id) => Answer(http, async () =>
+        app.MapGet(path + "/{id}", (HttpContext http, OutboundQueue queue, string id) => JsonAnswer.WriteAsync(http, async () =>
             Describe(await queue.ReadAsync(ParseId(id), http.RequestAborted) ?? throw FhirError.NotFound($"There is no outbound message {id}"), withText: true)));
-        app.MapPost(path + "/{id}/$retry", (HttpContext http, OutboundQueue queue, string id) => Answer(http, async () =>
+        app.MapPost(path + "/{id}/$retry", (HttpContext http, OutboundQueue queue, string id) => JsonAnswer.WriteAsync(http, async () =>
             Describe(await queue.RetryAsync(ParseId(id), http.RequestAborted), withText: true)));
-    }
-
-    private static async System.Threading.Tasks.Task Answer(HttpContext http, Func<Task<JsonObject>> body)
-    {
-        try
-        {
-            var json = await body();
-            http.Response.ContentType = "application/json; charset=utf-8";
-            await http.Response.WriteAsync(json.ToJsonString(), http.RequestAborted);
-        }
-        catch (FhirError e)
-        {
-            await FhirHttpResponseWriter.WriteAsync(http, FhirResponse.ForError(e), FhirFormat.Json);
-        }
     }
 
     private static OutboxQuery ParseQuery(IQueryCollection query, OutboundQueue queue)
