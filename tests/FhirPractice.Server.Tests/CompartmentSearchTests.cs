@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using FhirPractice.Server.Tests.Infrastructure;
+using static FhirPractice.Server.Tests.Infrastructure.SearchHttp;
+using static FhirPractice.Server.Tests.Infrastructure.SearchPages;
 
 namespace FhirPractice.Server.Tests;
 
@@ -66,16 +68,6 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
         return bundle;
     }
 
-    /// <summary>"Type/id" of each entry with the given search mode, sorted.</summary>
-    private static List<string> Entries(JsonNode bundle, string mode = "match") =>
-        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == mode)
-            .Select(e => $"{(string)e!["resource"]!["resourceType"]!}/{(string?)e["resource"]!["id"]}").Order(StringComparer.Ordinal).ToList();
-
-    private static string? LinkOf(JsonNode bundle, string relation) =>
-        (string?)bundle["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == relation)?["url"];
-
-    private static List<string> Sorted(params string[] items) => items.Order(StringComparer.Ordinal).ToList();
-
     [Fact]
     public async Task Observations_in_a_patient_compartment_are_those_whose_subject_or_performer_is_the_patient()
     {
@@ -83,8 +75,8 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 
         var bundle = await SearchAsync($"{a.Patient}/Observation");
 
-        Assert.Equal(Sorted(a.Observation, a.SecondObservation, a.PerformedObservation), Entries(bundle));
-        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/Observation", LinkOf(bundle, "self"));
+        Assert.Equal(Sorted(a.Observation, a.SecondObservation, a.PerformedObservation), Matches(bundle));
+        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/Observation", Link(bundle, "self"));
     }
 
     [Fact]
@@ -94,8 +86,8 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 
         var bundle = await SearchAsync($"{a.Patient}/Observation?code=urn:test:compartment|{a.Code}");
 
-        Assert.Equal(Sorted(a.Observation, a.PerformedObservation), Entries(bundle));
-        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/Observation?code={Uri.EscapeDataString($"urn:test:compartment|{a.Code}")}", LinkOf(bundle, "self"));
+        Assert.Equal(Sorted(a.Observation, a.PerformedObservation), Matches(bundle));
+        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/Observation?code={Uri.EscapeDataString($"urn:test:compartment|{a.Code}")}", Link(bundle, "self"));
     }
 
     [Fact]
@@ -103,9 +95,9 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        Assert.Equal([a.Appointment], Entries(await SearchAsync($"{a.Patient}/Appointment")));
-        Assert.Equal([a.Response], Entries(await SearchAsync($"{a.Patient}/AppointmentResponse")));
-        Assert.Equal([a.OtherAppointment], Entries(await SearchAsync($"{a.Other}/Appointment")));
+        Assert.Equal([a.Appointment], Matches(await SearchAsync($"{a.Patient}/Appointment")));
+        Assert.Equal([a.Response], Matches(await SearchAsync($"{a.Patient}/AppointmentResponse")));
+        Assert.Equal([a.OtherAppointment], Matches(await SearchAsync($"{a.Other}/Appointment")));
     }
 
     [Fact]
@@ -115,7 +107,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 
         var bundle = await SearchAsync($"{a.Patient}/*");
 
-        Assert.Equal(Sorted(a.Patient, a.Appointment, a.Response, a.Encounter, a.Observation, a.SecondObservation, a.PerformedObservation), Entries(bundle));
+        Assert.Equal(Sorted(a.Patient, a.Appointment, a.Response, a.Encounter, a.Observation, a.SecondObservation, a.PerformedObservation), Matches(bundle));
     }
 
     [Fact]
@@ -124,7 +116,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
         var a = await ArrangeAsync();
         var id = a.Observation.Split('/')[1];
 
-        Assert.Equal([a.Observation], Entries(await SearchAsync($"{a.Patient}/*?_id={id}")));
+        Assert.Equal([a.Observation], Matches(await SearchAsync($"{a.Patient}/*?_id={id}")));
     }
 
     [Fact]
@@ -136,9 +128,9 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
         while (url is not null)
         {
             var page = await SearchAsync(url);
-            Assert.True(Entries(page).Count <= 2);
-            seen.AddRange(Entries(page));
-            url = LinkOf(page, "next");
+            Assert.True(Matches(page).Count <= 2);
+            seen.AddRange(Matches(page));
+            url = Link(page, "next");
             Assert.True(url is null || url.StartsWith($"{FhirServerFactory.BaseUrl}/{a.Patient}/*?", StringComparison.Ordinal), url);
         }
         Assert.Equal(Sorted(a.Patient, a.Appointment, a.Response, a.Encounter, a.Observation, a.SecondObservation, a.PerformedObservation),
@@ -152,8 +144,8 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 
         var bundle = await SearchAsync($"{a.Patient}/Appointment?_include=Appointment:actor");
 
-        Assert.Equal([a.Appointment], Entries(bundle));
-        Assert.Equal(Sorted(a.Patient, a.Practitioner), Entries(bundle, "include"));
+        Assert.Equal([a.Appointment], Matches(bundle));
+        Assert.Equal(Sorted(a.Patient, a.Practitioner), Matches(bundle, "include"));
     }
 
     [Fact]
@@ -176,7 +168,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
             FhirHttp.Raw($"code=urn:test:compartment|{a.Code}-2", "application/x-www-form-urlencoded"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal([a.SecondObservation], Entries(await response.JsonAsync()));
+        Assert.Equal([a.SecondObservation], Matches(await response.JsonAsync()));
     }
 
     [Fact]
@@ -184,9 +176,9 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        Assert.Equal([a.Appointment], Entries(await SearchAsync($"{a.Practitioner}/Appointment")));
-        Assert.Equal([a.OtherObservation], Entries(await SearchAsync($"{a.Practitioner}/Observation")));
-        Assert.Equal(Sorted(a.Practitioner, a.Appointment, a.Encounter, a.OtherObservation), Entries(await SearchAsync($"{a.Practitioner}/*")));
+        Assert.Equal([a.Appointment], Matches(await SearchAsync($"{a.Practitioner}/Appointment")));
+        Assert.Equal([a.OtherObservation], Matches(await SearchAsync($"{a.Practitioner}/Observation")));
+        Assert.Equal(Sorted(a.Practitioner, a.Appointment, a.Encounter, a.OtherObservation), Matches(await SearchAsync($"{a.Practitioner}/*")));
     }
 
     [Fact]
@@ -194,8 +186,8 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        Assert.Equal(Sorted(a.Encounter, a.Observation), Entries(await SearchAsync($"{a.Encounter}/*")));
-        Assert.Empty(Entries(await SearchAsync($"{a.OtherEncounter}/Observation")));
+        Assert.Equal(Sorted(a.Encounter, a.Observation), Matches(await SearchAsync($"{a.Encounter}/*")));
+        Assert.Empty(Matches(await SearchAsync($"{a.OtherEncounter}/Observation")));
     }
 
     [Fact]
@@ -205,7 +197,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 
         var bundle = await SearchAsync($"{a.Patient}/Organization");
 
-        Assert.Empty(Entries(bundle));
+        Assert.Empty(Matches(bundle));
     }
 
     [Theory]
@@ -238,8 +230,8 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
         await FhirHttp.AssertOutcomeAsync(await _client.SendAsync(HttpMethod.Get, $"{a.Patient}/Observation?nosuch=1", null, ("Prefer", "handling=strict")),
             HttpStatusCode.BadRequest, "nosuch");
         var lenient = await SearchAsync($"{a.Patient}/Observation?nosuch=1");
-        Assert.Equal(Sorted(a.Observation, a.SecondObservation, a.PerformedObservation), Entries(lenient));
-        Assert.Single(Entries(lenient, "outcome"));
+        Assert.Equal(Sorted(a.Observation, a.SecondObservation, a.PerformedObservation), Matches(lenient));
+        Assert.Single(Matches(lenient, "outcome"));
     }
 
     [Fact]

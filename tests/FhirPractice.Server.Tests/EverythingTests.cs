@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using FhirPractice.Server.Tests.Infrastructure;
+using static FhirPractice.Server.Tests.Infrastructure.SearchHttp;
+using static FhirPractice.Server.Tests.Infrastructure.SearchPages;
 
 namespace FhirPractice.Server.Tests;
 
@@ -56,15 +58,6 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         return bundle;
     }
 
-    private static List<string> Entries(JsonNode bundle, string mode = "match") =>
-        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == mode)
-            .Select(e => $"{(string)e!["resource"]!["resourceType"]!}/{(string?)e["resource"]!["id"]}").Order(StringComparer.Ordinal).ToList();
-
-    private static string? LinkOf(JsonNode bundle, string relation) =>
-        (string?)bundle["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == relation)?["url"];
-
-    private static List<string> Sorted(params string[] items) => items.Order(StringComparer.Ordinal).ToList();
-
     [Fact]
     public async Task Everything_holds_the_patient_its_compartment_and_what_they_refer_to_outside_patient_compartments()
     {
@@ -72,10 +65,10 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
 
         var bundle = await EverythingAsync($"{a.Patient}/$everything");
 
-        Assert.Equal(Sorted(a.Patient, a.Observation, a.Encounter, a.Request), Entries(bundle));
+        Assert.Equal(Sorted(a.Patient, a.Observation, a.Encounter, a.Request), Matches(bundle));
         // The focus of the Observation is another patient: a patient compartment type, so not brought in.
-        Assert.Equal(Sorted(a.Practitioner, a.Organization, a.Location, a.Medication), Entries(bundle, "include"));
-        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/$everything", LinkOf(bundle, "self"));
+        Assert.Equal(Sorted(a.Practitioner, a.Organization, a.Location, a.Medication), Matches(bundle, "include"));
+        Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/$everything", Link(bundle, "self"));
     }
 
     [Fact]
@@ -86,10 +79,10 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         var observations = await EverythingAsync($"{a.Patient}/$everything?_type=Observation");
         var withPractitioners = await EverythingAsync($"{a.Patient}/$everything?_type=Observation,Practitioner");
 
-        Assert.Equal([a.Observation], Entries(observations));
-        Assert.Empty(Entries(observations, "include"));
-        Assert.Equal([a.Observation], Entries(withPractitioners));
-        Assert.Equal([a.Practitioner], Entries(withPractitioners, "include"));
+        Assert.Equal([a.Observation], Matches(observations));
+        Assert.Empty(Matches(observations, "include"));
+        Assert.Equal([a.Observation], Matches(withPractitioners));
+        Assert.Equal([a.Practitioner], Matches(withPractitioners, "include"));
     }
 
     [Fact]
@@ -104,9 +97,9 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
 
         var bundle = await EverythingAsync($"{a.Patient}/$everything?_since={Uri.EscapeDataString(since)}");
 
-        Assert.Equal([a.Observation], Entries(bundle));
-        Assert.Empty(Entries(bundle, "include")); // the Practitioner was not updated since
-        Assert.Contains("_since=", LinkOf(bundle, "self"));
+        Assert.Equal([a.Observation], Matches(bundle));
+        Assert.Empty(Matches(bundle, "include")); // the Practitioner was not updated since
+        Assert.Contains("_since=", Link(bundle, "self"));
     }
 
     [Fact]
@@ -123,9 +116,9 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         {
             var page = await EverythingAsync(url);
             pages++;
-            Assert.True(Entries(page).Count <= 3);
-            seen.AddRange(Entries(page));
-            url = LinkOf(page, "next");
+            Assert.True(Matches(page).Count <= 3);
+            seen.AddRange(Matches(page));
+            url = Link(page, "next");
             Assert.True(url is null || url.Contains("_count=3", StringComparison.Ordinal), url);
         }
 
@@ -143,8 +136,8 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var bundle = await response.JsonAsync();
-        Assert.Equal([a.Encounter], Entries(bundle));
-        Assert.Equal([a.Location], Entries(bundle, "include"));
+        Assert.Equal([a.Encounter], Matches(bundle));
+        Assert.Equal([a.Location], Matches(bundle, "include"));
     }
 
     [Fact]
@@ -156,8 +149,8 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         while (url is not null)
         {
             var page = await EverythingAsync(url);
-            seen.AddRange(Entries(page));
-            url = LinkOf(page, "next");
+            seen.AddRange(Matches(page));
+            url = Link(page, "next");
         }
 
         Assert.Contains(a.Patient, seen);
@@ -195,8 +188,8 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         await FhirHttp.AssertOutcomeAsync(await _client.SendAsync(HttpMethod.Get, $"{patient}/$everything?start=2020", null, ("Prefer", "handling=strict")),
             HttpStatusCode.BadRequest, "start");
         var lenient = await EverythingAsync($"{patient}/$everything?start=2020");
-        Assert.Equal([patient], Entries(lenient));
-        Assert.Single(Entries(lenient, "outcome"));
+        Assert.Equal([patient], Matches(lenient));
+        Assert.Single(Matches(lenient, "outcome"));
     }
 
     [Fact]

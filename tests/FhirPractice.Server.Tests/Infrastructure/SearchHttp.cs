@@ -22,8 +22,9 @@ public static class SearchHttp
         return await response.JsonAsync();
     }
 
-    public static List<string> Matches(JsonNode bundle) =>
-        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == "match")
+    /// <summary>"Type/id" of each entry with the search mode (match unless given), sorted.</summary>
+    public static List<string> Matches(JsonNode bundle, string mode = "match") =>
+        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == mode)
             .Select(e => $"{(string)e!["resource"]!["resourceType"]!}/{(string?)e["resource"]!["id"]}").Order(StringComparer.Ordinal).ToList();
 
     public static async Task<List<string>> MatchesAsync(this HttpClient client, string url) => Matches(await client.SearchAsync(url));
