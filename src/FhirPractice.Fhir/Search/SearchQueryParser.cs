@@ -54,11 +54,32 @@ public sealed class SearchQueryParser
             ignored.Add((name, reason));
         }
 
-        foreach (var (rawName, value) in parameters)
+        // _type narrows a system search to some types; with one, the search is that type's, so its own parameters apply.
+        var list = parameters.ToList();
+        IReadOnlyList<string>? types = null;
+        if (type is null && list.Where(p => p.Key == "_type").SelectMany(p => p.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Distinct().ToList() is { Count: > 0 } names)
         {
+            if (names.FirstOrDefault(n => !ModelInfo.IsKnownResource(n) || n is "Resource" or "DomainResource") is { } unknown)
+                Ignore("_type", $"'{unknown}' is not a resource type");
+            else
+            {
+                types = names;
+                applied.Add(new("_type", string.Join(',', names)));
+            }
+        }
+        var searched = types is [var single] ? single : type;
+
+        foreach (var (rawName, value) in list)
+        {
+            if (rawName == "_type")
+            {
+                if (type is not null) Ignore(rawName, "_type applies to a system search only");
+                continue;
+            }
             if (rawName.StartsWith("_include", StringComparison.Ordinal) || rawName.StartsWith("_revinclude", StringComparison.Ordinal))
             {
-                var include = ParseInclude(type, rawName, value, out var includeError);
+                var include = ParseInclude(searched, rawName, value, out var includeError);
                 if (include is null) { Ignore(rawName, $"{includeError} (in '{value}')"); continue; }
                 if (includes.Any(i => i.Name == include.Name && i.Value == include.Value)) continue;
                 includes.Add(include);
@@ -96,8 +117,8 @@ public sealed class SearchQueryParser
                     {
                         var desc = key.StartsWith('-');
                         var code = desc ? key[1..] : key;
-                        var param = _registry.Find(type, code);
-                        if (param is null) Ignore(rawName, type is null ? $"'{code}' is not a common search parameter to sort by" : $"'{code}' is not a search parameter of {type} to sort by");
+                        var param = _registry.Find(searched, code);
+                        if (param is null) Ignore(rawName, searched is null ? $"'{code}' is not a common search parameter to sort by" : $"'{code}' is not a search parameter of {searched} to sort by");
                         else if (param.Type is SearchParamType.Composite or SearchParamType.Special) Ignore(rawName, $"{param.Type.ToString().ToLowerInvariant()} parameters such as '{code}' cannot be sorted by");
                         else if (sort.All(s => s.Param.Code != code)) sort.Add(new SortKey(param, desc));
                     }
@@ -106,7 +127,7 @@ public sealed class SearchQueryParser
             if (ControlParameters.Contains(rawName)) continue;
 
             var budget = MaxChainQueries;
-            var criterion = ParseCriterion(type, rawName, value, 0, ref budget, out var failure);
+            var criterion = ParseCriterion(searched, rawName, value, 0, ref budget, out var failure);
             if (criterion is null) { Ignore(rawName, failure!.Reason); continue; }
             criteria.Add(criterion);
             criterionParameters.Add(new(rawName, value));
@@ -126,7 +147,9 @@ public sealed class SearchQueryParser
             position = Cursors.Decode(page, sort, out var cursorError);
             if (position is null) Ignore("_page", $"{cursorError}; the first page is returned");
         }
-        return new ParsedSearch(new SearchQuery(type, criteria, count, position, totalMode, sort), applied, ignored)
+        List<SearchClause> clauses = [.. criteria];
+        if (types is { Count: > 1 }) clauses.Add(new AnyOfClause([.. types.Select(t => new ResourceClause(t, null))]));
+        return new ParsedSearch(new SearchQuery(searched, clauses, count, position, totalMode, sort), applied, ignored)
         {
             Includes = includes,
             CriterionParameters = criterionParameters,

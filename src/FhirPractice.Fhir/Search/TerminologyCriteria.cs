@@ -35,6 +35,8 @@ public static class TerminologyCriteria
         var ignored = parsed.Ignored.ToList();
         for (var i = 0; i < parsed.Query.Criteria.Count; i++)
         {
+            // The parameters' criteria come first, in order; clauses after them (_type) need no terminology.
+            if (i >= parsed.CriterionParameters.Count) { criteria.Add(parsed.Query.Criteria[i]); continue; }
             var source = parsed.CriterionParameters[i];
             var (criterion, failure) = await ResolveAsync((SearchCriterion)parsed.Query.Criteria[i], terminology, ct);
             if (criterion is not null) { criteria.Add(criterion); sources.Add(source); continue; }
