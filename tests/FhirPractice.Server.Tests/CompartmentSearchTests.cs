@@ -11,13 +11,6 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 {
     private readonly HttpClient _client = server.Client;
 
-    private async Task<string> CreateAsync(string type, string json)
-    {
-        var response = await _client.PostAsync(type, FhirServerFactory.Json(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return $"{type}/{(string)(await response.JsonAsync())["id"]!}";
-    }
-
     private static string Ref(string reference) => $$"""{"reference":"{{reference}}"}""";
 
     private static string Observation(string code, string subject, string extra = "") =>
@@ -39,22 +32,20 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     private async Task<Arrangement> ArrangeAsync()
     {
         var code = FhirHttp.Unique();
-        var patient = await CreateAsync("Patient", """{"resourceType":"Patient","name":[{"family":"Compartment"}]}""");
-        var other = await CreateAsync("Patient", """{"resourceType":"Patient","name":[{"family":"Other"}]}""");
-        var practitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner","name":[{"family":"Doctor"}]}""");
-        var organization = await CreateAsync("Organization", """{"resourceType":"Organization","name":"Practice"}""");
-        var appointment = await CreateAsync("Appointment", Appointment(patient, practitioner));
-        var otherAppointment = await CreateAsync("Appointment", Appointment(other));
-        var response = await CreateAsync("AppointmentResponse",
-            $$"""{"resourceType":"AppointmentResponse","appointment":{{Ref(appointment)}},"actor":{{Ref(patient)}},"participantStatus":"accepted"}""");
-        var encounter = await CreateAsync("Encounter",
-            $$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(patient)}},"participant":[{"individual":{{Ref(practitioner)}}}],"serviceProvider":{{Ref(organization)}}}""");
-        var otherEncounter = await CreateAsync("Encounter", $$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(other)}}}""");
-        var observation = await CreateAsync("Observation", Observation(code, patient, $$""","encounter":{{Ref(encounter)}}"""));
-        var second = await CreateAsync("Observation", Observation(code + "-2", patient));
+        var patient = await _client.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Compartment"}]}""");
+        var other = await _client.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Other"}]}""");
+        var practitioner = await _client.CreateAsync("""{"resourceType":"Practitioner","name":[{"family":"Doctor"}]}""");
+        var organization = await _client.CreateAsync("""{"resourceType":"Organization","name":"Practice"}""");
+        var appointment = await _client.CreateAsync(Appointment(patient, practitioner));
+        var otherAppointment = await _client.CreateAsync(Appointment(other));
+        var response = await _client.CreateAsync($$"""{"resourceType":"AppointmentResponse","appointment":{{Ref(appointment)}},"actor":{{Ref(patient)}},"participantStatus":"accepted"}""");
+        var encounter = await _client.CreateAsync($$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(patient)}},"participant":[{"individual":{{Ref(practitioner)}}}],"serviceProvider":{{Ref(organization)}}}""");
+        var otherEncounter = await _client.CreateAsync($$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(other)}}}""");
+        var observation = await _client.CreateAsync(Observation(code, patient, $$""","encounter":{{Ref(encounter)}}"""));
+        var second = await _client.CreateAsync(Observation(code + "-2", patient));
         // In the other patient's compartment by subject, and in the first one's because that patient performed it.
-        var performed = await CreateAsync("Observation", Observation(code, other, $$""","performer":[{{Ref(patient)}}]"""));
-        var otherObservation = await CreateAsync("Observation", Observation(code, other, $$""","performer":[{{Ref(practitioner)}}]"""));
+        var performed = await _client.CreateAsync(Observation(code, other, $$""","performer":[{{Ref(patient)}}]"""));
+        var otherObservation = await _client.CreateAsync(Observation(code, other, $$""","performer":[{{Ref(practitioner)}}]"""));
         return new Arrangement(code, patient, other, practitioner, organization, appointment, otherAppointment, response,
             observation, second, performed, otherObservation, encounter, otherEncounter);
     }

@@ -11,13 +11,6 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
 {
     private readonly HttpClient _client = server.Client;
 
-    private async Task<string> CreateAsync(string type, string json)
-    {
-        var response = await _client.PostAsync(type, FhirServerFactory.Json(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return $"{type}/{(string)(await response.JsonAsync())["id"]!}";
-    }
-
     private static string Ref(string reference) => $$"""{"reference":"{{reference}}"}""";
 
     private static string Observation(string subject, string extra = "") =>
@@ -33,19 +26,17 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
 
     private async Task<Arrangement> ArrangeAsync()
     {
-        var patient = await CreateAsync("Patient", """{"resourceType":"Patient","name":[{"family":"Everything"}]}""");
-        var other = await CreateAsync("Patient", """{"resourceType":"Patient","name":[{"family":"Other"}]}""");
-        var practitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner","name":[{"family":"Doctor"}]}""");
-        var otherPractitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner","name":[{"family":"Elsewhere"}]}""");
-        var organization = await CreateAsync("Organization", """{"resourceType":"Organization","name":"Practice"}""");
-        var location = await CreateAsync("Location", $$"""{"resourceType":"Location","name":"Room 1","managingOrganization":{{Ref(organization)}}}""");
-        var medication = await CreateAsync("Medication", """{"resourceType":"Medication","code":{"text":"aspirin"}}""");
-        var observation = await CreateAsync("Observation", Observation(patient, $$""","performer":[{{Ref(practitioner)}}],"focus":[{{Ref(other)}}]"""));
-        var encounter = await CreateAsync("Encounter",
-            $$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(patient)}},"location":[{"location":{{Ref(location)}}}],"serviceProvider":{{Ref(organization)}}}""");
-        var request = await CreateAsync("MedicationRequest",
-            $$"""{"resourceType":"MedicationRequest","status":"active","intent":"order","medicationReference":{{Ref(medication)}},"subject":{{Ref(patient)}}}""");
-        var otherObservation = await CreateAsync("Observation", Observation(other, $$""","performer":[{{Ref(otherPractitioner)}}]"""));
+        var patient = await _client.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Everything"}]}""");
+        var other = await _client.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Other"}]}""");
+        var practitioner = await _client.CreateAsync("""{"resourceType":"Practitioner","name":[{"family":"Doctor"}]}""");
+        var otherPractitioner = await _client.CreateAsync("""{"resourceType":"Practitioner","name":[{"family":"Elsewhere"}]}""");
+        var organization = await _client.CreateAsync("""{"resourceType":"Organization","name":"Practice"}""");
+        var location = await _client.CreateAsync($$"""{"resourceType":"Location","name":"Room 1","managingOrganization":{{Ref(organization)}}}""");
+        var medication = await _client.CreateAsync("""{"resourceType":"Medication","code":{"text":"aspirin"}}""");
+        var observation = await _client.CreateAsync(Observation(patient, $$""","performer":[{{Ref(practitioner)}}],"focus":[{{Ref(other)}}]"""));
+        var encounter = await _client.CreateAsync($$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{{Ref(patient)}},"location":[{"location":{{Ref(location)}}}],"serviceProvider":{{Ref(organization)}}}""");
+        var request = await _client.CreateAsync($$"""{"resourceType":"MedicationRequest","status":"active","intent":"order","medicationReference":{{Ref(medication)}},"subject":{{Ref(patient)}}}""");
+        var otherObservation = await _client.CreateAsync(Observation(other, $$""","performer":[{{Ref(otherPractitioner)}}]"""));
         return new Arrangement(patient, other, practitioner, otherPractitioner, organization, location, medication, observation, encounter, request, otherObservation);
     }
 
@@ -105,9 +96,9 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
     [Fact]
     public async Task Count_pages_through_next_links()
     {
-        var patient = await CreateAsync("Patient", """{"resourceType":"Patient"}""");
+        var patient = await _client.CreateAsync("""{"resourceType":"Patient"}""");
         var observations = new List<string>();
-        for (var i = 0; i < 7; i++) observations.Add(await CreateAsync("Observation", Observation(patient)));
+        for (var i = 0; i < 7; i++) observations.Add(await _client.CreateAsync(Observation(patient)));
 
         var seen = new List<string>();
         var pages = 0;
@@ -175,7 +166,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
     [InlineData("_count=1&_count=2", "_count")]
     public async Task Bad_parameters_are_a_400(string query, string diagnostics)
     {
-        var patient = await CreateAsync("Patient", """{"resourceType":"Patient"}""");
+        var patient = await _client.CreateAsync("""{"resourceType":"Patient"}""");
 
         await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"{patient}/$everything?{query}"), HttpStatusCode.BadRequest, diagnostics);
     }
@@ -183,7 +174,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
     [Fact]
     public async Task An_unsupported_parameter_is_refused_under_strict_handling_and_reported_under_lenient()
     {
-        var patient = await CreateAsync("Patient", """{"resourceType":"Patient"}""");
+        var patient = await _client.CreateAsync("""{"resourceType":"Patient"}""");
 
         await FhirHttp.AssertOutcomeAsync(await _client.SendAsync(HttpMethod.Get, $"{patient}/$everything?start=2020", null, ("Prefer", "handling=strict")),
             HttpStatusCode.BadRequest, "start");
@@ -195,7 +186,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
     [Fact]
     public async Task Everything_is_offered_only_on_patient()
     {
-        var practitioner = await CreateAsync("Practitioner", """{"resourceType":"Practitioner"}""");
+        var practitioner = await _client.CreateAsync("""{"resourceType":"Practitioner"}""");
 
         await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"{practitioner}/$everything"), HttpStatusCode.NotFound, "everything");
     }
