@@ -50,21 +50,12 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
             observation, second, performed, otherObservation, encounter, otherEncounter);
     }
 
-    private async Task<JsonNode> SearchAsync(string url, params (string Name, string Value)[] headers)
-    {
-        var response = await _client.SendAsync(HttpMethod.Get, url, null, headers);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var bundle = await response.JsonAsync();
-        Assert.Equal("searchset", (string?)bundle["type"]);
-        return bundle;
-    }
-
     [Fact]
     public async Task Observations_in_a_patient_compartment_are_those_whose_subject_or_performer_is_the_patient()
     {
         var a = await ArrangeAsync();
 
-        var bundle = await SearchAsync($"{a.Patient}/Observation");
+        var bundle = await _client.SearchAsync($"{a.Patient}/Observation");
 
         Assert.Equal(Sorted(a.Observation, a.SecondObservation, a.PerformedObservation), Matches(bundle));
         Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/Observation", Link(bundle, "self"));
@@ -75,7 +66,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        var bundle = await SearchAsync($"{a.Patient}/Observation?code=urn:test:compartment|{a.Code}");
+        var bundle = await _client.SearchAsync($"{a.Patient}/Observation?code=urn:test:compartment|{a.Code}");
 
         Assert.Equal(Sorted(a.Observation, a.PerformedObservation), Matches(bundle));
         Assert.Equal($"{FhirServerFactory.BaseUrl}/{a.Patient}/Observation?code={Uri.EscapeDataString($"urn:test:compartment|{a.Code}")}", Link(bundle, "self"));
@@ -86,9 +77,9 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        Assert.Equal([a.Appointment], Matches(await SearchAsync($"{a.Patient}/Appointment")));
-        Assert.Equal([a.Response], Matches(await SearchAsync($"{a.Patient}/AppointmentResponse")));
-        Assert.Equal([a.OtherAppointment], Matches(await SearchAsync($"{a.Other}/Appointment")));
+        Assert.Equal([a.Appointment], Matches(await _client.SearchAsync($"{a.Patient}/Appointment")));
+        Assert.Equal([a.Response], Matches(await _client.SearchAsync($"{a.Patient}/AppointmentResponse")));
+        Assert.Equal([a.OtherAppointment], Matches(await _client.SearchAsync($"{a.Other}/Appointment")));
     }
 
     [Fact]
@@ -96,7 +87,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        var bundle = await SearchAsync($"{a.Patient}/*");
+        var bundle = await _client.SearchAsync($"{a.Patient}/*");
 
         Assert.Equal(Sorted(a.Patient, a.Appointment, a.Response, a.Encounter, a.Observation, a.SecondObservation, a.PerformedObservation), Matches(bundle));
     }
@@ -107,7 +98,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
         var a = await ArrangeAsync();
         var id = a.Observation.Split('/')[1];
 
-        Assert.Equal([a.Observation], Matches(await SearchAsync($"{a.Patient}/*?_id={id}")));
+        Assert.Equal([a.Observation], Matches(await _client.SearchAsync($"{a.Patient}/*?_id={id}")));
     }
 
     [Fact]
@@ -118,7 +109,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
         string? url = $"{a.Patient}/*?_count=2";
         while (url is not null)
         {
-            var page = await SearchAsync(url);
+            var page = await _client.SearchAsync(url);
             Assert.True(Matches(page).Count <= 2);
             seen.AddRange(Matches(page));
             url = Link(page, "next");
@@ -133,7 +124,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        var bundle = await SearchAsync($"{a.Patient}/Appointment?_include=Appointment:actor");
+        var bundle = await _client.SearchAsync($"{a.Patient}/Appointment?_include=Appointment:actor");
 
         Assert.Equal([a.Appointment], Matches(bundle));
         Assert.Equal(Sorted(a.Patient, a.Practitioner), Matches(bundle, "include"));
@@ -144,7 +135,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        var bundle = await SearchAsync($"{a.Patient}/Observation?_sort=-_lastUpdated");
+        var bundle = await _client.SearchAsync($"{a.Patient}/Observation?_sort=-_lastUpdated");
 
         var inOrder = bundle["entry"]!.AsArray().Select(e => $"Observation/{(string?)e!["resource"]!["id"]}").ToList();
         Assert.Equal([a.PerformedObservation, a.SecondObservation, a.Observation], inOrder); // newest first
@@ -167,9 +158,9 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        Assert.Equal([a.Appointment], Matches(await SearchAsync($"{a.Practitioner}/Appointment")));
-        Assert.Equal([a.OtherObservation], Matches(await SearchAsync($"{a.Practitioner}/Observation")));
-        Assert.Equal(Sorted(a.Practitioner, a.Appointment, a.Encounter, a.OtherObservation), Matches(await SearchAsync($"{a.Practitioner}/*")));
+        Assert.Equal([a.Appointment], Matches(await _client.SearchAsync($"{a.Practitioner}/Appointment")));
+        Assert.Equal([a.OtherObservation], Matches(await _client.SearchAsync($"{a.Practitioner}/Observation")));
+        Assert.Equal(Sorted(a.Practitioner, a.Appointment, a.Encounter, a.OtherObservation), Matches(await _client.SearchAsync($"{a.Practitioner}/*")));
     }
 
     [Fact]
@@ -177,8 +168,8 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        Assert.Equal(Sorted(a.Encounter, a.Observation), Matches(await SearchAsync($"{a.Encounter}/*")));
-        Assert.Empty(Matches(await SearchAsync($"{a.OtherEncounter}/Observation")));
+        Assert.Equal(Sorted(a.Encounter, a.Observation), Matches(await _client.SearchAsync($"{a.Encounter}/*")));
+        Assert.Empty(Matches(await _client.SearchAsync($"{a.OtherEncounter}/Observation")));
     }
 
     [Fact]
@@ -186,7 +177,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
     {
         var a = await ArrangeAsync();
 
-        var bundle = await SearchAsync($"{a.Patient}/Organization");
+        var bundle = await _client.SearchAsync($"{a.Patient}/Organization");
 
         Assert.Empty(Matches(bundle));
     }
@@ -220,7 +211,7 @@ public sealed class CompartmentSearchTests(FhirServerFactory server) : IClassFix
 
         await FhirHttp.AssertOutcomeAsync(await _client.SendAsync(HttpMethod.Get, $"{a.Patient}/Observation?nosuch=1", null, ("Prefer", "handling=strict")),
             HttpStatusCode.BadRequest, "nosuch");
-        var lenient = await SearchAsync($"{a.Patient}/Observation?nosuch=1");
+        var lenient = await _client.SearchAsync($"{a.Patient}/Observation?nosuch=1");
         Assert.Equal(Sorted(a.Observation, a.SecondObservation, a.PerformedObservation), Matches(lenient));
         Assert.Single(Matches(lenient, "outcome"));
     }

@@ -40,21 +40,12 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         return new Arrangement(patient, other, practitioner, otherPractitioner, organization, location, medication, observation, encounter, request, otherObservation);
     }
 
-    private async Task<JsonNode> EverythingAsync(string url)
-    {
-        var response = await _client.GetAsync(url);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var bundle = await response.JsonAsync();
-        Assert.Equal("searchset", (string?)bundle["type"]);
-        return bundle;
-    }
-
     [Fact]
     public async Task Everything_holds_the_patient_its_compartment_and_what_they_refer_to_outside_patient_compartments()
     {
         var a = await ArrangeAsync();
 
-        var bundle = await EverythingAsync($"{a.Patient}/$everything");
+        var bundle = await _client.SearchAsync($"{a.Patient}/$everything");
 
         Assert.Equal(Sorted(a.Patient, a.Observation, a.Encounter, a.Request), Matches(bundle));
         // The focus of the Observation is another patient: a patient compartment type, so not brought in.
@@ -67,8 +58,8 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
     {
         var a = await ArrangeAsync();
 
-        var observations = await EverythingAsync($"{a.Patient}/$everything?_type=Observation");
-        var withPractitioners = await EverythingAsync($"{a.Patient}/$everything?_type=Observation,Practitioner");
+        var observations = await _client.SearchAsync($"{a.Patient}/$everything?_type=Observation");
+        var withPractitioners = await _client.SearchAsync($"{a.Patient}/$everything?_type=Observation,Practitioner");
 
         Assert.Equal([a.Observation], Matches(observations));
         Assert.Empty(Matches(observations, "include"));
@@ -86,7 +77,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
         var since = (string)(await update.JsonAsync())["meta"]!["lastUpdated"]!;
 
-        var bundle = await EverythingAsync($"{a.Patient}/$everything?_since={Uri.EscapeDataString(since)}");
+        var bundle = await _client.SearchAsync($"{a.Patient}/$everything?_since={Uri.EscapeDataString(since)}");
 
         Assert.Equal([a.Observation], Matches(bundle));
         Assert.Empty(Matches(bundle, "include")); // the Practitioner was not updated since
@@ -105,7 +96,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         string? url = $"{patient}/$everything?_count=3";
         while (url is not null)
         {
-            var page = await EverythingAsync(url);
+            var page = await _client.SearchAsync(url);
             pages++;
             Assert.True(Matches(page).Count <= 3);
             seen.AddRange(Matches(page));
@@ -139,7 +130,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
         string? url = "Patient/$everything?_type=Patient,Observation&_count=1000";
         while (url is not null)
         {
-            var page = await EverythingAsync(url);
+            var page = await _client.SearchAsync(url);
             seen.AddRange(Matches(page));
             url = Link(page, "next");
         }
@@ -178,7 +169,7 @@ public sealed class EverythingTests(FhirServerFactory server) : IClassFixture<Fh
 
         await FhirHttp.AssertOutcomeAsync(await _client.SendAsync(HttpMethod.Get, $"{patient}/$everything?start=2020", null, ("Prefer", "handling=strict")),
             HttpStatusCode.BadRequest, "start");
-        var lenient = await EverythingAsync($"{patient}/$everything?start=2020");
+        var lenient = await _client.SearchAsync($"{patient}/$everything?start=2020");
         Assert.Equal([patient], Matches(lenient));
         Assert.Single(Matches(lenient, "outcome"));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using FhirPractice.Server.Tests.Infrastructure;
+using static FhirPractice.Server.Tests.Infrastructure.SearchHttp;
 
 namespace FhirPractice.Server.Tests;
 
@@ -20,24 +21,8 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
 
     private Task<string> PatientAsync(string extra = "") => CreateAsync(_client, "Patient", $$"""{"resourceType":"Patient"{{extra}}}""");
 
-    private async Task<JsonNode> SearchAsync(string url, params (string Name, string Value)[] headers)
-    {
-        var response = await _client.SendAsync(HttpMethod.Get, url, null, headers);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var bundle = await response.JsonAsync();
-        Assert.Equal("searchset", (string?)bundle["type"]);
-        return bundle;
-    }
-
-    /// <summary>"Type/id" of each entry with the given search mode, sorted.</summary>
-    private static List<string> Entries(JsonNode bundle, string mode) =>
-        (bundle["entry"]?.AsArray() ?? []).Where(e => (string?)e!["search"]!["mode"] == mode)
-            .Select(e => $"{(string)e!["resource"]!["resourceType"]!}/{(string?)e["resource"]!["id"]}").Order(StringComparer.Ordinal).ToList();
-
     private static string SelfLink(JsonNode bundle) =>
         Uri.UnescapeDataString((string)bundle["link"]!.AsArray().First(l => (string?)l!["relation"] == "self")!["url"]!);
-
-    private static List<string> Sorted(params string[] items) => items.Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public async Task Include_adds_the_subjects_of_the_matches_once_with_mode_include()
@@ -47,12 +32,12 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var first = await CreateAsync(_client, "Observation", Observation(code, $"Patient/{patient}"));
         var second = await CreateAsync(_client, "Observation", Observation(code, $"Patient/{patient}"));
 
-        var bundle = await SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject");
+        var bundle = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject");
 
-        Assert.Equal(Sorted($"Observation/{first}", $"Observation/{second}"), Entries(bundle, "match"));
-        Assert.Equal([$"Patient/{patient}"], Entries(bundle, "include"));
+        Assert.Equal(Sorted($"Observation/{first}", $"Observation/{second}"), Matches(bundle, "match"));
+        Assert.Equal([$"Patient/{patient}"], Matches(bundle, "include"));
         Assert.Contains("_include=Observation:subject", SelfLink(bundle));
-        Assert.Empty(Entries(bundle, "outcome"));
+        Assert.Empty(Matches(bundle, "outcome"));
     }
 
     [Fact]
@@ -65,10 +50,10 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var second = await CreateAsync(_client, "Observation", Observation(code, $"Patient/{patient}"));
         await CreateAsync(_client, "Observation", Observation(code, $"Patient/{other}"));
 
-        var bundle = await SearchAsync($"Patient?_id={patient}&_revinclude=Observation:subject");
+        var bundle = await _client.SearchAsync($"Patient?_id={patient}&_revinclude=Observation:subject");
 
-        Assert.Equal([$"Patient/{patient}"], Entries(bundle, "match"));
-        Assert.Equal(Sorted($"Observation/{first}", $"Observation/{second}"), Entries(bundle, "include"));
+        Assert.Equal([$"Patient/{patient}"], Matches(bundle, "match"));
+        Assert.Equal(Sorted($"Observation/{first}", $"Observation/{second}"), Matches(bundle, "include"));
         Assert.Contains("_revinclude=Observation:subject", SelfLink(bundle));
     }
 
@@ -87,10 +72,10 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
     {
         var (organization, patient, request) = await MedicationRequestForPatientOfOrganizationAsync();
 
-        var bundle = await SearchAsync($"MedicationRequest?_id={request}&_include=MedicationRequest:subject&_include:iterate=Patient:organization");
+        var bundle = await _client.SearchAsync($"MedicationRequest?_id={request}&_include=MedicationRequest:subject&_include:iterate=Patient:organization");
 
-        Assert.Equal([$"MedicationRequest/{request}"], Entries(bundle, "match"));
-        Assert.Equal(Sorted($"Patient/{patient}", $"Organization/{organization}"), Entries(bundle, "include"));
+        Assert.Equal([$"MedicationRequest/{request}"], Matches(bundle, "match"));
+        Assert.Equal(Sorted($"Patient/{patient}", $"Organization/{organization}"), Matches(bundle, "include"));
         Assert.Contains("_include:iterate=Patient:organization", SelfLink(bundle));
     }
 
@@ -99,9 +84,9 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
     {
         var (organization, patient, request) = await MedicationRequestForPatientOfOrganizationAsync();
 
-        var bundle = await SearchAsync($"MedicationRequest?_id={request}&_include=MedicationRequest:subject&_include=Patient:organization");
+        var bundle = await _client.SearchAsync($"MedicationRequest?_id={request}&_include=MedicationRequest:subject&_include=Patient:organization");
 
-        Assert.Equal([$"Patient/{patient}"], Entries(bundle, "include"));
+        Assert.Equal([$"Patient/{patient}"], Matches(bundle, "include"));
         var outcome = bundle["entry"]!.AsArray().Single(e => (string?)e!["search"]!["mode"] == "outcome")!["resource"]!;
         Assert.Contains("Patient:organization", (string?)outcome["issue"]![0]!["diagnostics"]);
         Assert.DoesNotContain("Patient:organization", SelfLink(bundle));
@@ -117,10 +102,10 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
 
         foreach (var wildcard in new[] { "*", "Observation:*" })
         {
-            var bundle = await SearchAsync($"Observation?_id={observation}&_include={Uri.EscapeDataString(wildcard)}");
+            var bundle = await _client.SearchAsync($"Observation?_id={observation}&_include={Uri.EscapeDataString(wildcard)}");
 
-            Assert.Equal([$"Observation/{observation}"], Entries(bundle, "match"));
-            Assert.Equal(Sorted($"Patient/{patient}", $"Practitioner/{practitioner}"), Entries(bundle, "include"));
+            Assert.Equal([$"Observation/{observation}"], Matches(bundle, "match"));
+            Assert.Equal(Sorted($"Patient/{patient}", $"Practitioner/{practitioner}"), Matches(bundle, "include"));
             Assert.Contains("_include=Observation:*", SelfLink(bundle));
         }
     }
@@ -134,12 +119,12 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         await CreateAsync(_client, "Observation", Observation(code, $"Patient/{patient}"));
         await CreateAsync(_client, "Observation", Observation(code, $"Group/{group}"));
 
-        var all = await SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject");
-        var patients = await SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject:Patient");
+        var all = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject");
+        var patients = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject:Patient");
 
-        Assert.Equal(Sorted($"Group/{group}", $"Patient/{patient}"), Entries(all, "include"));
-        Assert.Equal([$"Patient/{patient}"], Entries(patients, "include"));
-        Assert.Equal(2, Entries(patients, "match").Count);
+        Assert.Equal(Sorted($"Group/{group}", $"Patient/{patient}"), Matches(all, "include"));
+        Assert.Equal([$"Patient/{patient}"], Matches(patients, "include"));
+        Assert.Equal(2, Matches(patients, "match").Count);
         Assert.Contains("_include=Observation:subject:Patient", SelfLink(patients));
     }
 
@@ -149,10 +134,10 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var patient = await PatientAsync();
         var linked = await PatientAsync($$""","link":[{"other":{"reference":"Patient/{{patient}}"},"type":"seealso"}]""");
 
-        var bundle = await SearchAsync($"Patient?_id={patient},{linked}&_include=Patient:link");
+        var bundle = await _client.SearchAsync($"Patient?_id={patient},{linked}&_include=Patient:link");
 
-        Assert.Equal(Sorted($"Patient/{patient}", $"Patient/{linked}"), Entries(bundle, "match"));
-        Assert.Empty(Entries(bundle, "include"));
+        Assert.Equal(Sorted($"Patient/{patient}", $"Patient/{linked}"), Matches(bundle, "match"));
+        Assert.Empty(Matches(bundle, "include"));
     }
 
     [Fact]
@@ -162,10 +147,10 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var code = FhirHttp.Unique();
         await CreateAsync(_client, "Observation", Observation(code, $"http://elsewhere.example/fhir/Patient/{patient}"));
 
-        var bundle = await SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject");
+        var bundle = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject");
 
-        Assert.Single(Entries(bundle, "match"));
-        Assert.Empty(Entries(bundle, "include"));
+        Assert.Single(Matches(bundle, "match"));
+        Assert.Empty(Matches(bundle, "include"));
     }
 
     [Theory]
@@ -180,9 +165,9 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var observation = await CreateAsync(_client, "Observation", Observation(FhirHttp.Unique(), $"Patient/{patient}"));
         var url = $"Observation?_id={observation}&{include}";
 
-        var bundle = await SearchAsync(url, ("Prefer", "handling=lenient"));
-        Assert.Equal([$"Observation/{observation}"], Entries(bundle, "match"));
-        Assert.Empty(Entries(bundle, "include"));
+        var bundle = await _client.SearchAsync(url, ("Prefer", "handling=lenient"));
+        Assert.Equal([$"Observation/{observation}"], Matches(bundle, "match"));
+        Assert.Empty(Matches(bundle, "include"));
         var outcome = bundle["entry"]!.AsArray().Single(e => (string?)e!["search"]!["mode"] == "outcome")!["resource"]!;
         Assert.Equal("warning", (string?)outcome["issue"]![0]!["severity"]);
         Assert.DoesNotContain(include.Split('=')[1], SelfLink(bundle));
@@ -197,8 +182,8 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var code = FhirHttp.Unique();
         for (var i = 0; i < 3; i++) await CreateAsync(_client, "Observation", Observation(code, $"Patient/{patient}"));
 
-        var bundle = await SearchAsync($"Observation?code=urn:test:include|{code}&_summary=count&_total=accurate&_include=Observation:subject");
-        var withoutTotal = await SearchAsync($"Observation?code=urn:test:include|{code}&_summary=count");
+        var bundle = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_summary=count&_total=accurate&_include=Observation:subject");
+        var withoutTotal = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_summary=count");
 
         Assert.Equal(3, (int)bundle["total"]!);
         Assert.Null(bundle["entry"]);
@@ -214,7 +199,7 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
         var code = FhirHttp.Unique();
         await CreateAsync(_client, "Observation", Observation(code, $"Patient/{patient}", ""","valueString":"secret" """));
 
-        var bundle = await SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject&_elements=subject,birthDate&_total=accurate");
+        var bundle = await _client.SearchAsync($"Observation?code=urn:test:include|{code}&_include=Observation:subject&_elements=subject,birthDate&_total=accurate");
 
         Assert.Equal(1, (int)bundle["total"]!);
         Assert.NotNull(bundle["link"]);
@@ -240,7 +225,7 @@ public sealed class IncludeTests(FhirServerFactory server) : IClassFixture<FhirS
     {
         var patient = await PatientAsync(""","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">Someone</div>"},"gender":"male" """);
 
-        var bundle = await SearchAsync($"Patient?_id={patient}&_summary=data");
+        var bundle = await _client.SearchAsync($"Patient?_id={patient}&_summary=data");
 
         var resource = bundle["entry"]![0]!["resource"]!;
         Assert.Null(resource["text"]);

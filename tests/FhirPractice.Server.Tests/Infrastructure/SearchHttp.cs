@@ -19,7 +19,9 @@ public static class SearchHttp
     {
         var response = await client.SendAsync(HttpMethod.Get, url, null, headers);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
+        var bundle = await response.JsonAsync();
+        Assert.Equal("searchset", (string?)bundle["type"]);
+        return bundle;
     }
 
     /// <summary>"Type/id" of each entry with the search mode (match unless given), sorted.</summary>
