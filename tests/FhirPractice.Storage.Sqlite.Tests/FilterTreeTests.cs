@@ -6,20 +6,17 @@ using Hl7.Fhir.Model;
 namespace FhirPractice.Storage.Sqlite.Tests;
 
 /// <summary>How the store compiles the nodes of the filter tree beyond plain criteria: any-of and resource identity.</summary>
-public sealed class FilterTreeTests : IAsyncLifetime
+public sealed class FilterTreeTests : TempStoreTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-store-tests", Guid.NewGuid().ToString("N"));
-    private SqliteResourceStore _store = null!;
-
     private static readonly SearchParameterInfo Subject = new("subject", "Observation", SearchParamType.Reference, "Observation.subject", null, ["Patient"]);
     private static readonly SearchParameterInfo Performer = new("performer", "Observation", SearchParamType.Reference, "Observation.performer", null, ["Patient"]);
     private static readonly SearchParameterInfo Actor = new("actor", "Appointment", SearchParamType.Reference, "Appointment.participant.actor", null, ["Patient"]);
     private static readonly SearchParameterInfo Code = new("code", "Observation", SearchParamType.Token, "Observation.code", null, []);
 
-    public async System.Threading.Tasks.Task InitializeAsync()
+    public override async System.Threading.Tasks.Task InitializeAsync()
     {
-        _store = new SqliteResourceStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" }, TimeProvider.System);
-        await _store.WriteAsync(tx =>
+        await base.InitializeAsync();
+        await Store.WriteAsync(tx =>
         {
             void Write(string type, string id, params IndexEntry[] entries) => tx.Write(new ResourceWrite(type, id, 1, tx.Timestamp, "POST",
                 Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{id}}"}"""), entries));
@@ -34,14 +31,8 @@ public sealed class FilterTreeTests : IAsyncLifetime
         });
     }
 
-    public async System.Threading.Tasks.Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     private async Task<List<string>> Matches(string? type, params SearchClause[] clauses) =>
-        (await _store.SearchAsync(new SearchQuery(type, clauses, 100))).Matches.Select(m => $"{m.Type}/{m.Id}").Order(StringComparer.Ordinal).ToList();
+        (await Store.SearchAsync(new SearchQuery(type, clauses, 100))).Matches.Select(m => $"{m.Type}/{m.Id}").Order(StringComparer.Ordinal).ToList();
 
     private static SearchCriterion RefersTo(SearchParameterInfo param, string? id) => new(param, null, [new ReferenceValue("Patient", id, null)]);
 

@@ -3,27 +3,10 @@ using FhirPractice.Fhir.Storage;
 
 namespace FhirPractice.Storage.Sqlite.Tests;
 
-public sealed class SqliteOutboxTests : IAsyncLifetime
+public sealed class SqliteOutboxTests : TempStoreTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-store-tests", Guid.NewGuid().ToString("N"));
-    private SqliteResourceStore _store = null!;
-
-    private SqliteStoreOptions Options => new() { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" };
-
-    public System.Threading.Tasks.Task InitializeAsync()
-    {
-        _store = new SqliteResourceStore(Options, TimeProvider.System);
-        return System.Threading.Tasks.Task.CompletedTask;
-    }
-
-    public async System.Threading.Tasks.Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     /// <summary>Writes a Patient version and, in the same transaction, a message about it to each destination.</summary>
-    private Task<long> WriteWithMessages(string id, params string[] destinations) => _store.WriteAsync(tx =>
+    private Task<long> WriteWithMessages(string id, params string[] destinations) => Store.WriteAsync(tx =>
     {
         var version = (tx.ReadCurrent("Patient", id)?.Version ?? 0) + 1;
         tx.Write(new ResourceWrite("Patient", id, version, tx.Timestamp, "PUT", Encoding.UTF8.GetBytes($$"""{"resourceType":"Patient","id":"{{id}}"}"""), []));
@@ -33,7 +16,7 @@ public sealed class SqliteOutboxTests : IAsyncLifetime
     });
 
     private async Task<List<OutboxMessage>> Queue(string? destination, params OutboxStatus[] statuses) =>
-        (await _store.OutboxAsync(new OutboxQuery(destination, statuses, null, 100))).ToList();
+        (await Store.OutboxAsync(new OutboxQuery(destination, statuses, null, 100))).ToList();
 
     [Fact]
     public async System.Threading.Tasks.Task Messages_are_queued_per_destination_in_write_order()
@@ -47,13 +30,13 @@ public sealed class SqliteOutboxTests : IAsyncLifetime
         Assert.All(a, m => Assert.Equal(OutboxStatus.Pending, m.Status));
         Assert.Equal([("p1", 1L), ("p2", 1L)], (await Queue("b")).Select(m => (m.ResourceId, m.ResourceVersion)));
         Assert.True(a[0].Id < a[1].Id);
-        Assert.Single(await _store.OutboxAsync(new OutboxQuery("a", null, a[0].Id, 100)));
+        Assert.Single(await Store.OutboxAsync(new OutboxQuery("a", null, a[0].Id, 100)));
     }
 
     [Fact]
     public async System.Threading.Tasks.Task A_rolled_back_write_leaves_no_message()
     {
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _store.WriteAsync<int>(tx =>
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.WriteAsync<int>(tx =>
         {
             tx.Enqueue(new OutboxMessage(0, "a", "ADT", "Patient", "p1", 1, OutboxStatus.Pending, 0, tx.Timestamp, tx.Timestamp));
             throw new InvalidOperationException("the write fails");
@@ -68,26 +51,25 @@ public sealed class SqliteOutboxTests : IAsyncLifetime
         await WriteWithMessages("p1", "a");
         var first = (await Queue("a"))[0];
         var next = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 5000);
-        await _store.WriteAsync(tx =>
+        await Store.WriteAsync(tx =>
         {
             tx.SaveOutbox(first with { Status = OutboxStatus.Failed, Attempts = 3, NextAttempt = next, Payload = "MSH|^~\\&|", LastError = "AE: unknown patient" });
             return 0;
         });
 
-        var read = await _store.ReadOutboxAsync(first.Id);
+        var read = await Store.ReadOutboxAsync(first.Id);
         Assert.Equal((OutboxStatus.Failed, 3, next, "MSH|^~\\&|", "AE: unknown patient"), (read!.Status, read.Attempts, read.NextAttempt, read.Payload, read.LastError));
         Assert.Equal([first.Id], (await Queue("a", OutboxStatus.Failed)).Select(m => m.Id));
         Assert.Single(await Queue("a", OutboxStatus.Pending));
         Assert.Equal(2, (await Queue("a", OutboxStatus.Pending, OutboxStatus.Failed)).Count);
-        Assert.Null(await _store.ReadOutboxAsync(first.Id + 100));
+        Assert.Null(await Store.ReadOutboxAsync(first.Id + 100));
     }
 
     [Fact]
     public async System.Threading.Tasks.Task The_queue_survives_a_restart()
     {
         await WriteWithMessages("p1", "a");
-        await _store.DisposeAsync();
-        _store = new SqliteResourceStore(Options, TimeProvider.System);
+        await Reopen();
         Assert.Single(await Queue("a", OutboxStatus.Pending));
     }
 }

@@ -5,32 +5,16 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Storage.Sqlite.Tests;
 
-public sealed class SqliteResourceStoreTests : IAsyncLifetime
+public sealed class SqliteResourceStoreTests : TempStoreTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-store-tests", Guid.NewGuid().ToString("N"));
-    private SqliteResourceStore _store = null!;
     private static readonly SearchParameterInfo Identifier =
         new("identifier", "Patient", SearchParamType.Token, "Patient.identifier", null, []);
-
-    private SqliteStoreOptions Options => new() { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" };
-
-    public System.Threading.Tasks.Task InitializeAsync()
-    {
-        _store = new SqliteResourceStore(Options, TimeProvider.System);
-        return System.Threading.Tasks.Task.CompletedTask;
-    }
-
-    public async System.Threading.Tasks.Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
 
     private static ResourceWrite Patient(string id, long version, DateTimeOffset at, string identifier = "a") =>
         new("Patient", id, version, at, version == 1 ? "POST" : "PUT", Encoding.UTF8.GetBytes($$"""{"resourceType":"Patient","id":"{{id}}"}"""),
             [new TokenIndexEntry("identifier", "urn:sys", identifier, null)]);
 
-    private Task<ResourceWrite> Write(string id, string identifier = "a") => _store.WriteAsync(tx =>
+    private Task<ResourceWrite> Write(string id, string identifier = "a") => Store.WriteAsync(tx =>
     {
         var version = (tx.ReadCurrent("Patient", id)?.Version ?? 0) + 1;
         var write = Patient(id, version, tx.Timestamp, identifier);
@@ -46,17 +30,17 @@ public sealed class SqliteResourceStoreTests : IAsyncLifetime
     {
         await Write("p1");
         await Write("p1");
-        var current = await _store.ReadAsync("Patient", "p1");
+        var current = await Store.ReadAsync("Patient", "p1");
         Assert.Equal(2, current!.Version);
-        Assert.Equal(1, (await _store.ReadVersionAsync("Patient", "p1", 1))!.Version);
-        Assert.Null(await _store.ReadVersionAsync("Patient", "p1", 3));
-        Assert.Equal(2, (await _store.HistoryAsync(new HistoryQuery("Patient", "p1", null, null, 10, null))).Total);
+        Assert.Equal(1, (await Store.ReadVersionAsync("Patient", "p1", 1))!.Version);
+        Assert.Null(await Store.ReadVersionAsync("Patient", "p1", 3));
+        Assert.Equal(2, (await Store.HistoryAsync(new HistoryQuery("Patient", "p1", null, null, 10, null))).Total);
     }
 
     [Fact]
     public async System.Threading.Tasks.Task A_failing_transaction_leaves_nothing_and_others_in_the_same_group_commit_survive()
     {
-        var failing = _store.WriteAsync<int>(tx =>
+        var failing = Store.WriteAsync<int>(tx =>
         {
             tx.Write(Patient("half", 1, tx.Timestamp));
             throw new InvalidOperationException("boom");
@@ -64,40 +48,40 @@ public sealed class SqliteResourceStoreTests : IAsyncLifetime
         var fine = Write("whole");
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
         await fine;
-        Assert.Null(await _store.ReadAsync("Patient", "half"));
-        Assert.Empty((await _store.SearchAsync(new SearchQuery("Patient", [new SearchCriterion(
+        Assert.Null(await Store.ReadAsync("Patient", "half"));
+        Assert.Empty((await Store.SearchAsync(new SearchQuery("Patient", [new SearchCriterion(
             new SearchParameterInfo("_id", "Resource", SearchParamType.Token, null, null, []), null, [new TokenValue(null, "half")])], 10))).Matches);
-        Assert.NotNull(await _store.ReadAsync("Patient", "whole"));
+        Assert.NotNull(await Store.ReadAsync("Patient", "whole"));
     }
 
     [Fact]
     public async System.Threading.Tasks.Task Index_entries_follow_the_current_version_only()
     {
         await Write("p2", identifier: "old");
-        Assert.Single((await _store.SearchAsync(ByIdentifier("old"))).Matches);
+        Assert.Single((await Store.SearchAsync(ByIdentifier("old"))).Matches);
         await Write("p2", identifier: "new");
-        Assert.Empty((await _store.SearchAsync(ByIdentifier("old"))).Matches);
-        Assert.Single((await _store.SearchAsync(ByIdentifier("new"))).Matches);
+        Assert.Empty((await Store.SearchAsync(ByIdentifier("old"))).Matches);
+        Assert.Single((await Store.SearchAsync(ByIdentifier("new"))).Matches);
     }
 
     [Fact]
     public async System.Threading.Tasks.Task A_deleted_resource_reads_as_deleted_and_leaves_search()
     {
         await Write("gone", identifier: "gone");
-        await _store.WriteAsync(tx =>
+        await Store.WriteAsync(tx =>
         {
             tx.Write(new ResourceWrite("Patient", "gone", 2, tx.Timestamp, "DELETE", ReadOnlyMemory<byte>.Empty, []));
             return 0;
         });
-        var record = await _store.ReadAsync("Patient", "gone");
+        var record = await Store.ReadAsync("Patient", "gone");
         Assert.True(record!.Deleted);
-        Assert.Empty((await _store.SearchAsync(ByIdentifier("gone"))).Matches);
+        Assert.Empty((await Store.SearchAsync(ByIdentifier("gone"))).Matches);
     }
 
     [Fact]
     public async System.Threading.Tasks.Task Matches_inside_a_transaction_see_its_own_writes()
     {
-        var seen = await _store.WriteAsync(tx =>
+        var seen = await Store.WriteAsync(tx =>
         {
             tx.Write(Patient("inside", 1, tx.Timestamp, "inside"));
             return tx.Match(ByIdentifier("inside"), 5).Count;
@@ -109,12 +93,11 @@ public sealed class SqliteResourceStoreTests : IAsyncLifetime
     public async System.Threading.Tasks.Task History_pages_newest_first_with_a_cursor_that_survives_a_restart()
     {
         for (var i = 0; i < 5; i++) await Write("paged");
-        var first = await _store.HistoryAsync(new HistoryQuery("Patient", "paged", null, null, 2, null));
+        var first = await Store.HistoryAsync(new HistoryQuery("Patient", "paged", null, null, 2, null));
         Assert.Equal([5L, 4L], first.Entries.Select(e => e.Version));
 
-        await _store.DisposeAsync();
-        _store = new SqliteResourceStore(Options, TimeProvider.System);
-        var second = await _store.HistoryAsync(new HistoryQuery("Patient", "paged", null, null, 2, first.Next));
+        await Reopen();
+        var second = await Store.HistoryAsync(new HistoryQuery("Patient", "paged", null, null, 2, first.Next));
         Assert.Equal([3L, 2L], second.Entries.Select(e => e.Version));
     }
 
@@ -122,8 +105,7 @@ public sealed class SqliteResourceStoreTests : IAsyncLifetime
     public async System.Threading.Tasks.Task Acknowledged_writes_are_there_after_reopening()
     {
         var writes = await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, 200).Select(i => Write($"d{i}")));
-        await _store.DisposeAsync();
-        _store = new SqliteResourceStore(Options, TimeProvider.System);
-        foreach (var w in writes) Assert.NotNull(await _store.ReadAsync("Patient", w.Id));
+        await Reopen();
+        foreach (var w in writes) Assert.NotNull(await Store.ReadAsync("Patient", w.Id));
     }
 }
