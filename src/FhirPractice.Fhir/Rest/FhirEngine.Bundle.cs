@@ -54,6 +54,7 @@ public sealed partial class FhirEngine
             IfModifiedSince = entry.Request.IfModifiedSince,
             Return = parent.Return,
             StrictHandling = parent.StrictHandling,
+            Caller = parent.Caller,
         };
     }
 

@@ -28,6 +28,8 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     public PreferReturn Return { get; init; } = PreferReturn.Representation;
     /// <summary>Prefer: handling=strict — unknown search parameters are errors rather than ignored.</summary>
     public bool StrictHandling { get; init; }
+    /// <summary>Who is asking; the engine authorises and audits by it.</summary>
+    public FhirCaller Caller { get; init; } = FhirCaller.Anonymous;
 
     public string? QueryValue(string name) => Query.LastOrDefault(q => q.Key == name).Value;
 

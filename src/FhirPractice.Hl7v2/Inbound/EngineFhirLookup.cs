@@ -15,7 +15,7 @@ public sealed class EngineFhirLookup(FhirEngine engine) : IFhirLookup
         var query = parameters;
         while (true)
         {
-            var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { StrictHandling = true }, ct);
+            var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { StrictHandling = true, Caller = FhirCaller.Internal("mllp") }, ct);
             var body = response.ToResource();
             if (body is not Bundle page)
                 throw new FhirError(response.Status == HttpStatusCode.OK ? HttpStatusCode.InternalServerError : response.Status,

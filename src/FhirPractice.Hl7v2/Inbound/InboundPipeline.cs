@@ -168,6 +168,7 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
                 Body = ResourceSerializer.ToJsonBytes(mapped.Transaction),
                 BodyFormat = FhirFormat.Json,
                 Return = PreferReturn.Minimal,
+                Caller = FhirCaller.Internal("mllp"),
             }, ct);
             if ((int)response.Status < 300) return (AckCode.AA, mapped.Warnings);
             return ((int)response.Status < 500 ? AckCode.AE : AckCode.AR, [EngineError(response)]);

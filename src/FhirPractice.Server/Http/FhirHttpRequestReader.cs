@@ -36,6 +36,7 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
                 DateTimeStyles.AssumeUniversal, out var since) ? since : null,
             Return = prefer.Return,
             StrictHandling = prefer.Strict,
+            Caller = HttpCaller.From(http),
         };
     }
 
