@@ -125,6 +125,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     public ValueTask<OutboxMessage?> ReadOutboxAsync(long id, CancellationToken ct = default) =>
         ValueTask.FromResult(OnReader(connection => SqliteOutbox.Read(connection, null, id)));
 
+    public ValueTask<IReadOnlyList<StateEntry>> ScanStateAsync(StateRange range, CancellationToken ct = default) =>
+        ValueTask.FromResult(OnReader(connection => SqliteModuleState.Scan(connection, range)));
+
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
         var job = new WriteJob<T>(work);

@@ -9,7 +9,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// and one index table per search parameter type holding the entries of current versions only.
 /// Index tables are clustered by (parameter, value…) — the table is its own search index — and
 /// name the parameter by a small integer from search_param; absent parts are stored as '' because
-/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems. The store creates all this itself, so a fresh file is ready at first start.
+/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems, module_state the workflow modules' projections. The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -92,6 +92,10 @@ internal static class SqliteSchema
             resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, resource_version INTEGER NOT NULL, status TEXT NOT NULL,
             attempts INTEGER NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL, next_attempt INTEGER, payload TEXT, last_error TEXT);
         CREATE INDEX IF NOT EXISTS ix_outbox_queue ON outbox(destination, status, id);
+
+        -- Workflow modules' own state (projections, balances), keyed and ordered per kind; BINARY collation = ordinal order.
+        CREATE TABLE IF NOT EXISTS module_state (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (kind, key)) WITHOUT ROWID;
         """;
 
     public static void Create(SqliteConnection connection)

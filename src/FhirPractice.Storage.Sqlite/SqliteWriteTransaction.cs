@@ -18,6 +18,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue;
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
+    private readonly SqliteModuleState _state;
 
     public DateTimeOffset Timestamp { get; set; }
 
@@ -54,6 +55,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _findParam = new(connection, "SELECT id FROM search_param WHERE key = ?1");
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
         _enqueue = new(connection, SqliteOutbox.InsertSql);
+        _state = new SqliteModuleState(connection);
     }
 
     /// <summary>The group commit's transaction, which ADO.NET commands run on must name.</summary>
@@ -61,6 +63,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     {
         _transaction = transaction;
         _readCurrent.Transaction = transaction;
+        _state.Begin(transaction);
     }
 
     public ResourceRecord? ReadCurrent(string type, string id)
@@ -112,6 +115,14 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public OutboxMessage? ReadOutbox(long id) => SqliteOutbox.Read(_connection, _transaction, id);
 
     public void SaveOutbox(OutboxMessage message) => SqliteOutbox.Save(_connection, _transaction, message);
+
+    public StateEntry? ReadState(string kind, string key) => _state.Read(kind, key);
+
+    public IReadOnlyList<StateEntry> ScanState(StateRange range) => _state.Scan(range);
+
+    public void SaveState(StateEntry entry) => _state.Save(entry);
+
+    public void DeleteState(string kind, string key) => _state.Delete(kind, key);
 
     private void InsertEntry(long rid, string type, IndexEntry entry, int ordinal)
     {
@@ -192,6 +203,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public void Dispose()
     {
         _readCurrent.Dispose();
+        _state.Dispose();
         foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue }.Concat(_deleteIndex).Concat(_deleteParamIndex))
             s.Dispose();
     }

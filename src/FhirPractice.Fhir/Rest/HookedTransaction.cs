@@ -22,4 +22,8 @@ internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<I
     public void Enqueue(OutboxMessage message) => inner.Enqueue(message);
     public OutboxMessage? ReadOutbox(long id) => inner.ReadOutbox(id);
     public void SaveOutbox(OutboxMessage message) => inner.SaveOutbox(message);
+    public StateEntry? ReadState(string kind, string key) => inner.ReadState(kind, key);
+    public IReadOnlyList<StateEntry> ScanState(StateRange range) => inner.ScanState(range);
+    public void SaveState(StateEntry entry) => inner.SaveState(entry);
+    public void DeleteState(string kind, string key) => inner.DeleteState(kind, key);
 }

@@ -40,6 +40,9 @@ public interface IResourceStore
     ValueTask<IReadOnlyList<OutboxMessage>> OutboxAsync(OutboxQuery query, CancellationToken ct = default);
 
     ValueTask<OutboxMessage?> ReadOutboxAsync(long id, CancellationToken ct = default);
+
+    /// <summary>A module's state entries in a key range, as last committed (see <see cref="StateEntry"/>).</summary>
+    ValueTask<IReadOnlyList<StateEntry>> ScanStateAsync(StateRange range, CancellationToken ct = default);
 }
 
 /// <summary>What a write transaction may do.</summary>
@@ -74,4 +77,16 @@ public interface IStoreTransaction
 
     /// <summary>Replaces the state of an enqueued message (status, attempts, payload, error).</summary>
     void SaveOutbox(OutboxMessage message);
+
+    /// <summary>A module's state entry, or null when there is none; sees this transaction's own changes.</summary>
+    StateEntry? ReadState(string kind, string key);
+
+    /// <summary>A module's state entries in a key range; sees this transaction's own changes.</summary>
+    IReadOnlyList<StateEntry> ScanState(StateRange range);
+
+    /// <summary>Inserts or replaces a state entry; it commits or rolls back with this transaction.</summary>
+    void SaveState(StateEntry entry);
+
+    /// <summary>Removes a state entry, if there is one.</summary>
+    void DeleteState(string kind, string key);
 }

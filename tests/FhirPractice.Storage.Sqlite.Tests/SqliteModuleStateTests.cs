@@ -1,0 +1,50 @@
+using FhirPractice.Fhir.Storage;
+
+namespace FhirPractice.Storage.Sqlite.Tests;
+
+public sealed class SqliteModuleStateTests : TempStoreTests
+{
+    private static StateEntry Entry(string key, string value) => new("test.balance", key, value);
+
+    [Fact]
+    public async System.Threading.Tasks.Task Entries_are_scanned_in_key_order_within_the_range_and_kind()
+    {
+        await Store.WriteAsync(tx =>
+        {
+            foreach (var key in new[] { "b|2", "a|1", "b|1", "c|1" }) tx.SaveState(Entry(key, key.ToUpperInvariant()));
+            tx.SaveState(new StateEntry("other.kind", "b|0", "x"));
+            return 0;
+        });
+
+        var b = await Store.ScanStateAsync(new StateRange("test.balance", "b|", "b}"));
+        Assert.Equal(["b|1", "b|2"], b.Select(e => e.Key));
+        Assert.Equal("B|1", b[0].Value);
+        Assert.Single(await Store.ScanStateAsync(new StateRange("test.balance", "a", "z", Limit: 1)));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_transaction_sees_its_own_changes_and_a_rollback_keeps_none()
+    {
+        await Store.WriteAsync(tx => { tx.SaveState(Entry("item", "5")); return 0; });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.WriteAsync<int>(tx =>
+        {
+            tx.SaveState(Entry("item", "4"));
+            Assert.Equal("4", tx.ReadState("test.balance", "item")!.Value);
+            tx.DeleteState("test.balance", "item");
+            Assert.Null(tx.ReadState("test.balance", "item"));
+            Assert.Empty(tx.ScanState(new StateRange("test.balance", "", "~")));
+            throw new InvalidOperationException("the write fails");
+        }));
+
+        Assert.Equal("5", (await Store.ScanStateAsync(new StateRange("test.balance", "", "~"))).Single().Value);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task State_survives_a_restart()
+    {
+        await Store.WriteAsync(tx => { tx.SaveState(Entry("item", "7")); return 0; });
+        await Reopen();
+        Assert.Equal("7", await Store.WriteAsync(tx => tx.ReadState("test.balance", "item")!.Value));
+    }
+}
