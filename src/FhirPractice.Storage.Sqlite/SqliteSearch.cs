@@ -18,7 +18,7 @@ internal sealed class SqliteSearch
         cmd.Transaction = transaction;
         var where = Where(cmd, query);
         cmd.CommandText = $"SELECT c.type, c.id, c.version FROM resource_current c WHERE {where} LIMIT {limit}";
-        using var r = cmd.ExecuteReader();
+        using var r = PreparedStatements.ExecuteReader(cmd);
         var keys = new List<ResourceKey>();
         while (r.Read()) keys.Add(new ResourceKey(r.GetString(0), r.GetString(1), r.GetInt64(2)));
         return keys;
@@ -57,13 +57,13 @@ internal sealed class SqliteSearch
         if (query.Total == TotalMode.Accurate)
         {
             cmd.CommandText = $"SELECT COUNT(*) FROM resource_current c WHERE {where}";
-            return (long)cmd.ExecuteScalar()!;
+            return (long)PreparedStatements.ExecuteScalar(cmd)!;
         }
         cmd.CommandText = $"""
             SELECT COUNT(*), MIN(rid), MAX(rid), (SELECT MAX(rid) FROM resource_current)
             FROM (SELECT c.rid FROM resource_current c WHERE {where} ORDER BY c.rid LIMIT {EstimateBudget + 1})
             """;
-        using var r = cmd.ExecuteReader();
+        using var r = PreparedStatements.ExecuteReader(cmd);
         r.Read();
         var counted = r.GetInt64(0);
         if (counted <= EstimateBudget) return counted;
@@ -115,7 +115,7 @@ internal sealed class SqliteSearch
                 SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid
                 WHERE c.deleted = 0 AND {where} ORDER BY c.rid LIMIT {query.Limit - records.Count}
                 """;
-            using var r = cmd.ExecuteReader();
+            using var r = PreparedStatements.ExecuteReader(cmd);
             while (r.Read())
             {
                 var record = SqliteRecords.Read(r);

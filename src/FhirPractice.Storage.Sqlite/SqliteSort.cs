@@ -211,7 +211,7 @@ internal static class SqliteSort
     private static List<Row> ReadRows(SqliteCommand cmd, int keyCount, IReadOnlyList<Column> columns)
     {
         var rows = new List<Row>();
-        using var r = cmd.ExecuteReader();
+        using var r = PreparedStatements.ExecuteReader(cmd);
         while (r.Read())
         {
             var rid = r.GetInt64(0);
