@@ -1,3 +1,4 @@
+using FhirPractice.Billing;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
@@ -39,6 +40,8 @@ builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>()
 builder.Services.AddHostedService<MllpBridgeService>();
 builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddHostedService<Hl7v2OutboundService>();
+// Billing: claims, code sets and X12 through the drop folder.
+builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();

@@ -1,0 +1,43 @@
+using FhirPractice.Fhir;
+using System.Net;
+using FhirPractice.Fhir.Rest;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Billing;
+
+/// <summary>
+/// Billing reads and writes resources through the engine, as the caller of the operation, so the checks and hooks
+/// every other door gets (validation, authorization, audit) apply to billing's work too.
+/// </summary>
+public sealed class BillingDoor(FhirEngine engine, FhirRequest origin)
+{
+    public FhirEngine Engine => engine;
+
+    public async Task<T?> ReadAsync<T>(ResourceReference? reference, CancellationToken ct) where T : Resource
+    {
+        if (reference?.Reference is not { } path || path.StartsWith('#')) return null;
+        var response = await engine.HandleAsync(Request("GET", path), ct);
+        return response.Status == HttpStatusCode.OK ? response.ToResource() as T : null;
+    }
+
+    public async Task<List<T>> SearchAsync<T>(string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct) where T : Resource
+    {
+        var response = await engine.HandleAsync(Request("GET", type) with { Query = query }, ct);
+        if ((int)response.Status >= 400) throw new FhirError(response.Status, (OperationOutcome)response.Resource!);
+        return ((Bundle)response.ToResource()!).Entry.Where(e => e.Search?.Mode != Bundle.SearchEntryMode.Outcome)
+            .Select(e => e.Resource).OfType<T>().ToList();
+    }
+
+    public async Task<Resource> CreateAsync(Resource resource, CancellationToken ct) =>
+        Success(await engine.HandleAsync(Request("POST", resource.TypeName) with { Body = ResourceSerializer.ToJsonBytes(resource), BodyFormat = FhirFormat.Json }, ct));
+
+    /// <summary>Commits a transaction Bundle (sent as JSON, so the strict parse checks what billing built) as one store transaction; a refusal is raised as the engine's error.</summary>
+    public async Task<Bundle> TransactionAsync(Bundle bundle, CancellationToken ct) =>
+        (Bundle)Success(await engine.HandleAsync(Request("POST", "") with { Body = ResourceSerializer.ToJsonBytes(bundle), BodyFormat = FhirFormat.Json }, ct));
+
+    private static Resource Success(FhirResponse response) =>
+        (int)response.Status < 400 ? response.ToResource()! : throw new FhirError(response.Status, (OperationOutcome)response.Resource!);
+
+    private FhirRequest Request(string method, string path) =>
+        new(method, path, []) { Caller = origin.Caller, BaseUrl = origin.BaseUrl };
+}

@@ -1,0 +1,7 @@
+namespace FhirPractice.Billing.CodeSets;
+
+/// <summary>US federal fiscal years, by which ICD-10-CM releases are versioned: FY 2025 runs from 1 October 2024 to 30 September 2025.</summary>
+public static class FiscalYear
+{
+    public static int Of(DateTime date) => date.Month >= 10 ? date.Year + 1 : date.Year;
+}
