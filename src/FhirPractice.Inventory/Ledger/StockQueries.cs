@@ -27,9 +27,12 @@ public sealed class StockQueries(IResourceStore store)
     /// <summary>The buckets (of an item, at a location, of a lot — each optional) and their balances now.</summary>
     public async Task<IReadOnlyList<StockBalance>> OnHandAsync(string? item, string? location, string? lot, CancellationToken ct)
     {
-        var prefix = item is null ? "" : location is null ? Prefix(item) : lot is null ? Prefix(item, location) : Prefix(item, location, lot);
+        var prefix = item is null ? "" : location is null ? Prefix(item) : Prefix(item, location);
+        var entries = lot is not null && item is not null && location is not null
+            ? ScanAsync(OnHand, Bucket(item, location, lot), Bucket(item, location, lot) + '\0', ct)
+            : ScanPrefixAsync(OnHand, prefix, ct);
         var result = new List<StockBalance>();
-        await foreach (var entry in ScanPrefixAsync(OnHand, prefix, ct))
+        await foreach (var entry in entries)
         {
             var parts = Split(entry.Key);
             if ((location is not null && parts[1] != location) || (lot is not null && parts[2] != lot)) continue;
