@@ -33,7 +33,7 @@ public sealed class InventoryWriteHook(FollowUpSignal signal) : IWriteHook
         var known = tx.ReadState(StockKeys.Event, write.Id) is not null;
         if (stockEvent is null && !known) return;
         foreach (var (item, location) in new StockLedger(tx).Replace(write.Id, stockEvent))
-            StockWatch.Check(tx, item, location, tx.Timestamp);
+            StockWatch.Check(tx, item, location, tx.Timestamp, stockMoved: true);
         if (!known && stockEvent is { Kind: InventoryVocabulary.Consumption, Patient: { } patient })
             FollowUpQueue.Add(tx, new FollowUp(FollowUp.Charge, write.Id, stockEvent.Item, stockEvent.Lines[0].Location, stockEvent.Time,
                 Quantity: -stockEvent.Lines[0].Quantity, Patient: patient, Event: $"SupplyDelivery/{write.Id}"));
@@ -54,6 +54,6 @@ public sealed class InventoryWriteHook(FollowUpSignal signal) : IWriteHook
         var key = StockKeys.Join(level.Item, level.Location);
         tx.SaveState(new StateEntry(StockKeys.Level, key, StateJson.Write(level)));
         tx.SaveState(new StateEntry(StockKeys.LevelSource, source, key));
-        StockWatch.Check(tx, level.Item, level.Location, tx.Timestamp);
+        StockWatch.Check(tx, level.Item, level.Location, tx.Timestamp, stockMoved: false);
     }
 }

@@ -4,7 +4,8 @@ namespace FhirPractice.Inventory.FollowUps;
 /// A resource the module must create because of a committed write: a draft SupplyRequest, an alert
 /// (Communication) or a ChargeItem. Queued in module state in the write's own transaction and created
 /// through the engine afterwards by <see cref="FollowUpWorker"/>, with <see cref="Id"/> as its identifier so
-/// that creating it twice (after a crash) makes one resource.
+/// that creating it twice (after a crash) makes one resource. <see cref="AboutRequest"/>: the follow-up id of the
+/// SupplyRequest a low-stock alert is about (queued before it, so created first).
 /// </summary>
 public sealed record FollowUp(
     string Kind,
@@ -17,7 +18,7 @@ public sealed record FollowUp(
     decimal? Quantity = null,
     string? Patient = null,
     string? Event = null,
-    string? About = null)
+    string? AboutRequest = null)
 {
     public const string SupplyRequest = "supply-request", AlertKind = "alert", Charge = "charge";
 }

@@ -69,7 +69,7 @@ public sealed class FollowUpWorker(FhirEngine engine, IResourceStore store, Foll
             {
                 Status = EventStatus.Completed,
                 Category = [new CodeableConcept(AlertSystem, f.Alert)],
-                About = [new ResourceReference(f.Item), new ResourceReference(f.Location), .. f.About is null ? [] : new[] { new ResourceReference(f.About) }],
+                About = [new ResourceReference(f.Item), new ResourceReference(f.Location), .. await CreatedAsync("SupplyRequest", f.AboutRequest, ct)],
                 SentElement = new FhirDateTime(f.At),
                 Payload = [new Communication.PayloadComponent { Content = new FhirString(f.Text) }],
             },
@@ -91,6 +91,14 @@ public sealed class FollowUpWorker(FhirEngine engine, IResourceStore store, Foll
             Return = PreferReturn.Minimal,
             Caller = Caller,
         }, ct);
+    }
+
+    /// <summary>The resource an earlier follow-up created, found by its identifier.</summary>
+    private async Task<IEnumerable<ResourceReference>> CreatedAsync(string type, string? followUpId, CancellationToken ct)
+    {
+        if (followUpId is null) return [];
+        var found = await engine.HandleAsync(new FhirRequest("GET", type, [new("identifier", $"{FollowUpIdentifierSystem}|{followUpId}")]) { Caller = Caller }, ct);
+        return found.ToResource() is Bundle { Entry: [{ Resource: { } resource }, ..] } ? [new ResourceReference($"{type}/{resource.Id}")] : [];
     }
 
     /// <summary>A ChargeItem when the consumed item is billable (its code, with the NDC where it has one), else nothing.</summary>

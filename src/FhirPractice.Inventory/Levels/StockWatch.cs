@@ -12,11 +12,11 @@ public sealed record WatchValue(string? Reorder, bool Over, bool Out);
 /// <summary>
 /// After the stock of an item at a location changed (inside the write transaction): falling below the reorder point
 /// queues one draft SupplyRequest and a low-stock alert, and no more until the stock is back at or above it; rising
-/// above the maximum queues one overstock alert; reaching zero queues one stockout alert.
+/// above the maximum queues one overstock alert; a movement that leaves nothing queues one stockout alert.
 /// </summary>
 public static class StockWatch
 {
-    public static void Check(IStoreTransaction tx, string item, string location, DateTimeOffset at)
+    public static void Check(IStoreTransaction tx, string item, string location, DateTimeOffset at, bool stockMoved)
     {
         var onHand = tx.ScanState(StockKeys.Range(StockKeys.OnHand, StockKeys.Prefix(item, location))).Sum(e => StateJson.Read<OnHandValue>(e.Value).Q);
         var level = tx.ReadState(StockKeys.Level, StockKeys.Join(item, location)) is { } l ? StateJson.Read<StockLevel>(l.Value) : null;
@@ -24,7 +24,7 @@ public static class StockWatch
         var before = tx.ReadState(StockKeys.Watch, key) is { } w ? StateJson.Read<WatchValue>(w.Value) : new WatchValue(null, false, false);
         var now = before;
 
-        if (onHand <= 0 && !before.Out)
+        if (onHand <= 0 && !before.Out && stockMoved)
         {
             FollowUpQueue.Add(tx, new FollowUp(FollowUp.AlertKind, FollowUpQueue.NewId(), item, location, at, Stockout, $"Stockout: no {item} left at {location}"));
             now = now with { Out = true };
@@ -38,7 +38,7 @@ public static class StockWatch
             FollowUpQueue.Add(tx, new FollowUp(FollowUp.SupplyRequest, request, item, location, at, Quantity: quantity));
             FollowUpQueue.Add(tx, new FollowUp(FollowUp.AlertKind, FollowUpQueue.NewId(), item, location, at, LowStock,
                 $"Low stock: {onHand} of {item} at {location}, below the reorder point {reorderPoint}; draft order of {quantity}",
-                About: $"SupplyRequest/{request}"));
+                AboutRequest: request));
             now = now with { Reorder = request };
         }
         else if (level?.ReorderPoint is not { } point || onHand >= point) now = now with { Reorder = null };
