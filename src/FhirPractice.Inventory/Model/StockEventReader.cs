@@ -76,7 +76,7 @@ public static partial class StockEventReader
             Period { StartElement: { } start } => start.ToDateTimeOffset(TimeSpan.Zero),
             _ => throw FhirError.Unprocessable("A stock movement's occurrence is a dateTime or a Period", "SupplyDelivery.occurrence"),
         };
-        return new StockEvent(delivery.Id, kind, time.ToUniversalTime(), lines, expiry, unitCost, patient,
+        return new StockEvent(delivery.Id ?? "", kind, time.ToUniversalTime(), lines, expiry, unitCost, patient,
             delivery.GetStringExtension(FefoOverrideExtension));
     }
 

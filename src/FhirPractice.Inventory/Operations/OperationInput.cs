@@ -25,7 +25,7 @@ internal sealed class OperationInput
         {
             if (FhirEngine.ParseBody(r) is not Parameters parameters) throw FhirError.BadRequest($"${operation} takes a Parameters body");
             foreach (var p in parameters.Parameter)
-                input.Add(p.Name, p.Value switch
+                input.Add(p.Name ?? "", p.Value switch
                 {
                     ResourceReference reference => reference.Reference,
                     Quantity quantity => quantity.Value?.ToString(CultureInfo.InvariantCulture),

@@ -33,14 +33,17 @@ internal static class StockMovementWriter
         var result = new Parameters();
         for (var i = 0; i < movements.Count; i++)
         {
-            var location = answer.Entry[i].Response.Location;
-            var reference = location[..location.IndexOf("/_history", StringComparison.Ordinal)];
+            // The entry's Location is [base/]SupplyDelivery/{id}/_history/{version}.
+            var location = answer.Entry[i].Response?.Location ?? "";
+            var start = Math.Max(location.IndexOf("SupplyDelivery/", StringComparison.Ordinal), 0);
+            var end = location.IndexOf("/_history", StringComparison.Ordinal);
+            var reference = location[start..(end < 0 ? location.Length : end)];
             result.Parameter.Add(new Parameters.ParameterComponent
             {
                 Name = "movement",
                 Part =
                 [
-                    new() { Name = "supplyDelivery", Value = new ResourceReference(reference[(reference.IndexOf("SupplyDelivery/", StringComparison.Ordinal))..]) },
+                    new() { Name = "supplyDelivery", Value = new ResourceReference(reference) },
                     new() { Name = "lot", Value = new FhirString(movements[i].Lot) },
                     new() { Name = "quantity", Value = new FhirDecimal(movements[i].Quantity) },
                 ],
