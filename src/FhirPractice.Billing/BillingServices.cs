@@ -11,8 +11,8 @@ namespace FhirPractice.Billing;
 public static class BillingServices
 {
     /// <summary>
-    /// Registers billing: code sets, claim building, scrubbing and submission, their operations on the engine's
-    /// <see cref="OperationRegistry"/> and the write hook keeping claim fingerprints.
+    /// Registers billing: code sets, claim building, scrubbing and submission, their operations (as
+    /// <see cref="FhirOperation"/> services for the engine's <see cref="OperationRegistry"/>) and the write hook keeping claim fingerprints.
     /// </summary>
     public static IServiceCollection AddBilling(this IServiceCollection services, BillingOptions options, string? codeSetsFolder = null)
     {
@@ -24,14 +24,9 @@ public static class BillingServices
         services.AddSingleton<ClaimSubmission>();
         services.AddSingleton<ClaimOperations>();
         services.AddSingleton<IWriteHook, ClaimWriteHook>();
-        // The registry is built by AddFhirEngine; billing's operations are added to it as it is built.
-        var engineRegistry = services.Last(d => d.ServiceType == typeof(OperationRegistry));
-        services.Add(ServiceDescriptor.Singleton(sp =>
-        {
-            var registry = (OperationRegistry)engineRegistry.ImplementationFactory!(sp);
-            foreach (var operation in sp.GetRequiredService<ClaimOperations>().Definitions) registry.Register(operation);
-            return registry;
-        }));
+        // Operations are FhirOperation singletons, which the engine's OperationRegistry takes in when it is built.
+        foreach (var name in new[] { "build-claim", "scrub", "submit" })
+            services.AddSingleton(sp => sp.GetRequiredService<ClaimOperations>().Definitions.Single(o => o.Name == name));
         return services;
     }
 }

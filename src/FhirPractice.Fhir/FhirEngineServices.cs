@@ -12,7 +12,8 @@ public static class FhirEngineServices
 {
     /// <summary>
     /// Registers the engine and its parts. A store (e.g. AddSqliteStore) and an <see cref="IWriteValidator"/>
-    /// must be registered too; operations are registered explicitly on the <see cref="OperationRegistry"/>.
+    /// must be registered too. Operations are registered explicitly: the engine's own here, a module's as
+    /// <see cref="FhirOperation"/> singletons, which the <see cref="OperationRegistry"/> takes in at its creation.
     /// </summary>
     public static IServiceCollection AddFhirEngine(this IServiceCollection services, FhirEngineOptions options)
     {
@@ -37,7 +38,8 @@ public static class FhirEngineServices
         services.AddSingleton(sp => new OperationRegistry()
             .Register(sp.GetRequiredService<ValidateOperation>().Definition)
             .Register(sp.GetRequiredService<EverythingOperation>().Definition)
-            .Register(sp.GetRequiredService<ReindexOperation>().Definition));
+            .Register(sp.GetRequiredService<ReindexOperation>().Definition)
+            .RegisterAll(sp.GetServices<FhirOperation>()));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();

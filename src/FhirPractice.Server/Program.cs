@@ -6,6 +6,7 @@ using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
+using FhirPractice.Inventory;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -42,6 +43,7 @@ builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<Outbou
 builder.Services.AddHostedService<Hl7v2OutboundService>();
 // Billing: claims, code sets and X12 through the drop folder.
 builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
+builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions());
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();

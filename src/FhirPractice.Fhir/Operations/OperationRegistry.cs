@@ -31,6 +31,12 @@ public sealed class OperationRegistry
         return this;
     }
 
+    public OperationRegistry RegisterAll(IEnumerable<FhirOperation> operations)
+    {
+        foreach (var operation in operations) Register(operation);
+        return this;
+    }
+
     public IEnumerable<FhirOperation> All => _byName.Values.SelectMany(l => l);
 
     public Task<FhirResponse> InvokeAsync(FhirEngine engine, FhirRequest request, string name, string? type, string? id, CancellationToken ct) =>
