@@ -34,10 +34,11 @@ public static class FhirEngineServices
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton<EverythingOperation>();
-        services.AddSingleton(sp => new OperationRegistry()
+        // Workflow modules add their operations as FhirOperation singletons (AddScheduling…); they join the engine's own here.
+        services.AddSingleton(sp => sp.GetServices<FhirOperation>().Aggregate(new OperationRegistry()
             .Register(sp.GetRequiredService<ValidateOperation>().Definition)
             .Register(sp.GetRequiredService<EverythingOperation>().Definition)
-            .Register(sp.GetRequiredService<ReindexOperation>().Definition));
+            .Register(sp.GetRequiredService<ReindexOperation>().Definition), (registry, operation) => registry.Register(operation)));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();

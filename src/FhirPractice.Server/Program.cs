@@ -5,6 +5,7 @@ using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
+using FhirPractice.Scheduling;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -39,6 +40,7 @@ builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>()
 builder.Services.AddHostedService<MllpBridgeService>();
 builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddHostedService<Hl7v2OutboundService>();
+builder.Services.AddScheduling(config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions(), config["Practice:TimeZone"]);
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();

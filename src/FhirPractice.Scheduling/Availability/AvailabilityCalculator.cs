@@ -1,0 +1,90 @@
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using NodaTime;
+using NodaTime.TimeZones;
+
+namespace FhirPractice.Scheduling.Availability;
+
+/// <summary>
+/// Turns a Schedule's rules into the instants it is open: each day the RRULE picks (evaluated by Ical.Net over
+/// local dates), from the start to the end time on that local date in the practice's zone (NodaTime: a time that
+/// does not exist on a spring-forward day moves forward, an ambiguous autumn time takes the earlier instant), cut by
+/// the planning horizon and the closed periods.
+/// </summary>
+public sealed class AvailabilityCalculator(DateTimeZone zone)
+{
+    public DateTimeZone Zone => zone;
+
+    /// <summary>The open windows within [<paramref name="from"/>, <paramref name="to"/>), ordered and merged.</summary>
+    public IReadOnlyList<TimeRange> Windows(AvailabilityRules rules, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!rules.Active) return [];
+        if (rules.HorizonStart is { } hs && hs > from) from = hs;
+        if (rules.HorizonEnd is { } he && he < to) to = he;
+        if (to <= from) return [];
+        var firstDay = Instant.FromDateTimeOffset(from).InZone(zone).Date;
+        var lastDay = Instant.FromDateTimeOffset(to).InZone(zone).Date;
+        var windows = new List<TimeRange>();
+        foreach (var hours in rules.Hours)
+            foreach (var day in Days(hours, firstDay, lastDay))
+            {
+                var window = new TimeRange(At(day, hours.Start), At(day, hours.End));
+                if (window.End <= window.Start) continue;
+                var clipped = new TimeRange(Max(window.Start, from), Min(window.End, to));
+                if (clipped.Start < clipped.End) windows.Add(clipped);
+            }
+        return Subtract(Merge(windows), rules.Closed.Select(c => new TimeRange(c.Start, c.End)).OrderBy(c => c.Start).ToList());
+    }
+
+    /// <summary>Whether <paramref name="range"/> lies inside one open window of the schedule.</summary>
+    public bool IsOpen(AvailabilityRules rules, TimeRange range) =>
+        Windows(rules, range.Start.AddDays(-1), range.End.AddDays(1)).Any(w => w.Contains(range));
+
+    private static IEnumerable<LocalDate> Days(WeeklyHours hours, LocalDate firstDay, LocalDate lastDay)
+    {
+        var anchor = hours.Anchor ?? firstDay;
+        if (anchor > lastDay) yield break;
+        var calendarEvent = new CalendarEvent { DtStart = new CalDateTime(anchor.Year, anchor.Month, anchor.Day), RecurrenceRule = new RecurrencePattern(hours.RRule) };
+        var from = anchor > firstDay ? anchor : firstDay;
+        foreach (var occurrence in calendarEvent.GetOccurrences(new CalDateTime(from.Year, from.Month, from.Day)))
+        {
+            var start = occurrence.Period.StartTime;
+            var day = new LocalDate(start.Year, start.Month, start.Day);
+            if (day > lastDay) yield break;
+            if (day >= firstDay) yield return day;
+        }
+    }
+
+    private DateTimeOffset At(LocalDate day, LocalTime time) =>
+        zone.ResolveLocal(day + time, Resolvers.LenientResolver).ToDateTimeOffset();
+
+    private static List<TimeRange> Merge(List<TimeRange> windows)
+    {
+        var merged = new List<TimeRange>();
+        foreach (var w in windows.OrderBy(w => w.Start))
+            if (merged.Count > 0 && w.Start <= merged[^1].End) merged[^1] = merged[^1] with { End = Max(merged[^1].End, w.End) };
+            else merged.Add(w);
+        return merged;
+    }
+
+    private static List<TimeRange> Subtract(List<TimeRange> windows, List<TimeRange> closed)
+    {
+        if (closed.Count == 0) return windows;
+        var open = new List<TimeRange>();
+        foreach (var window in windows)
+        {
+            var rest = window;
+            foreach (var c in closed.Where(c => c.Overlaps(window)))
+            {
+                if (c.Start > rest.Start) open.Add(rest with { End = Min(c.Start, rest.End) });
+                rest = rest with { Start = Max(rest.Start, c.End) };
+                if (rest.Start >= rest.End) break;
+            }
+            if (rest.Start < rest.End) open.Add(rest);
+        }
+        return open;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
