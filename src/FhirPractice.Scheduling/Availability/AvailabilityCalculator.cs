@@ -8,7 +8,7 @@ namespace FhirPractice.Scheduling.Availability;
 /// <summary>
 /// Turns a Schedule's rules into the instants it is open: each day the RRULE picks (evaluated by Ical.Net over
 /// local dates), from the start to the end time on that local date in the practice's zone (NodaTime: a time that
-/// does not exist on a spring-forward day moves forward, an ambiguous autumn time takes the earlier instant), cut by
+/// does not exist on a spring-forward day moves forward by the gap, as RFC 5545 says; an ambiguous autumn time takes the earlier instant), cut by
 /// the planning horizon and the closed periods.
 /// </summary>
 public sealed class AvailabilityCalculator(DateTimeZone zone)

@@ -31,7 +31,7 @@ public sealed class HoldSweeper(IServiceProvider services, CancelOperation cance
             try
             {
                 var appointment = await EngineCalls.ReadAsync<Appointment>(engine, Internal, $"Appointment/{id}", ct);
-                if (appointment.Meta.VersionId != hold.Value) continue;
+                if (appointment.Meta?.VersionId != hold.Value) continue;
                 await EngineCalls.TransactionAsync(engine, Internal, new Bundle { Entry = await cancel.EntriesAsync(engine, Internal, appointment, "hold expired", ct) }, ct);
                 freed++;
             }

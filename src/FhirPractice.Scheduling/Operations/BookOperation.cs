@@ -41,13 +41,13 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         if (appointment.Status != Appointment.AppointmentStatus.Pending || expires is null)
             throw FhirError.Conflict($"Appointment/{id} is not a hold (its status is {appointment.Status?.ToString().ToLowerInvariant()})");
         if (expires <= clock.GetUtcNow()) throw FhirError.Conflict($"The hold on Appointment/{id} expired");
-        var version = appointment.Meta.VersionId;
+        var version = appointment.Meta?.VersionId;
         appointment.Status = Appointment.AppointmentStatus.Booked;
         appointment.RemoveExtension(SchedulingUrls.HoldExpires);
         var transaction = new Bundle { Entry = [EngineCalls.Put(appointment, version)] };
         foreach (var slot in await SlotsOf(engine, r, appointment, ct))
         {
-            var slotVersion = slot.Meta.VersionId;
+            var slotVersion = slot.Meta?.VersionId;
             slot.Status = Slot.SlotStatus.Busy;
             transaction.Entry.Add(EngineCalls.Put(slot, slotVersion));
         }

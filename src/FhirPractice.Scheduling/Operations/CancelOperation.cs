@@ -31,7 +31,7 @@ public sealed class CancelOperation(SchedulingOptions options, TimeProvider cloc
     {
         if (!Cancellable.Contains(appointment.Status))
             throw FhirError.Conflict($"Appointment/{appointment.Id} cannot be cancelled: its status is {appointment.Status?.ToString().ToLowerInvariant()}");
-        var version = appointment.Meta.VersionId;
+        var version = appointment.Meta?.VersionId;
         appointment.Status = Appointment.AppointmentStatus.Cancelled;
         appointment.RemoveExtension(SchedulingUrls.HoldExpires);
         if (reason is not null) appointment.CancelationReason = new CodeableConcept { Text = reason };
@@ -41,7 +41,7 @@ public sealed class CancelOperation(SchedulingOptions options, TimeProvider cloc
         foreach (var slot in await BookOperation.SlotsOf(engine, r, appointment, ct))
         {
             if (slot.Status == Slot.SlotStatus.Free) continue;
-            var slotVersion = slot.Meta.VersionId;
+            var slotVersion = slot.Meta?.VersionId;
             slot.Status = Slot.SlotStatus.Free;
             entries.Add(EngineCalls.Put(slot, slotVersion));
         }

@@ -26,7 +26,7 @@ public sealed class ConfirmOperation
         if (confirming.Count == 0)
             throw FhirError.Unprocessable(participant is null ? $"Appointment/{id} has no patient participant" : $"{participant} does not take part in Appointment/{id}", "participant");
         foreach (var x in confirming) x.Status = ParticipationStatus.Accepted;
-        await EngineCalls.TransactionAsync(engine, r, new Bundle { Entry = [EngineCalls.Put(appointment, appointment.Meta.VersionId)] }, ct);
+        await EngineCalls.TransactionAsync(engine, r, new Bundle { Entry = [EngineCalls.Put(appointment, appointment.Meta?.VersionId)] }, ct);
         return new FhirResponse { Resource = await EngineCalls.ReadAsync<Appointment>(engine, r, $"Appointment/{id}", ct) };
     }
 }

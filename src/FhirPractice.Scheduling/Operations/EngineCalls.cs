@@ -30,8 +30,8 @@ internal static class EngineCalls
     public static Task<T> WrittenAsync<T>(FhirEngine engine, FhirRequest caller, Bundle transaction, Bundle result, string fullUrl, CancellationToken ct) where T : Resource
     {
         var index = transaction.Entry.FindIndex(e => e.FullUrl == fullUrl);
-        var location = result.Entry[index].Response.Location;
-        return ReadAsync<T>(engine, caller, location.Split("/_history/")[0].Replace(caller.BaseUrl + "/", ""), ct);
+        var location = result.Entry[index].Response?.Location ?? throw new InvalidOperationException("A transaction response entry without a location");
+        return ReadAsync<T>(engine, caller, Occupancy.Claims.Normalise(location), ct);
     }
 
     public static Bundle.EntryComponent Put(Resource resource, string? ifMatchVersion = null) => new()

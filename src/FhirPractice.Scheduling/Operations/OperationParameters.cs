@@ -16,7 +16,7 @@ internal sealed class OperationParameters
         if (FhirEngine.ParseBody(r) is not Parameters parameters)
             throw FhirError.BadRequest("The body of this operation is a Parameters resource", "resourceType");
         foreach (var p in parameters.Parameter)
-            _values.Add((p.Name, p.Value switch
+            _values.Add((p.Name ?? "", p.Value switch
             {
                 null => null,
                 ResourceReference reference => reference.Reference,
