@@ -29,7 +29,7 @@ public static class SchedulingHttp
     {
         var extensions = string.Join(',', schedules.Select(s => $$$"""{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{s}}}"}}"""));
         return $$"""
-            {"resourceType":"Appointment","status":"proposed","start":"{{start}}","end":"{{end}}","extension":[{{extensions}}],
+            {"resourceType":"Appointment","status":"proposed","start":"{{start}}","end":"{{end}}",{{(extensions.Length == 0 ? "" : $"\"extension\":[{extensions}],")}}
              "participant":[{"actor":{"reference":"{{patient}}"},"status":"needs-action"}]}
             """;
     }
