@@ -9,6 +9,10 @@ public sealed class SchedulingOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>A cancellation this close to the start (or later) is flagged as late.</summary>
     public TimeSpan LateCancelWindow { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>A booked appointment not checked in this long after its start becomes a no-show; null: only staff mark no-shows.</summary>
+    public TimeSpan? NoShowGrace { get; set; }
+    /// <summary>The most occurrences one recurring <c>$book</c> may create.</summary>
+    public int MaxSeriesOccurrences { get; set; } = 52;
     /// <summary>The visit length when neither the request's service type nor the schedule names one.</summary>
     public int DefaultVisitMinutes { get; set; } = 15;
     /// <summary>The longest date range one <c>$find</c> may cover.</summary>

@@ -1,7 +1,7 @@
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Scheduling.Availability;
-using FhirPractice.Scheduling.Holds;
+using FhirPractice.Scheduling.Background;
 using FhirPractice.Scheduling.Occupancy;
 using FhirPractice.Scheduling.Operations;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ public static class SchedulingServices
 {
     /// <summary>
     /// Registers scheduling: the occupancy write hook (no double booking at any door), the operations
-    /// $find/$hold/$book/$confirm/$cancel/$reschedule, and the hold sweeper.
+    /// $find/$hold/$book/$confirm/$cancel/$reschedule/$check-in/$no-show, and the sweeper of expired holds and no-shows.
     /// </summary>
     /// <param name="practiceTimeZone">The IANA zone weekly hours are in; null for the machine's.</param>
     public static IServiceCollection AddScheduling(this IServiceCollection services, SchedulingOptions options, string? practiceTimeZone)
@@ -30,14 +30,18 @@ public static class SchedulingServices
         services.AddSingleton<CancelOperation>();
         services.AddSingleton<ConfirmOperation>();
         services.AddSingleton<RescheduleOperation>();
+        services.AddSingleton<CheckInOperation>();
+        services.AddSingleton<NoShowOperation>();
         services.AddSingleton(sp => sp.GetRequiredService<FindOperation>().Definition);
         services.AddSingleton(sp => sp.GetRequiredService<BookOperation>().Hold);
         services.AddSingleton(sp => sp.GetRequiredService<BookOperation>().Book);
         services.AddSingleton(sp => sp.GetRequiredService<CancelOperation>().Definition);
         services.AddSingleton(sp => sp.GetRequiredService<ConfirmOperation>().Definition);
         services.AddSingleton(sp => sp.GetRequiredService<RescheduleOperation>().Definition);
-        services.AddSingleton<HoldSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<HoldSweeper>());
+        services.AddSingleton(sp => sp.GetRequiredService<CheckInOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<NoShowOperation>().Definition);
+        services.AddSingleton<SchedulingSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SchedulingSweeper>());
         return services;
     }
 }

@@ -24,6 +24,8 @@ public static class SchedulingUrls
     public const string HoldExpires = Base + "hold-expires";
     /// <summary>Appointment: cancelled inside the late-cancel window.</summary>
     public const string LateCancel = Base + "late-cancel";
+    /// <summary>Appointment: the series a recurring $book created it in (the same string on every occurrence).</summary>
+    public const string Series = Base + "series";
     /// <summary>R5's Appointment.replaces as an R4 cross-version extension.</summary>
     public const string Replaces = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.replaces";
 }

@@ -1,3 +1,5 @@
+using FhirPractice.Fhir;
+using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using NodaTime;
@@ -39,6 +41,26 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
     /// <summary>Whether <paramref name="range"/> lies inside one open window of the schedule.</summary>
     public bool IsOpen(AvailabilityRules rules, TimeRange range) =>
         Windows(rules, range.Start.AddDays(-1), range.End.AddDays(1)).Any(w => w.Contains(range));
+
+    /// <summary>
+    /// The starts of a finite daily or weekly series (an RRULE with COUNT or UNTIL) at <paramref name="first"/>'s local
+    /// time of day; a rule that is not one, or gives more than <paramref name="max"/> occurrences, is a 400.
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> Series(DateTimeOffset first, string rrule, int max)
+    {
+        RecurrencePattern pattern;
+        try { pattern = new RecurrencePattern(rrule); }
+        catch (Exception e) when (e is ArgumentException or FormatException) { throw FhirError.BadRequest($"The recurrence '{rrule}' is not an RFC 5545 RRULE: {e.Message}", "recurrence"); }
+        if (pattern.Frequency is not (FrequencyType.Daily or FrequencyType.Weekly))
+            throw FhirError.BadRequest("A recurring series is daily or weekly", "recurrence");
+        if (pattern.Count is null && pattern.Until is null)
+            throw FhirError.BadRequest("A recurring series is finite: give COUNT or UNTIL", "recurrence");
+        var local = Instant.FromDateTimeOffset(first).InZone(zone).LocalDateTime;
+        var calendarEvent = new CalendarEvent { DtStart = new CalDateTime(local.Year, local.Month, local.Day), RecurrenceRule = pattern };
+        var starts = calendarEvent.GetOccurrences(new CalDateTime(local.Year, local.Month, local.Day)).Take(max + 1)
+            .Select(o => At(new LocalDate(o.Period.StartTime.Year, o.Period.StartTime.Month, o.Period.StartTime.Day), local.TimeOfDay)).ToList();
+        return starts.Count <= max ? starts : throw FhirError.BadRequest($"A recurring series has at most {max} occurrences", "recurrence");
+    }
 
     private static IEnumerable<LocalDate> Days(WeeklyHours hours, LocalDate firstDay, LocalDate lastDay)
     {

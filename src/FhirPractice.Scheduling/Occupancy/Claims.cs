@@ -10,7 +10,8 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// version's JSON (a handful of elements, no model parse), since it runs on the store's single writer.
 /// </summary>
 /// <param name="Actors">For an Appointment its participants (not declined, not a HealthcareService); for a Slot the actors of its Schedule.</param>
-public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors, bool Overbooked, DateTimeOffset? HoldExpires)
+/// <param name="AwaitsArrival">A booked Appointment: it becomes a no-show when nobody checks it in.</param>
+public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors, bool Overbooked, DateTimeOffset? HoldExpires, bool AwaitsArrival = false)
 {
     /// <summary>Appointment statuses that take time: R4's proposed, cancelled, noshow, entered-in-error and waitlist do not.</summary>
     private static readonly HashSet<string> TakingAppointment = ["pending", "booked", "arrived", "fulfilled", "checked-in"];
@@ -44,7 +45,7 @@ public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors,
                     && !(p.TryGetProperty("status", out var ps2) && ps2.GetString() == "declined"))
                     participants.Add(reference);
         var slots = root.TryGetProperty("slot", out var sl) ? sl.EnumerateArray().Select(ReferenceOf).OfType<string>().ToList() : [];
-        return new Claims(new BusyInterval(range, owner, slots), participants.Distinct().ToList(), false, status == "pending" ? HoldExpiry(root) : null);
+        return new Claims(new BusyInterval(range, owner, slots), participants.Distinct().ToList(), false, status == "pending" ? HoldExpiry(root) : null, status == "booked");
     }
 
     /// <summary>The actors of a stored Schedule version.</summary>

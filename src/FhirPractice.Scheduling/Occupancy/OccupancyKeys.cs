@@ -15,6 +15,7 @@ public static class OccupancyKeys
     public const string Owned = "scheduling.owned";
     public const string Capacity = "scheduling.capacity";
     public const string Hold = "scheduling.hold";
+    public const string Booked = "scheduling.booked";
 
     /// <summary>Scans are capped; a day of one actor never holds this many intervals in practice.</summary>
     public const int ScanLimit = 100_000;
@@ -35,6 +36,12 @@ public static class OccupancyKeys
 
     /// <summary>The holds that expired at <paramref name="now"/>.</summary>
     public static StateRange ExpiredHolds(DateTimeOffset now, int limit) => new(Hold, "", $"{now.UtcTicks:D19}|~", limit);
+
+    /// <summary>A booked appointment, filed by its start.</summary>
+    public static string BookedKey(DateTimeOffset start, string appointmentId) => $"{start.UtcTicks:D19}|{appointmentId}";
+
+    /// <summary>The booked appointments that started before <paramref name="before"/>.</summary>
+    public static StateRange BookedBefore(DateTimeOffset before, int limit) => new(Booked, "", $"{before.UtcTicks:D19}|~", limit);
 
     /// <summary>The distinct intervals among scanned entries (an interval spanning days is filed once per day).</summary>
     public static IReadOnlyList<BusyInterval> Distinct(IEnumerable<StateEntry> entries) =>

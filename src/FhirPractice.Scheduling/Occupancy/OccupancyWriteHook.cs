@@ -78,12 +78,15 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator) : IWri
                 owned.Add((OccupancyKeys.Busy, key));
             }
         }
-        if (claims.HoldExpires is { } expires)
-        {
-            var key = OccupancyKeys.HoldKey(expires, write.Id);
-            transaction.SaveState(new StateEntry(OccupancyKeys.Hold, key, write.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            owned.Add((OccupancyKeys.Hold, key));
-        }
+        if (claims.HoldExpires is { } expires) File(transaction, OccupancyKeys.Hold, OccupancyKeys.HoldKey(expires, write.Id), write, owned);
+        if (claims.AwaitsArrival) File(transaction, OccupancyKeys.Booked, OccupancyKeys.BookedKey(interval.Range.Start, write.Id), write, owned);
+    }
+
+    /// <summary>Files the version under a time-ordered key for the sweeper, which acts only on that version.</summary>
+    private static void File(IStoreTransaction transaction, string kind, string key, ResourceWrite write, List<(string, string)> owned)
+    {
+        transaction.SaveState(new StateEntry(kind, key, write.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        owned.Add((kind, key));
     }
 
     internal static int CapacityOf(IStoreTransaction transaction, string actor) =>

@@ -19,18 +19,53 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         System: false, Type: true, Instance: true, Types: ["Appointment"],
         Handler: (e, r, _, id, ct) => id is null ? BookNewAsync(e, r, hold: false, ct) : BookHoldAsync(e, r, id, ct));
 
+    /// <summary>One booking or hold; with a <c>recurrence</c> (book only), every occurrence of the series, all or none.</summary>
     private async Task<FhirResponse> BookNewAsync(FhirEngine engine, FhirRequest r, bool hold, CancellationToken ct)
     {
-        var requested = new OperationParameters(r).Resource<Appointment>("appointment")
+        var input = new OperationParameters(r);
+        var requested = input.Resource<Appointment>("appointment")
             ?? throw FhirError.BadRequest("The parameter 'appointment' (an Appointment, e.g. one $find proposed) is required", "appointment");
+        var recurrence = input.Single("recurrence");
+        if (hold && recurrence is not null) throw FhirError.BadRequest("A hold is for one time; book a series with $book", "recurrence");
         var now = clock.GetUtcNow();
-        var plan = await BookingPlan.CreateAsync(engine, schedules, requested, hold ? Slot.SlotStatus.BusyTentative : Slot.SlotStatus.Busy, now, ct);
-        plan.Appointment.Status = hold ? Appointment.AppointmentStatus.Pending : Appointment.AppointmentStatus.Booked;
-        plan.Appointment.RemoveExtension(SchedulingUrls.HoldExpires);
-        if (hold) plan.Appointment.SetExtension(SchedulingUrls.HoldExpires, new Instant(now + options.HoldDuration));
-        var transaction = new Bundle { Entry = plan.Entries(ids: false) };
+        var plans = new List<BookingPlan>();
+        foreach (var occurrence in recurrence is null ? new[] { requested } : Series(requested, recurrence))
+        {
+            var plan = await BookingPlan.CreateAsync(engine, schedules, occurrence, hold ? Slot.SlotStatus.BusyTentative : Slot.SlotStatus.Busy, now, ct);
+            plan.Appointment.Status = hold ? Appointment.AppointmentStatus.Pending : Appointment.AppointmentStatus.Booked;
+            plan.Appointment.RemoveExtension(SchedulingUrls.HoldExpires);
+            if (hold) plan.Appointment.SetExtension(SchedulingUrls.HoldExpires, new Instant(now + options.HoldDuration));
+            plans.Add(plan);
+        }
+        var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries(ids: false)).ToList() };
         var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
-        return new FhirResponse { Resource = await EngineCalls.WrittenAsync<Appointment>(engine, r, transaction, result, BookingPlan.AppointmentUrl, ct) };
+        var appointments = new List<Appointment>();
+        foreach (var plan in plans) appointments.Add(await EngineCalls.WrittenAsync<Appointment>(engine, r, transaction, result, plan.AppointmentFullUrl, ct));
+        return new FhirResponse
+        {
+            Resource = recurrence is null ? appointments[0] : new Bundle
+            {
+                Type = Bundle.BundleType.Collection,
+                Id = Guid.NewGuid().ToString("N"),
+                Entry = appointments.Select(a => new Bundle.EntryComponent { FullUrl = $"{r.BaseUrl}/Appointment/{a.Id}", Resource = a }).ToList(),
+            },
+        };
+    }
+
+    /// <summary>The occurrences of a series: the requested appointment at each start, the same length, one series mark.</summary>
+    private IEnumerable<Appointment> Series(Appointment requested, string recurrence)
+    {
+        if (requested.Start is not { } start || requested.End is not { } end)
+            throw FhirError.Unprocessable("The appointment needs a start and an end (take one $find proposed)", "Appointment.start");
+        var series = Guid.NewGuid().ToString("N");
+        foreach (var occurrence in schedules.Calculator.Series(start, recurrence, options.MaxSeriesOccurrences))
+        {
+            var copy = (Appointment)requested.DeepCopy();
+            copy.Start = occurrence;
+            copy.End = occurrence + (end - start);
+            copy.SetExtension(SchedulingUrls.Series, new FhirString(series));
+            yield return copy;
+        }
     }
 
     /// <summary>A hold becomes a booking: booked, its Slots busy, no expiry; a hold that expired (swept or not) is a 409.</summary>

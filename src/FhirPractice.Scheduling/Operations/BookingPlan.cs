@@ -50,6 +50,9 @@ internal sealed class BookingPlan
         return new BookingPlan { Appointment = appointment, Slots = slots };
     }
 
+    /// <summary>The Appointment's fullUrl in the transaction <see cref="Entries"/> made.</summary>
+    public string AppointmentFullUrl { get; private set; } = "";
+
     /// <summary>The plan as transaction entries: created (POST, urn:uuid) or, with <paramref name="ids"/>, put at new ids so they follow earlier PUTs.</summary>
     public List<Bundle.EntryComponent> Entries(bool ids)
     {
@@ -60,17 +63,16 @@ internal sealed class BookingPlan
         {
             Appointment.Id = NewId();
             entries.Add(EngineCalls.Put(Appointment));
+            AppointmentFullUrl = $"Appointment/{Appointment.Id}";
             entries.AddRange(Slots.Select(s => EngineCalls.Put(s)));
         }
         else
         {
-            entries.Add(EngineCalls.Post(Appointment, AppointmentUrl));
+            entries.Add(EngineCalls.Post(Appointment, AppointmentFullUrl = "urn:uuid:" + Guid.NewGuid()));
             entries.AddRange(Slots.Select((s, i) => EngineCalls.Post(s, slotUrls[i])));
         }
         return entries;
     }
-
-    public const string AppointmentUrl = "urn:uuid:00000000-0000-0000-0000-00000000a990";
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 

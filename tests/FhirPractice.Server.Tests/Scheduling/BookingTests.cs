@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using FhirPractice.Scheduling.Holds;
+using FhirPractice.Scheduling.Background;
 using FhirPractice.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static FhirPractice.Server.Tests.Scheduling.SchedulingHttp;
@@ -196,9 +196,9 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
         Assert.Equal("busy-tentative", (string?)(await (await _client.GetAsync((string)held["slot"]![0]!["reference"]!)).JsonAsync())["status"]);
         await FhirHttp.AssertOutcomeAsync(await _client.BookAsync("2025-06-12T13:00:00Z", "2025-06-12T13:30:00Z", await _client.PatientAsync(), doctor), HttpStatusCode.Conflict);
 
-        var sweeper = server.Services.GetRequiredService<HoldSweeper>();
+        var sweeper = server.Services.GetRequiredService<SchedulingSweeper>();
         server.Clock.Advance(TimeSpan.FromMinutes(11));
-        Assert.True(await sweeper.SweepAsync() >= 1);
+        Assert.True(await sweeper.FreeExpiredHoldsAsync() >= 1);
 
         Assert.Equal("cancelled", (string?)(await (await _client.GetAsync($"Appointment/{Id(held)}")).JsonAsync())["status"]);
         await FhirHttp.AssertOutcomeAsync(await _client.PostAsync($"Appointment/{Id(held)}/$book", FhirServerFactory.Json("""{"resourceType":"Parameters"}""")),
@@ -214,7 +214,7 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
 
         var booked = await (await _client.PostAsync($"Appointment/{Id(held)}/$book", FhirServerFactory.Json("""{"resourceType":"Parameters"}"""))).JsonAsync();
         server.Clock.Advance(TimeSpan.FromMinutes(11));
-        await server.Services.GetRequiredService<HoldSweeper>().SweepAsync();
+        await server.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync();
 
         Assert.Equal("booked", (string?)booked["status"]);
         Assert.DoesNotContain(booked["extension"]?.AsArray() ?? [], e => (string?)e!["url"] == Ext + "hold-expires");

@@ -1,4 +1,4 @@
-using FhirPractice.Scheduling.Holds;
+using FhirPractice.Scheduling.Background;
 using FhirPractice.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -28,13 +28,13 @@ public sealed class HoldRestartTests
             using var after = SchedulingServerFactory.On(path, clock);
 
             // The sweeper's first round at start may be the one that frees it; a sweep now finds it or nothing.
-            await after.Services.GetRequiredService<HoldSweeper>().SweepAsync();
+            await after.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync();
             for (var i = 0; i < 50 && (string?)(await (await after.Client.GetAsync($"Appointment/{held}")).JsonAsync())["status"] != "cancelled"; i++)
                 await Task.Delay(100);
 
             Assert.Equal("cancelled", (string?)(await (await after.Client.GetAsync($"Appointment/{held}")).JsonAsync())["status"]);
             await after.Client.BookedAsync("2025-06-10T13:00:00Z", "2025-06-10T13:30:00Z", await after.Client.PatientAsync(), doctor);
-            Assert.Equal(0, await after.Services.GetRequiredService<HoldSweeper>().SweepAsync());
+            Assert.Equal(0, await after.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync());
         }
         finally
         {

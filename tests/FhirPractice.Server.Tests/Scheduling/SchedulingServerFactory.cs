@@ -28,6 +28,7 @@ public class SchedulingServerFactory : FhirServerFactory
         new("FhirPractice:Scheduling:HoldDuration", "00:10:00"),
         new("FhirPractice:Scheduling:SweepInterval", "1.00:00:00"),
         new("FhirPractice:Scheduling:LateCancelWindow", "1.00:00:00"),
+        new("FhirPractice:Scheduling:NoShowGrace", "00:30:00"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
