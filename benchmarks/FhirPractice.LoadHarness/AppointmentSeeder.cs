@@ -27,16 +27,26 @@ public static class AppointmentSeeder
 
         var random = new Random(2026);
         var queries = new List<string>();
+        var taken = new HashSet<(string, DateTimeOffset)>();
         var failures = 0;
         for (var done = 0; done < count; done += 200)
         {
             var entries = new JsonArray();
             for (var i = done; i < Math.Min(count, done + 200); i++)
             {
-                var day = new DateTime(2026, 1, 5).AddDays(random.Next(360));
-                if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(2);
-                var start = new DateTimeOffset(day.AddMinutes(8 * 60 + 30 * random.Next(18)), TimeSpan.Zero);
-                var practitioner = practitioners[random.Next(practitioners.Count)];
+                DateTime day;
+                DateTimeOffset start;
+                string practitioner, patient;
+                // The server refuses a second booking of a practitioner or patient at one time: draw again on a collision.
+                do
+                {
+                    day = new DateTime(2026, 1, 5).AddDays(random.Next(360));
+                    if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(2);
+                    start = new DateTimeOffset(day.AddMinutes(8 * 60 + 30 * random.Next(18)), TimeSpan.Zero);
+                    practitioner = practitioners[random.Next(practitioners.Count)];
+                    patient = patients[random.Next(patients.Count)];
+                }
+                while (!taken.Add(("Practitioner/" + practitioner, start)) | !taken.Add(("Patient/" + patient, start)));
                 entries.Add(new JsonObject
                 {
                     ["resource"] = new JsonObject
@@ -46,7 +56,7 @@ public static class AppointmentSeeder
                         ["start"] = start.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
                         ["end"] = start.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
                         ["participant"] = new JsonArray(
-                            new JsonObject { ["actor"] = new JsonObject { ["reference"] = "Patient/" + patients[random.Next(patients.Count)] }, ["status"] = "accepted" },
+                            new JsonObject { ["actor"] = new JsonObject { ["reference"] = "Patient/" + patient }, ["status"] = "accepted" },
                             new JsonObject { ["actor"] = new JsonObject { ["reference"] = "Practitioner/" + practitioner }, ["status"] = "accepted" }),
                     },
                     ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Appointment" },

@@ -7,6 +7,7 @@ using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
 using FhirPractice.Inventory;
+using FhirPractice.Scheduling;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -44,6 +45,7 @@ builder.Services.AddHostedService<Hl7v2OutboundService>();
 // Billing: claims, code sets and X12 through the drop folder.
 builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
 builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions());
+builder.Services.AddScheduling(config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions(), config["Practice:TimeZone"]);
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();

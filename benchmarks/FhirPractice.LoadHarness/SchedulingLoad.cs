@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FhirPractice.LoadHarness;
+
+/// <summary>
+/// Scheduling load: creates <c>--providers</c> Practitioners with a Schedule each (weekdays 09:00–17:00 in the server's
+/// practice zone, 30-minute visits) and 1,000 Patients; then <c>--workers</c> clients <c>$book</c> random free-looking
+/// times (random provider, weekday half hour within <c>--book-days</c>, random patient) for <c>--seconds</c>, counting
+/// bookings/s and 409s; then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long,
+/// with its latency p50/p99; last, it checks that no provider has two booked Appointments that overlap.
+/// </summary>
+public static class SchedulingLoad
+{
+    private const string Ext = "http://fhirpractice.org/fhir/StructureDefinition/scheduling-";
+
+    public static async Task<int> RunAsync(CommandLineOptions options)
+    {
+        var providers = options.Number("providers", 20);
+        var workers = options.Number("workers", 16);
+        var seconds = options.Number("seconds", 20);
+        var days = options.Number("days", 30);
+        var bookDays = options.Number("book-days", 90);
+        using var client = LoopbackFhirClient.Create(options.Required("base"), workers, TimeSpan.FromMinutes(2));
+        var from = DateTime.UtcNow.Date.AddDays(1);
+
+        var practitioners = new List<string>();
+        var schedules = new List<string>();
+        for (var i = 0; i < providers; i++)
+        {
+            practitioners.Add(await CreateAsync(client, """{"resourceType":"Practitioner","name":[{"family":"Load"}]}"""));
+            schedules.Add(await CreateAsync(client, $$$"""
+                {"resourceType":"Schedule","actor":[{"reference":"{{{practitioners[^1]}}}"}],"extension":[
+                 {"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"17:00:00"}]},
+                 {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
+                """));
+        }
+        var patients = new List<string>();
+        for (var i = 0; i < 1000; i++) patients.Add(await CreateAsync(client, """{"resourceType":"Patient","name":[{"family":"Load"}]}"""));
+
+        // Candidate times come from one $find per provider over the booking range, so every request is inside the hours.
+        var times = new List<(string Schedule, string Start, string End)>();
+        foreach (var schedule in schedules)
+            for (var d = 0; d < bookDays; d += 60)
+                foreach (var entry in (await GetJsonAsync(client, $"Appointment/$find?schedule={schedule}&start={from.AddDays(d):yyyy-MM-dd}&end={from.AddDays(Math.Min(d + 60, bookDays)):yyyy-MM-dd}&_count=500"))["entry"]?.AsArray() ?? [])
+                    times.Add((schedule, (string)entry!["resource"]!["start"]!, (string)entry["resource"]!["end"]!));
+
+        var booked = 0;
+        var conflicts = 0;
+        var errors = new ConcurrentBag<string>();
+        var bookLatency = new LatencyRecorder();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                var (schedule, start, end) = times[random.Next(times.Count)];
+                var body = $$$"""
+                    {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{"resourceType":"Appointment","status":"proposed","start":"{{{start}}}","end":"{{{end}}}",
+                     "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
+                     "participant":[{"actor":{"reference":"{{{patients[random.Next(patients.Count)]}}}"},"status":"accepted"}]}}]}
+                    """;
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsync("Appointment/$book", LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body)));
+                bookLatency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref booked);
+                else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref conflicts);
+                else errors.Add($"{(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
+            }
+        }));
+        var bookSeconds = clock.Elapsed.TotalSeconds;
+
+        var findLatency = new LatencyRecorder();
+        var finds = 0;
+        clock.Restart();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            var random = new Random(1000 + worker);
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync($"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
+                await response.Content.ReadAsByteArrayAsync();
+                findLatency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                if (response.IsSuccessStatusCode) Interlocked.Increment(ref finds);
+                else errors.Add($"$find {(int)response.StatusCode}");
+            }
+        }));
+        var findSeconds = clock.Elapsed.TotalSeconds;
+
+        var overlaps = 0;
+        foreach (var practitioner in practitioners)
+        {
+            var bundle = await GetJsonAsync(client, $"Appointment?actor={practitioner}&status=booked&_count=1000&_sort=date");
+            var intervals = (bundle["entry"]?.AsArray() ?? []).Select(e => (Start: DateTimeOffset.Parse((string)e!["resource"]!["start"]!, CultureInfo.InvariantCulture),
+                End: DateTimeOffset.Parse((string)e["resource"]!["end"]!, CultureInfo.InvariantCulture))).OrderBy(i => i.Start).ToList();
+            overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
+        }
+
+        Console.WriteLine($"$book: {booked / bookSeconds:F0} bookings/s, {(booked + conflicts) / bookSeconds:F0} requests/s ({booked} booked, {conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"$find over {days} days for {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"overlapping booked appointments: {overlaps}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
+        return overlaps == 0 && errors.IsEmpty ? 0 : 1;
+    }
+
+    private static async Task<string> CreateAsync(HttpClient client, string json)
+    {
+        var type = (string)JsonNode.Parse(json)!["resourceType"]!;
+        using var response = await client.PostAsync(type, LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(json)));
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"creating a {type}: {(int)response.StatusCode} {await PatientSeeder.Snippet(response)}");
+        return $"{type}/{LoopbackFhirClient.IdFromLocation(response.Headers.Location)}";
+    }
+
+    private static async Task<JsonNode> GetJsonAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {await PatientSeeder.Snippet(response)}");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+}

@@ -1,0 +1,112 @@
+using FhirPractice.Fhir;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using NodaTime;
+using NodaTime.TimeZones;
+
+namespace FhirPractice.Scheduling.Availability;
+
+/// <summary>
+/// Turns a Schedule's rules into the instants it is open: each day the RRULE picks (evaluated by Ical.Net over
+/// local dates), from the start to the end time on that local date in the practice's zone (NodaTime: a time that
+/// does not exist on a spring-forward day moves forward by the gap, as RFC 5545 says; an ambiguous autumn time takes the earlier instant), cut by
+/// the planning horizon and the closed periods.
+/// </summary>
+public sealed class AvailabilityCalculator(DateTimeZone zone)
+{
+    public DateTimeZone Zone => zone;
+
+    /// <summary>The open windows within [<paramref name="from"/>, <paramref name="to"/>), ordered and merged.</summary>
+    public IReadOnlyList<TimeRange> Windows(AvailabilityRules rules, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!rules.Active) return [];
+        if (rules.HorizonStart is { } hs && hs > from) from = hs;
+        if (rules.HorizonEnd is { } he && he < to) to = he;
+        if (to <= from) return [];
+        var firstDay = Instant.FromDateTimeOffset(from).InZone(zone).Date;
+        var lastDay = Instant.FromDateTimeOffset(to).InZone(zone).Date;
+        var windows = new List<TimeRange>();
+        foreach (var hours in rules.Hours)
+            foreach (var day in Days(hours, firstDay, lastDay))
+            {
+                var window = new TimeRange(At(day, hours.Start), At(day, hours.End));
+                if (window.End <= window.Start) continue;
+                var clipped = new TimeRange(Max(window.Start, from), Min(window.End, to));
+                if (clipped.Start < clipped.End) windows.Add(clipped);
+            }
+        return Subtract(Merge(windows), rules.Closed.Select(c => new TimeRange(c.Start, c.End)).OrderBy(c => c.Start).ToList());
+    }
+
+    /// <summary>Whether <paramref name="range"/> lies inside one open window of the schedule.</summary>
+    public bool IsOpen(AvailabilityRules rules, TimeRange range) =>
+        Windows(rules, range.Start.AddDays(-1), range.End.AddDays(1)).Any(w => w.Contains(range));
+
+    /// <summary>
+    /// The starts of a finite daily or weekly series (an RRULE with COUNT or UNTIL) at <paramref name="first"/>'s local
+    /// time of day; a rule that is not one, or gives more than <paramref name="max"/> occurrences, is a 400.
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> Series(DateTimeOffset first, string rrule, int max)
+    {
+        RecurrencePattern pattern;
+        try { pattern = new RecurrencePattern(rrule); }
+        catch (Exception e) when (e is ArgumentException or FormatException) { throw FhirError.BadRequest($"The recurrence '{rrule}' is not an RFC 5545 RRULE: {e.Message}", "recurrence"); }
+        if (pattern.Frequency is not (FrequencyType.Daily or FrequencyType.Weekly))
+            throw FhirError.BadRequest("A recurring series is daily or weekly", "recurrence");
+        if (pattern.Count is null && pattern.Until is null)
+            throw FhirError.BadRequest("A recurring series is finite: give COUNT or UNTIL", "recurrence");
+        var local = Instant.FromDateTimeOffset(first).InZone(zone).LocalDateTime;
+        var calendarEvent = new CalendarEvent { DtStart = new CalDateTime(local.Year, local.Month, local.Day), RecurrenceRule = pattern };
+        var starts = calendarEvent.GetOccurrences(new CalDateTime(local.Year, local.Month, local.Day)).Take(max + 1)
+            .Select(o => At(new LocalDate(o.Period.StartTime.Year, o.Period.StartTime.Month, o.Period.StartTime.Day), local.TimeOfDay)).ToList();
+        return starts.Count <= max ? starts : throw FhirError.BadRequest($"A recurring series has at most {max} occurrences", "recurrence");
+    }
+
+    private static IEnumerable<LocalDate> Days(WeeklyHours hours, LocalDate firstDay, LocalDate lastDay)
+    {
+        var anchor = hours.Anchor ?? firstDay;
+        if (anchor > lastDay) yield break;
+        var calendarEvent = new CalendarEvent { DtStart = new CalDateTime(anchor.Year, anchor.Month, anchor.Day), RecurrenceRule = new RecurrencePattern(hours.RRule) };
+        var from = anchor > firstDay ? anchor : firstDay;
+        foreach (var occurrence in calendarEvent.GetOccurrences(new CalDateTime(from.Year, from.Month, from.Day)))
+        {
+            var start = occurrence.Period.StartTime;
+            var day = new LocalDate(start.Year, start.Month, start.Day);
+            if (day > lastDay) yield break;
+            if (day >= firstDay) yield return day;
+        }
+    }
+
+    private DateTimeOffset At(LocalDate day, LocalTime time) =>
+        zone.ResolveLocal(day + time, Resolvers.LenientResolver).ToDateTimeOffset();
+
+    private static List<TimeRange> Merge(List<TimeRange> windows)
+    {
+        var merged = new List<TimeRange>();
+        foreach (var w in windows.OrderBy(w => w.Start))
+            if (merged.Count > 0 && w.Start <= merged[^1].End) merged[^1] = merged[^1] with { End = Max(merged[^1].End, w.End) };
+            else merged.Add(w);
+        return merged;
+    }
+
+    private static List<TimeRange> Subtract(List<TimeRange> windows, List<TimeRange> closed)
+    {
+        if (closed.Count == 0) return windows;
+        var open = new List<TimeRange>();
+        foreach (var window in windows)
+        {
+            var rest = window;
+            foreach (var c in closed.Where(c => c.Overlaps(window)))
+            {
+                if (c.Start > rest.Start) open.Add(rest with { End = Min(c.Start, rest.End) });
+                rest = rest with { Start = Max(rest.Start, c.End) };
+                if (rest.Start >= rest.End) break;
+            }
+            if (rest.Start < rest.End) open.Add(rest);
+        }
+        return open;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}

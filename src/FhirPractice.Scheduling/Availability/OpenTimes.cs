@@ -1,0 +1,46 @@
+using FhirPractice.Scheduling.Occupancy;
+
+namespace FhirPractice.Scheduling.Availability;
+
+/// <summary>One schedule as <see cref="OpenTimes"/> needs it: its rules, its open windows and what its actors have booked.</summary>
+public sealed record ScheduleView(AvailabilityRules Rules, IReadOnlyList<TimeRange> Windows, IReadOnlyDictionary<string, IReadOnlyList<BusyInterval>> Busy);
+
+/// <summary>The start times at which every given schedule is open and free together, with each schedule's buffers free too.</summary>
+public static class OpenTimes
+{
+    public static IEnumerable<TimeRange> Find(IReadOnlyList<ScheduleView> schedules, TimeSpan duration, TimeSpan alignment, IReadOnlyList<BusyInterval> patientBusy)
+    {
+        IReadOnlyList<TimeRange> windows = schedules[0].Windows;
+        foreach (var schedule in schedules.Skip(1)) windows = Intersect(windows, schedule.Windows);
+        foreach (var window in windows)
+            for (var start = window.Start; start + duration <= window.End; start += alignment)
+            {
+                var visit = new TimeRange(start, start + duration);
+                if (schedules.All(s => IsFree(s, visit)) && BusyInterval.OtherBookings(patientBusy, visit, null) == 0) yield return visit;
+            }
+    }
+
+    /// <summary>The visit with the schedule's buffers around it, as booking claims it.</summary>
+    public static TimeRange WithBuffers(AvailabilityRules rules, TimeRange visit) =>
+        new(visit.Start.AddMinutes(-rules.BufferBeforeMinutes), visit.End.AddMinutes(rules.BufferAfterMinutes));
+
+    private static bool IsFree(ScheduleView schedule, TimeRange visit)
+    {
+        var claimed = WithBuffers(schedule.Rules, visit);
+        return schedule.Busy.Values.All(busy => BusyInterval.OtherBookings(busy, claimed, null) < schedule.Rules.Capacity);
+    }
+
+    private static List<TimeRange> Intersect(IReadOnlyList<TimeRange> a, IReadOnlyList<TimeRange> b)
+    {
+        var result = new List<TimeRange>();
+        int i = 0, j = 0;
+        while (i < a.Count && j < b.Count)
+        {
+            var start = a[i].Start > b[j].Start ? a[i].Start : b[j].Start;
+            var end = a[i].End < b[j].End ? a[i].End : b[j].End;
+            if (start < end) result.Add(new TimeRange(start, end));
+            if (a[i].End < b[j].End) i++; else j++;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,94 @@
+using FhirPractice.Fhir;
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Storage;
+using FhirPractice.Scheduling.Availability;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Scheduling.Occupancy;
+
+/// <summary>
+/// No double booking, for every door: inside the store's write transaction, each Appointment and Slot version
+/// gives up the intervals its previous version held and claims its own for each actor, refused with a 409 (which
+/// rolls the whole write back) when the actor already has as many other bookings overlapping as its capacity
+/// allows. Schedules are checked against the availability rules and record their actors' capacity. See ADR 0008.
+/// </summary>
+public sealed class OccupancyWriteHook(AvailabilityCalculator calculator) : IWriteHook
+{
+    public void Written(IStoreTransaction transaction, ResourceWrite write)
+    {
+        if (write.Type is not ("Appointment" or "Slot" or "Schedule")) return;
+        var owner = $"{write.Type}/{write.Id}";
+        var owned = new List<(string Kind, string Key)>();
+        Release(transaction, owner);
+        if (!write.Deleted)
+        {
+            if (write.Type == "Schedule") RecordCapacity(transaction, write, owned);
+            else Claim(transaction, write, owned);
+        }
+        if (owned.Count > 0)
+            transaction.SaveState(new StateEntry(OccupancyKeys.Owned, owner, string.Join('\n', owned.Select(o => $"{o.Kind}\t{o.Key}"))));
+    }
+
+    public void Committed() { }
+
+    private static void Release(IStoreTransaction transaction, string owner)
+    {
+        if (transaction.ReadState(OccupancyKeys.Owned, owner) is not { } previous) return;
+        foreach (var line in previous.Value.Split('\n'))
+        {
+            var tab = line.IndexOf('\t');
+            transaction.DeleteState(line[..tab], line[(tab + 1)..]);
+        }
+        transaction.DeleteState(OccupancyKeys.Owned, owner);
+    }
+
+    private void RecordCapacity(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
+    {
+        // Schedules are written rarely: parsing the model here is affordable, and refuses broken rules at every door.
+        var rules = AvailabilityRules.From((Schedule)ResourceSerializer.ParseTrustedJson(write.Json.Span), calculator.Zone);
+        if (rules.Capacity <= 1) return;
+        foreach (var actor in rules.Actors)
+        {
+            transaction.SaveState(new StateEntry(OccupancyKeys.Capacity, actor, rules.Capacity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            owned.Add((OccupancyKeys.Capacity, actor));
+        }
+    }
+
+    private static void Claim(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
+    {
+        var claims = Claims.Read(write, schedule =>
+        {
+            var parts = schedule.Split('/');
+            return transaction.ReadCurrent(parts[0], parts[1]) is { Deleted: false } s ? Claims.ScheduleActors(s.Json) : [];
+        });
+        if (claims is null) return;
+        var interval = claims.Interval;
+        foreach (var actor in claims.Actors)
+        {
+            if (!claims.Overbooked)
+            {
+                var capacity = CapacityOf(transaction, actor);
+                var existing = OccupancyKeys.Distinct(transaction.ScanState(OccupancyKeys.BusyRange(actor, interval.Range)));
+                if (BusyInterval.OtherBookings(existing, interval.Range, interval) >= capacity)
+                    throw FhirError.Conflict($"{actor} is already booked between {interval.Range.Start:O} and {interval.Range.End:O}");
+            }
+            foreach (var key in OccupancyKeys.BusyKeys(actor, interval))
+            {
+                transaction.SaveState(new StateEntry(OccupancyKeys.Busy, key, interval.Serialise()));
+                owned.Add((OccupancyKeys.Busy, key));
+            }
+        }
+        if (claims.HoldExpires is { } expires) File(transaction, OccupancyKeys.Hold, OccupancyKeys.HoldKey(expires, write.Id), write, owned);
+        if (claims.AwaitsArrival) File(transaction, OccupancyKeys.Booked, OccupancyKeys.BookedKey(interval.Range.Start, write.Id), write, owned);
+    }
+
+    /// <summary>Files the version under a time-ordered key for the sweeper, which acts only on that version.</summary>
+    private static void File(IStoreTransaction transaction, string kind, string key, ResourceWrite write, List<(string, string)> owned)
+    {
+        transaction.SaveState(new StateEntry(kind, key, write.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        owned.Add((kind, key));
+    }
+
+    internal static int CapacityOf(IStoreTransaction transaction, string actor) =>
+        transaction.ReadState(OccupancyKeys.Capacity, actor) is { } c ? int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
+}

@@ -1,0 +1,47 @@
+using FhirPractice.Fhir.Operations;
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Scheduling.Availability;
+using FhirPractice.Scheduling.Background;
+using FhirPractice.Scheduling.Occupancy;
+using FhirPractice.Scheduling.Operations;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+
+namespace FhirPractice.Scheduling;
+
+public static class SchedulingServices
+{
+    /// <summary>
+    /// Registers scheduling: the occupancy write hook (no double booking at any door), the operations
+    /// $find/$hold/$book/$confirm/$cancel/$reschedule/$check-in/$no-show, and the sweeper of expired holds and no-shows.
+    /// </summary>
+    /// <param name="practiceTimeZone">The IANA zone weekly hours are in; null for the machine's.</param>
+    public static IServiceCollection AddScheduling(this IServiceCollection services, SchedulingOptions options, string? practiceTimeZone)
+    {
+        var zone = practiceTimeZone is { Length: > 0 } id
+            ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ArgumentException($"Unknown IANA time zone '{id}' (FhirPractice:Practice:TimeZone)")
+            : DateTimeZoneProviders.Tzdb.GetSystemDefault();
+        services.AddSingleton(options);
+        services.AddSingleton(new AvailabilityCalculator(zone));
+        services.AddSingleton<IWriteHook, OccupancyWriteHook>();
+        services.AddSingleton<ScheduleRules>();
+        services.AddSingleton<FindOperation>();
+        services.AddSingleton<BookOperation>();
+        services.AddSingleton<CancelOperation>();
+        services.AddSingleton<ConfirmOperation>();
+        services.AddSingleton<RescheduleOperation>();
+        services.AddSingleton<CheckInOperation>();
+        services.AddSingleton<NoShowOperation>();
+        services.AddSingleton(sp => sp.GetRequiredService<FindOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<BookOperation>().Hold);
+        services.AddSingleton(sp => sp.GetRequiredService<BookOperation>().Book);
+        services.AddSingleton(sp => sp.GetRequiredService<CancelOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<ConfirmOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<RescheduleOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<CheckInOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<NoShowOperation>().Definition);
+        services.AddSingleton<SchedulingSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SchedulingSweeper>());
+        return services;
+    }
+}

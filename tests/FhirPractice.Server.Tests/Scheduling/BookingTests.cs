@@ -1,0 +1,224 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FhirPractice.Scheduling.Background;
+using FhirPractice.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static FhirPractice.Server.Tests.Scheduling.SchedulingHttp;
+
+namespace FhirPractice.Server.Tests.Scheduling;
+
+/// <summary>$find, $hold, $book, $confirm, $cancel and $reschedule over HTTP, and the occupancy rule at every door.</summary>
+public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture<SchedulingServerFactory>
+{
+    private readonly HttpClient _client = server.Client;
+
+    // Tuesday 10 June 2025: 09:00 in New York (EDT) is 13:00 UTC.
+    private const string Nine = "2025-06-10T13:00:00Z", NineThirty = "2025-06-10T13:30:00Z", Ten = "2025-06-10T14:00:00Z", TenThirty = "2025-06-10T14:30:00Z";
+
+    [Fact]
+    public async Task Find_proposes_aligned_times_inside_the_hours_where_provider_and_room_are_both_free()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var room = await _client.ScheduleAsync(await _client.CreateAsync("""{"resourceType":"Location","name":"Room 1"}"""),
+            hours: "FREQ=WEEKLY;BYDAY=TU");
+        var patient = await _client.PatientAsync();
+        // The room is taken 09:30–10:00 by someone else's visit.
+        await _client.BookedAsync(NineThirty, Ten, await _client.PatientAsync(), room);
+
+        var times = await _client.FindAsync($"schedule={doctor}&schedule={room}&start=2025-06-10&end=2025-06-11&patient={patient}");
+
+        Assert.Equal(15, times.Count); // 16 half hours from 09:00 to 17:00, one taken
+        Assert.Equal(DateTimeOffset.Parse(Nine), times[0].Start);
+        Assert.Equal(DateTimeOffset.Parse(Ten), times[1].Start);
+        Assert.All(times, t => Assert.Equal(TimeSpan.FromMinutes(30), t.End - t.Start));
+        Assert.Equal(DateTimeOffset.Parse("2025-06-10T20:30:00Z"), times[^1].Start);
+        // Wednesday: the room has no hours.
+        Assert.Empty(await _client.FindAsync($"schedule={doctor}&schedule={room}&start=2025-06-11&end=2025-06-12"));
+    }
+
+    [Fact]
+    public async Task Find_uses_the_service_types_duration_and_skips_times_the_patient_is_busy()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync(), $$$"""
+            {"url":"{{{Ext}}}visit-duration","extension":[{"url":"serviceType","valueCoding":{"system":"urn:visit","code":"long"}},{"url":"minutes","valuePositiveInt":60}]},
+            {"url":"{{{Ext}}}alignment-minutes","valuePositiveInt":60}
+            """);
+        var other = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var patient = await _client.PatientAsync();
+        await _client.BookedAsync(Nine, NineThirty, patient, other);
+
+        var times = await _client.FindAsync($"schedule={doctor}&service-type=urn:visit|long&start={Nine}&end=2025-06-10T16:00:00Z&patient={patient}");
+
+        Assert.Equal([(DateTimeOffset.Parse(Ten), DateTimeOffset.Parse("2025-06-10T15:00:00Z")), (DateTimeOffset.Parse("2025-06-10T15:00:00Z"), DateTimeOffset.Parse("2025-06-10T16:00:00Z"))], times);
+    }
+
+    [Fact]
+    public async Task Book_is_a_booked_appointment_with_busy_slots_and_the_same_time_again_is_a_409()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var appointment = await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), doctor);
+
+        Assert.Equal("booked", (string?)appointment["status"]);
+        var slot = await (await _client.GetAsync((string)appointment["slot"]![0]!["reference"]!)).JsonAsync();
+        Assert.Equal("busy", (string?)slot["status"]);
+        Assert.Equal(doctor, (string?)slot["schedule"]!["reference"]);
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync("2025-06-10T13:15:00Z", "2025-06-10T13:45:00Z", await _client.PatientAsync(), doctor),
+            HttpStatusCode.Conflict, "already booked");
+    }
+
+    [Fact]
+    public async Task Twenty_clients_booking_the_same_time_give_one_booking_and_nineteen_409s()
+    {
+        var practitioner = await _client.PractitionerAsync();
+        var doctor = await _client.ScheduleAsync(practitioner);
+        var patients = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.PatientAsync()));
+
+        var responses = await Task.WhenAll(patients.Select(p => _client.BookAsync(Ten, TenThirty, p, doctor)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+            await FhirHttp.AssertOutcomeAsync(refused, HttpStatusCode.Conflict, "already booked");
+        Assert.Single(await _client.MatchesAsync($"Appointment?actor={practitioner}&status=booked"));
+        Assert.Single(await _client.MatchesAsync($"Slot?schedule={doctor}&status=busy"));
+    }
+
+    [Fact]
+    public async Task A_direct_write_of_an_appointment_or_slot_cannot_double_book_either()
+    {
+        var practitioner = await _client.PractitionerAsync();
+        var doctor = await _client.ScheduleAsync(practitioner);
+        await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), doctor);
+
+        var direct = await _client.PostAsync("Appointment", FhirServerFactory.Json($$"""
+            {"resourceType":"Appointment","status":"booked","start":"2025-06-10T13:20:00Z","end":"2025-06-10T13:50:00Z",
+             "participant":[{"actor":{"reference":"{{practitioner}}"},"status":"accepted"}]}
+            """));
+        await FhirHttp.AssertOutcomeAsync(direct, HttpStatusCode.Conflict, practitioner);
+        var slot = await _client.PostAsync("Slot", FhirServerFactory.Json($$"""
+            {"resourceType":"Slot","schedule":{"reference":"{{doctor}}"},"status":"busy-unavailable","start":"{{Nine}}","end":"{{Ten}}"}
+            """));
+        await FhirHttp.AssertOutcomeAsync(slot, HttpStatusCode.Conflict);
+        // Not taking time (a proposal), or marked as an overbooking by staff, is accepted.
+        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsync("Appointment", FhirServerFactory.Json($$"""
+            {"resourceType":"Appointment","status":"proposed","start":"{{Nine}}","end":"{{NineThirty}}","participant":[{"actor":{"reference":"{{practitioner}}"},"status":"needs-action"}]}
+            """))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsync("Slot", FhirServerFactory.Json($$"""
+            {"resourceType":"Slot","schedule":{"reference":"{{doctor}}"},"status":"busy","overbooked":true,"start":"{{Nine}}","end":"{{NineThirty}}"}
+            """))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_same_patient_cannot_be_booked_twice_at_the_same_time()
+    {
+        var patient = await _client.PatientAsync();
+        await _client.BookedAsync(Nine, NineThirty, patient, await _client.ScheduleAsync(await _client.PractitionerAsync()));
+
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync(Nine, NineThirty, patient, await _client.ScheduleAsync(await _client.PractitionerAsync())),
+            HttpStatusCode.Conflict, patient);
+    }
+
+    [Fact]
+    public async Task Cancel_frees_the_visit_and_its_buffers_with_a_reason_and_a_late_flag()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync(), $$"""{"url":"{{Ext}}buffer-after-minutes","valuePositiveInt":15}""");
+        var appointment = await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), doctor);
+        Assert.Equal(2, appointment["slot"]!.AsArray().Count);
+        // The buffer 09:30–09:45 is taken: 09:30 cannot be booked.
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync(NineThirty, Ten, await _client.PatientAsync(), doctor), HttpStatusCode.Conflict);
+
+        var cancelled = await (await _client.PostAsync($"Appointment/{Id(appointment)}/$cancel", WithReason("patient is travelling"))).JsonAsync();
+
+        Assert.Equal("cancelled", (string?)cancelled["status"]);
+        Assert.Equal("patient is travelling", (string?)cancelled["cancelationReason"]!["text"]);
+        Assert.DoesNotContain(cancelled["extension"]?.AsArray() ?? [], e => (string?)e!["url"] == Ext + "late-cancel");
+        foreach (var slot in appointment["slot"]!.AsArray())
+            Assert.Equal("free", (string?)(await (await _client.GetAsync((string)slot!["reference"]!)).JsonAsync())["status"]);
+        await _client.BookedAsync(NineThirty, Ten, await _client.PatientAsync(), doctor);
+        await FhirHttp.AssertOutcomeAsync(await _client.PostAsync($"Appointment/{Id(appointment)}/$cancel", WithReason("again")), HttpStatusCode.Conflict, "cannot be cancelled");
+    }
+
+    [Fact]
+    public async Task A_cancel_within_the_late_window_is_flagged()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        // The fake clock starts at Monday 2 June 12:00 UTC, 25 hours before Tuesday 3 June 09:00 in New York.
+        var appointment = await _client.BookedAsync("2025-06-03T13:00:00Z", "2025-06-03T13:30:00Z", await _client.PatientAsync(), doctor);
+        server.Clock.Advance(TimeSpan.FromHours(2));
+
+        var cancelled = await (await _client.PostAsync($"Appointment/{Id(appointment)}/$cancel", WithReason("sick"))).JsonAsync();
+
+        Assert.Contains(cancelled["extension"]!.AsArray(), e => (string?)e!["url"] == Ext + "late-cancel" && (bool?)e["valueBoolean"] == true);
+    }
+
+    [Fact]
+    public async Task Confirm_marks_the_patient_accepted()
+    {
+        var patient = await _client.PatientAsync();
+        var appointment = await _client.BookedAsync(Ten, TenThirty, patient, await _client.ScheduleAsync(await _client.PractitionerAsync()));
+
+        var confirmed = await (await _client.PostAsync($"Appointment/{Id(appointment)}/$confirm", FhirServerFactory.Json("""{"resourceType":"Parameters"}"""))).JsonAsync();
+
+        Assert.Equal("accepted", (string?)confirmed["participant"]!.AsArray().Single(p => (string?)p!["actor"]!["reference"] == patient)!["status"]);
+        await FhirHttp.AssertOutcomeAsync(await _client.PostAsync($"Appointment/{Id(appointment)}/$confirm",
+            FhirServerFactory.Json("""{"resourceType":"Parameters","parameter":[{"name":"participant","valueReference":{"reference":"Patient/nobody"}}]}""")),
+            HttpStatusCode.UnprocessableEntity, "does not take part");
+    }
+
+    [Fact]
+    public async Task Reschedule_cancels_the_old_and_books_an_overlapping_new_time_in_one_transaction()
+    {
+        var practitioner = await _client.PractitionerAsync();
+        var doctor = await _client.ScheduleAsync(practitioner);
+        var patient = await _client.PatientAsync();
+        var old = await _client.BookedAsync(Nine, NineThirty, patient, doctor);
+
+        var response = await _client.PostAsync($"Appointment/{Id(old)}/$reschedule", WithAppointment(Proposal("2025-06-10T13:15:00Z", "2025-06-10T13:45:00Z", patient, doctor)));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var moved = await response.JsonAsync();
+
+        Assert.Equal("booked", (string?)moved["status"]);
+        Assert.Equal(DateTimeOffset.Parse("2025-06-10T13:15:00Z"), DateTimeOffset.Parse((string)moved["start"]!));
+        Assert.Contains(moved["extension"]!.AsArray(), e => (string?)e!["url"] == "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.replaces"
+            && (string?)e["valueReference"]!["reference"] == $"Appointment/{Id(old)}");
+        Assert.Single(moved["participant"]!.AsArray(), p => (string?)p!["actor"]!["reference"] == practitioner);
+        Assert.Equal("cancelled", (string?)(await (await _client.GetAsync($"Appointment/{Id(old)}")).JsonAsync())["status"]);
+        // The old time left free by the move is bookable; the new one is not.
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync("2025-06-10T13:30:00Z", Ten, await _client.PatientAsync(), doctor), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_hold_is_pending_until_booked_and_an_expired_hold_frees_its_time()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var first = await _client.PatientAsync();
+        var held = await (await _client.PostAsync("Appointment/$hold", WithAppointment(Proposal("2025-06-12T13:00:00Z", "2025-06-12T13:30:00Z", first, doctor)))).JsonAsync();
+        Assert.Equal("pending", (string?)held["status"]);
+        Assert.Equal("busy-tentative", (string?)(await (await _client.GetAsync((string)held["slot"]![0]!["reference"]!)).JsonAsync())["status"]);
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync("2025-06-12T13:00:00Z", "2025-06-12T13:30:00Z", await _client.PatientAsync(), doctor), HttpStatusCode.Conflict);
+
+        var sweeper = server.Services.GetRequiredService<SchedulingSweeper>();
+        server.Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.True(await sweeper.FreeExpiredHoldsAsync() >= 1);
+
+        Assert.Equal("cancelled", (string?)(await (await _client.GetAsync($"Appointment/{Id(held)}")).JsonAsync())["status"]);
+        await FhirHttp.AssertOutcomeAsync(await _client.PostAsync($"Appointment/{Id(held)}/$book", FhirServerFactory.Json("""{"resourceType":"Parameters"}""")),
+            HttpStatusCode.Conflict, "not a hold");
+        await _client.BookedAsync("2025-06-12T13:00:00Z", "2025-06-12T13:30:00Z", await _client.PatientAsync(), doctor);
+    }
+
+    [Fact]
+    public async Task A_hold_booked_in_time_stays_booked_after_the_sweep()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var held = await (await _client.PostAsync("Appointment/$hold", WithAppointment(Proposal("2025-06-13T13:00:00Z", "2025-06-13T13:30:00Z", await _client.PatientAsync(), doctor)))).JsonAsync();
+
+        var booked = await (await _client.PostAsync($"Appointment/{Id(held)}/$book", FhirServerFactory.Json("""{"resourceType":"Parameters"}"""))).JsonAsync();
+        server.Clock.Advance(TimeSpan.FromMinutes(11));
+        await server.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync();
+
+        Assert.Equal("booked", (string?)booked["status"]);
+        Assert.DoesNotContain(booked["extension"]?.AsArray() ?? [], e => (string?)e!["url"] == Ext + "hold-expires");
+        Assert.Equal("booked", (string?)(await (await _client.GetAsync($"Appointment/{Id(held)}")).JsonAsync())["status"]);
+        Assert.Equal("busy", (string?)(await (await _client.GetAsync((string)booked["slot"]![0]!["reference"]!)).JsonAsync())["status"]);
+    }
+}
