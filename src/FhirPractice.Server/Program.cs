@@ -5,6 +5,7 @@ using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
+using FhirPractice.Security.Authorization;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -39,9 +40,15 @@ builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>()
 builder.Services.AddHostedService<MllpBridgeService>();
 builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddHostedService<Hl7v2OutboundService>();
+// The SMART authorization server; its store and keys live beside the FHIR database file.
+var security = config.GetSection("Security").Get<SmartAuthorizationOptions>() ?? new SmartAuthorizationOptions();
+security.DatabasePath = sqlite.Path;
+security.FhirBasePath = config["Http:BasePath"] ?? "/fhir";
+builder.Services.AddSmartAuthorization(security);
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
+app.MapSmartAuthorization();
 app.MapFhir();
 app.MapHl7v2Messages();
 app.MapHl7v2Outbound();
