@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -10,10 +9,11 @@ namespace FhirPractice.Security.Authorization;
 
 /// <summary>
 /// SMART Backend Services rules on a <c>private_key_jwt</c> client assertion, after OpenIddict has checked its
-/// signature against the client's keys, its issuer and subject and that it has not expired: its <c>aud</c> is our
-/// token endpoint URL, its <c>exp</c> at most five minutes ahead, and its <c>jti</c> is used once.
+/// signature against the client's keys, its issuer and subject, its audience (our token endpoint URL only, see
+/// <see cref="PlainJwtClientAssertions"/>) and that it has not expired: its <c>exp</c> is at most five minutes
+/// ahead, and its <c>jti</c> is used once.
 /// </summary>
-public sealed class ClientAssertionPolicy(AuthDbContext db, ServerUrls urls, SmartAuthorizationOptions options, TimeProvider clock)
+public sealed class ClientAssertionPolicy(AuthDbContext db, SmartAuthorizationOptions options, TimeProvider clock)
     : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -26,14 +26,7 @@ public sealed class ClientAssertionPolicy(AuthDbContext db, ServerUrls urls, Sma
     public async ValueTask HandleAsync(ProcessAuthenticationContext context)
     {
         if (context.ClientAssertionPrincipal is not { } assertion) return;
-        var http = context.Transaction.GetHttpRequest()?.HttpContext ?? throw new InvalidOperationException("no HTTP request");
         var now = clock.GetUtcNow();
-
-        if (!assertion.GetAudiences().Contains(urls.Endpoint(http, "token"), StringComparer.Ordinal))
-        {
-            context.Reject(Errors.InvalidClient, "the client assertion's aud must be the token endpoint URL");
-            return;
-        }
         if (assertion.GetExpirationDate() is not { } expires || expires > now + options.MaxAssertionLifetime)
         {
             context.Reject(Errors.InvalidClient, $"the client assertion's exp must be at most {options.MaxAssertionLifetime.TotalMinutes} minutes ahead");

@@ -61,6 +61,8 @@ public static class SmartAuthorizationServices
                 server.AddSigningCertificate(DevelopmentKeys.LoadOrCreate(keys, "signing", X509KeyUsageFlags.DigitalSignature));
                 server.AddEncryptionCertificate(DevelopmentKeys.LoadOrCreate(keys, "encryption", X509KeyUsageFlags.KeyEncipherment));
                 server.AddEventHandler(ClientAssertionPolicy.Descriptor);
+                server.AddEventHandler(SmartIntrospectionClaims.Descriptor);
+                foreach (var handler in PlainJwtClientAssertions.Descriptors) server.AddEventHandler(handler);
                 var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (!options.RequireHttps) aspNetCore.DisableTransportSecurityRequirement();
             })
