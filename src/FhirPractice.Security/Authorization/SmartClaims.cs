@@ -25,7 +25,8 @@ public static class SmartClaims
     /// <summary>The token response's SMART context parameters, from the principal the grant carries.</summary>
     public static Dictionary<string, object?> ResponseParameters(ClaimsPrincipal principal, string styleUrl)
     {
-        var parameters = new Dictionary<string, object?>();
+        // SMART requires scope in every token response; OpenIddict leaves it out when it equals the request's.
+        var parameters = new Dictionary<string, object?> { [Parameters.Scope] = string.Join(' ', principal.GetScopes()) };
         if (principal.GetClaim(Patient) is { } patient) parameters[Patient] = patient;
         if (principal.GetClaim(Encounter) is { } encounter) parameters[Encounter] = encounter;
         if (principal.GetClaim(FhirContext) is { } context) parameters[FhirContext] = new OpenIddictParameter(System.Text.Json.JsonDocument.Parse(context).RootElement);
