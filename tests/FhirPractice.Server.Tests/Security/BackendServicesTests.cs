@@ -25,7 +25,7 @@ public class BackendServicesTests(SmartServerFactory server) : IClassFixture<Sma
             ClientId = clientId,
             ClientCredentialStyle = ClientCredentialStyle.PostBody,
             ClientAssertion = new ClientAssertion { Type = OidcConstants.ClientAssertionTypes.JwtBearer, Value = SmartFlow.Assertion(clientId, key, algorithm) },
-            Token = token.AccessToken,
+            Token = token.AccessToken!,
         });
         Assert.False(introspection.IsError, introspection.Error);
         Assert.True(introspection.IsActive);
