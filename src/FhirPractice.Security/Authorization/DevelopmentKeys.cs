@@ -17,7 +17,7 @@ public static class DevelopmentKeys
         var file = Path.Combine(folder, name + ".pfx");
         if (!File.Exists(file))
         {
-            using var rsa = RSA.Create(3072);
+            using var rsa = RSA.Create(2048);
             var request = new CertificateRequest($"CN=FhirPractice {name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
             using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
