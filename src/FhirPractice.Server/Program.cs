@@ -8,6 +8,7 @@ using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
 using FhirPractice.Inventory;
 using FhirPractice.Scheduling;
+using FhirPractice.Security.Authorization;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -46,9 +47,15 @@ builder.Services.AddHostedService<Hl7v2OutboundService>();
 builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
 builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions());
 builder.Services.AddScheduling(config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions(), config["Practice:TimeZone"]);
+// The SMART authorization server; its store and keys live beside the FHIR database file.
+var security = config.GetSection("Security").Get<SmartAuthorizationOptions>() ?? new SmartAuthorizationOptions();
+security.DatabasePath = sqlite.Path;
+security.FhirBasePath = config["Http:BasePath"] ?? "/fhir";
+builder.Services.AddSmartAuthorization(security);
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
+app.MapSmartAuthorization();
 app.MapFhir();
 app.MapHl7v2Messages();
 app.MapHl7v2Outbound();
