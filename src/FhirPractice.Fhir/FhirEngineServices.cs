@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Capability;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
@@ -40,6 +41,8 @@ public static class FhirEngineServices
             .Register(sp.GetRequiredService<ReindexOperation>().Definition));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
+        // Until a door's authorization (e.g. AddSmartEnforcement) replaces it, the engine restricts nobody.
+        services.TryAddSingleton<IAccessPolicy, UnrestrictedAccess>();
         services.AddSingleton<FhirEngine>();
         return services;
     }
