@@ -58,7 +58,7 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
                 throw FhirError.BadRequest($"_type: '{unknown}' is not a resource type", "_type");
         }
 
-        if (id is not null) await engine.EnsureVisibleAsync(r.Caller, FhirInteraction.Read, "Patient", id, ct);
+        if (id is not null) await engine.EnsureReachableAsync(r.Caller, FhirInteraction.Read, "Patient", id, ct);
 
         List<SearchClause> criteria = [compartments.Membership("Patient", id, null)];
         if (types is not null) criteria.Add(new AnyOfClause([.. types.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));

@@ -50,10 +50,29 @@ public sealed partial class FhirEngine
     internal SearchQuery Constrain(FhirCaller caller, FhirInteraction interaction, SearchQuery query) =>
         SearchConstraints.Apply(query, type => _access.Constraint(caller, interaction, type));
 
-    /// <summary>Throws a 404 unless the resource exists, is not deleted, and is within what the caller reaches through <paramref name="interaction"/>.</summary>
+    /// <summary>
+    /// Throws a 404 when the caller is confined and the resource is not a current one within what it reaches through
+    /// <paramref name="interaction"/>; an unconfined caller is not checked (a read finds out itself whether the resource exists).
+    /// </summary>
     internal async System.Threading.Tasks.Task EnsureVisibleAsync(FhirCaller caller, FhirInteraction interaction, string type, string id, CancellationToken ct)
     {
-        if (_access.Constraint(caller, interaction, type) is not { } constraint) return;
+        if (_access.Constraint(caller, interaction, type) is { } constraint) await EnsureWithinAsync(constraint, type, id, ct);
+    }
+
+    /// <summary>Throws a 404 unless the resource exists, is not deleted, and is within what the caller reaches through <paramref name="interaction"/>.</summary>
+    internal async System.Threading.Tasks.Task EnsureReachableAsync(FhirCaller caller, FhirInteraction interaction, string type, string id, CancellationToken ct)
+    {
+        if (_access.Constraint(caller, interaction, type) is { } constraint)
+        {
+            await EnsureWithinAsync(constraint, type, id, ct);
+            return;
+        }
+        var current = await _store.ReadAsync(type, id, ct);
+        if (current is null || current.Deleted) throw FhirError.NotFound($"{type}/{id} is not known");
+    }
+
+    private async System.Threading.Tasks.Task EnsureWithinAsync(SearchClause constraint, string type, string id, CancellationToken ct)
+    {
         var found = await _store.SearchAsync(new SearchQuery(type, [new ResourceClause(type, id), constraint], 1), ct);
         if (found.Matches.Count == 0) throw FhirError.NotFound($"{type}/{id} is not known");
     }
