@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Capability;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
@@ -42,6 +43,8 @@ public static class FhirEngineServices
             .RegisterAll(sp.GetServices<FhirOperation>()));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
+        // Until a door's authorization (e.g. AddSmartEnforcement) replaces it, the engine restricts nobody.
+        services.TryAddSingleton<IAccessPolicy, UnrestrictedAccess>();
         services.AddSingleton<FhirEngine>();
         return services;
     }

@@ -9,6 +9,7 @@ using FhirPractice.Hl7v2.Outbound;
 using FhirPractice.Inventory;
 using FhirPractice.Scheduling;
 using FhirPractice.Security.Authorization;
+using FhirPractice.Security.Enforcement;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
@@ -27,6 +28,9 @@ builder.Services.AddSingleton<FhirHttpRequestReader>();
 builder.Services.AddSingleton(config.GetSection("Validation").Get<ProfileValidationOptions>() ?? new ProfileValidationOptions());
 builder.Services.AddSingleton<IProfileValidator, ProfileValidator>();
 builder.Services.AddSingleton<IWriteValidator, WriteValidator>();
+// SMART scopes and compartments enforced in the engine; open mode (no token needed) only on loopback, for development.
+builder.Services.AddSmartEnforcement(config.GetSection("Security").Get<SmartEnforcementOptions>() ?? new SmartEnforcementOptions());
+builder.Services.AddHostedService<OpenModeGuard>();
 builder.Services.AddHostedService<CustomSearchParameterLoader>();
 builder.Services.AddHostedService<ReindexJobHost>();
 if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();

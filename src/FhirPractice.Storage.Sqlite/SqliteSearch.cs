@@ -185,6 +185,8 @@ internal sealed class SqliteSearch
     {
         SearchCriterion c => Criterion(c, type ?? OwnType(c.Param), depth, p, probe),
         AnyOfClause any => AnyOf(any, type, depth, p),
+        AllOfClause { Clauses.Count: 0 } => "1",
+        AllOfClause all => string.Join(" AND ", all.Clauses.Select(c => "(" + Clause(c, type, depth, p, probe: true) + ")")),
         ResourceClause { Id: null } r => $"{Alias(depth)}.type = {p(r.Type)}",
         ResourceClause r => $"({Alias(depth)}.type = {p(r.Type)} AND {Alias(depth)}.id = {p(r.Id)})",
         _ => throw new NotSupportedException(clause.GetType().Name),

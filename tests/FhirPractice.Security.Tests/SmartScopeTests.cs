@@ -1,64 +1,58 @@
-using System.Net;
-using FhirPractice.Security.Authorization;
+using FhirPractice.Security.Enforcement;
 
 namespace FhirPractice.Security.Tests;
 
-public class SmartScopeTests
+public sealed class SmartScopeTests
 {
     [Theory]
-    [InlineData("patient/Observation.read", "patient", "Observation", "rs", null)]
-    [InlineData("user/*.write", "user", "*", "cud", null)]
-    [InlineData("system/*.*", "system", "*", "cruds", null)]
-    [InlineData("patient/Observation.rs?category=laboratory", "patient", "Observation", "rs", "category=laboratory")]
-    [InlineData("user/Patient.cruds", "user", "Patient", "cruds", null)]
-    public void Parses_v1_and_v2_scopes(string scope, string context, string type, string permissions, string? query)
+    [InlineData("patient/Observation.read", ScopeContext.Patient, "Observation", "rs")]
+    [InlineData("user/*.write", ScopeContext.User, null, "cud")]
+    [InlineData("system/*.*", ScopeContext.System, null, "cruds")]
+    [InlineData("user/Patient.*", ScopeContext.User, "Patient", "cruds")]
+    [InlineData("patient/Observation.rs", ScopeContext.Patient, "Observation", "rs")]
+    [InlineData("user/Condition.cruds", ScopeContext.User, "Condition", "cruds")]
+    [InlineData("system/Patient.c", ScopeContext.System, "Patient", "c")]
+    [InlineData("patient/*.ud", ScopeContext.Patient, null, "ud")]
+    [InlineData("user/AuditEvent.rs", ScopeContext.User, "AuditEvent", "rs")]
+    public void Resource_scopes_parse(string scope, ScopeContext context, string? type, string permissions)
     {
-        Assert.True(SmartScope.TryParse(scope, out var parsed));
-        Assert.Equal(new SmartScope(context, type, permissions, query), parsed);
+        var parsed = SmartScope.Parse(scope);
+        Assert.NotNull(parsed);
+        Assert.Equal(new SmartScope(context, type, permissions, null), parsed);
+    }
+
+    [Fact]
+    public void A_v2_scope_keeps_its_query_filter()
+    {
+        var parsed = SmartScope.Parse("patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory&status=final")!;
+        Assert.Equal("category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory&status=final", parsed.Query);
+        Assert.True(parsed.Allows('r'));
+        Assert.True(parsed.Allows('s'));
+        Assert.False(parsed.Allows('u'));
     }
 
     [Theory]
     [InlineData("openid")]
+    [InlineData("fhirUser")]
+    [InlineData("profile")]
+    [InlineData("launch")]
     [InlineData("launch/patient")]
-    [InlineData("patient/Observation.")]
-    [InlineData("patient/Observation.rc")] // v2 letters in order only
-    [InlineData("patient/Observation.read?category=laboratory")] // query filters are v2 only
-    [InlineData("admin/Observation.rs")]
-    public void Refuses_what_is_not_a_clinical_scope(string scope) => Assert.False(SmartScope.TryParse(scope, out _));
+    [InlineData("launch/encounter")]
+    [InlineData("offline_access")]
+    [InlineData("online_access")]
+    public void Scopes_that_are_not_about_resources_grant_nothing(string scope) => Assert.Null(SmartScope.Parse(scope));
 
     [Theory]
-    [InlineData("patient/Observation.rs?category=laboratory", "patient/*.rs", true)]
-    [InlineData("patient/Observation.rs", "patient/Observation.read", true)]
-    [InlineData("patient/Observation.cruds", "patient/*.rs", false)]
-    [InlineData("user/Observation.rs", "patient/*.rs", false)]
-    [InlineData("patient/Observation.rs", "patient/Observation.rs?category=laboratory", false)]
-    public void A_scope_is_within_a_registered_one_only_when_it_allows_no_more(string requested, string registered, bool within)
-    {
-        SmartScope.TryParse(requested, out var r);
-        SmartScope.TryParse(registered, out var g);
-        Assert.Equal(within, r.IsWithin(g));
-    }
-
-    [Fact]
-    public void A_request_is_cut_to_what_the_registration_allows()
-    {
-        var granted = ScopePolicy.Allowed(
-            ["openid", "fhirUser", "offline_access", "patient/Observation.rs?category=laboratory", "patient/*.cruds", "fhirpractice/admin", "made-up"],
-            ["openid", "fhirUser", "patient/*.rs"]);
-        Assert.Equal(["openid", "fhirUser", "patient/Observation.rs?category=laboratory"], granted);
-    }
-
-    [Theory]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("10.1.2.3", false)]
-    [InlineData("172.20.0.1", false)]
-    [InlineData("192.168.1.1", false)]
-    [InlineData("169.254.169.254", false)]
-    [InlineData("::1", false)]
-    [InlineData("fd00::1", false)]
-    [InlineData("::ffff:127.0.0.1", false)]
-    [InlineData("93.184.216.34", true)]
-    [InlineData("2606:4700::1", true)]
-    public void JWKS_URLs_resolve_to_public_addresses_only(string address, bool isPublic) =>
-        Assert.Equal(isPublic, JwksFetcher.IsPublic(IPAddress.Parse(address)));
+    [InlineData("patient/Observation.sr")]          // v2 letters out of order
+    [InlineData("patient/Observation.rrs")]         // a letter twice
+    [InlineData("patient/Observation.x")]           // not a permission
+    [InlineData("patient/Observation.")]            // none
+    [InlineData("patient/NoSuchType.rs")]           // not a resource type
+    [InlineData("patient/Resource.rs")]             // abstract
+    [InlineData("practitioner/Observation.rs")]     // not a context
+    [InlineData("Observation.rs")]                  // no context
+    [InlineData("patient/Observation.read?code=1")] // a query filter needs a v2 scope
+    [InlineData("patient/Observation.rs?")]         // an empty filter
+    [InlineData("patient/.rs")]
+    public void Malformed_resource_scopes_grant_nothing(string scope) => Assert.Null(SmartScope.Parse(scope));
 }

@@ -13,7 +13,7 @@ namespace FhirPractice.Fhir.Capability;
 /// built once per generation of the search parameter registry.
 /// </summary>
 public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, OperationRegistry operations, Compartments compartments,
-    TimeProvider clock, CapabilityOptions options)
+    TimeProvider clock, CapabilityOptions options, IEnumerable<ICapabilityContributor> contributors)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] TypeInteractions =
     [
@@ -48,6 +48,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         var statement = (CapabilityStatement)built.Statement.DeepCopy();
         statement.Date = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssK");
         statement.Implementation = new CapabilityStatement.ImplementationComponent { Description = statement.Title ?? "FhirPractice", Url = baseUrl };
+        foreach (var contributor in contributors) contributor.Contribute(statement, baseUrl);
         return statement;
     }
 
@@ -106,6 +107,12 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         if (p.Type == SearchParamType.Reference) modifiers.Add(":[type]");
         return new Markdown($"Modifiers: {string.Join(" ", modifiers)}");
     }
+}
+
+/// <summary>A module's part of /metadata (how to authorize, say), added to every statement served, for the base URL it is served at.</summary>
+public interface ICapabilityContributor
+{
+    void Contribute(CapabilityStatement statement, string baseUrl);
 }
 
 public sealed class CapabilityOptions

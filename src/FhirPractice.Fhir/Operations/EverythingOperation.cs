@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
@@ -16,7 +17,7 @@ namespace FhirPractice.Fhir.Operations;
 public sealed class EverythingOperation(Compartments compartments, SearchParameterRegistry registry, PageCursor cursors, FhirEngineOptions options)
 {
     public FhirOperation Definition => new("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-        System: false, Type: true, Instance: true, Types: ["Patient"], Handler: InvokeAsync);
+        System: false, Type: true, Instance: true, Types: ["Patient"], Handler: InvokeAsync) { Access = OperationAccess.Read };
 
     /// <summary>The parameters this operation reads; _format and _pretty are the HTTP layer's.</summary>
     private static readonly HashSet<string> Known = ["_since", "_type", "_count", "_page", "_format", "_pretty"];
@@ -57,13 +58,15 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
                 throw FhirError.BadRequest($"_type: '{unknown}' is not a resource type", "_type");
         }
 
-        if (id is not null) await engine.EnsureExistsAsync("Patient", id, ct);
+        if (id is not null) await engine.EnsureReachableAsync(r.Caller, FhirInteraction.Read, "Patient", id, ct);
 
         List<SearchClause> criteria = [compartments.Membership("Patient", id, null)];
         if (types is not null) criteria.Add(new AnyOfClause([.. types.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
         if (since is { } from) criteria.Add(new SearchCriterion(registry.Find(null, "_lastUpdated")!, null, [new DateValue(SearchPrefix.Ge, from)]));
-        var result = await engine.Store.SearchAsync(new SearchQuery(null, criteria, count, after), ct);
+        // The compartment as far as the caller may read it: its scopes' types, its own patient only, their query filters.
+        var result = await engine.Store.SearchAsync(engine.Constrain(r.Caller, FhirInteraction.Read, new SearchQuery(null, criteria, count, after)), ct);
         var (referenced, cutOff) = await ReferencedAsync(engine.Store, result.Matches, types, since, ct);
+        referenced = [.. await engine.ReadableAsync(r.Caller, referenced, ct)];
 
         var path = $"{r.BaseUrl}/Patient{(id is null ? "" : "/" + id)}/$everything";
         var kept = parameters.Where(p => p.Key is "_since" or "_type" or "_count").ToList();

@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Rest;
 
 namespace FhirPractice.Fhir.Operations;
@@ -14,7 +15,23 @@ public sealed record FhirOperation(
     bool Type,
     bool Instance,
     IReadOnlyList<string> Types,
-    OperationHandler Handler);
+    OperationHandler Handler)
+{
+    /// <summary>What invoking it amounts to, for authorization; a write unless the operation says otherwise.</summary>
+    public OperationAccess Access { get; init; } = OperationAccess.Write;
+}
+
+/// <summary>
+/// What an operation needs of the caller: any one of <see cref="AnyOf"/> on the type it is invoked on (on each of its
+/// <see cref="FhirOperation.Types"/> at system level, on every resource when it names none); at instance level the
+/// caller must also reach the instance through the first of them.
+/// </summary>
+public sealed record OperationAccess(IReadOnlyList<FhirInteraction> AnyOf)
+{
+    /// <summary>Workflow operations change data: update on their type.</summary>
+    public static readonly OperationAccess Write = new([FhirInteraction.Update]);
+    public static readonly OperationAccess Read = new([FhirInteraction.Read]);
+}
 
 /// <summary>
 /// The FHIR operations the server offers. Workflow modules register theirs explicitly at start-up;
@@ -38,9 +55,6 @@ public sealed class OperationRegistry
     }
 
     public IEnumerable<FhirOperation> All => _byName.Values.SelectMany(l => l);
-
-    public Task<FhirResponse> InvokeAsync(FhirEngine engine, FhirRequest request, string name, string? type, string? id, CancellationToken ct) =>
-        Offered(name, type, id).Handler(engine, request, type, id, ct);
 
     /// <summary>The operation for this name at this level and type; a 404 OperationOutcome when there is none.</summary>
     public FhirOperation Offered(string name, string? type, string? id)

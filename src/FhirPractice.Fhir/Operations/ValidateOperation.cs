@@ -1,4 +1,5 @@
 using System.Net;
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Validation;
 using Hl7.Fhir.Model;
@@ -13,7 +14,11 @@ namespace FhirPractice.Fhir.Operations;
 public sealed class ValidateOperation(IWriteValidator validator)
 {
     public FhirOperation Definition => new("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate",
-        System: false, Type: true, Instance: true, Types: [], Handler: InvokeAsync);
+        System: false, Type: true, Instance: true, Types: [], Handler: InvokeAsync)
+    {
+        // Validating changes nothing: a caller who may read, create or update the type may ask.
+        Access = new OperationAccess([FhirInteraction.Read, FhirInteraction.Create, FhirInteraction.Update]),
+    };
 
     private async Task<FhirResponse> InvokeAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {

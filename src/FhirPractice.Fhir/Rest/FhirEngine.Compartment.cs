@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Search;
 using Hl7.Fhir.Model;
 
@@ -19,16 +20,11 @@ public sealed partial class FhirEngine
         string? type = target == "*" ? null : target;
         if (type is not null && (!ModelInfo.IsKnownResource(type) || type is "Resource" or "DomainResource"))
             throw FhirError.NotFound($"Unknown resource type '{type}'");
-        await EnsureExistsAsync(compartmentType, id, ct);
+        // What is searched is refused (403) before whose compartment it is looked at; the focal resource must be readable.
+        Demand(r.Caller, type, FhirInteraction.Search);
+        await EnsureReachableAsync(r.Caller, FhirInteraction.Read, compartmentType, id, ct);
         var scope = new SearchScope($"{compartmentType}/{id}/{target}", _compartments.Membership(compartmentType, id, type));
         return await SearchAsync(r, type, parameters, ct, scope);
-    }
-
-    /// <summary>Throws a 404 unless the resource exists and is not deleted.</summary>
-    internal async System.Threading.Tasks.Task EnsureExistsAsync(string type, string id, CancellationToken ct)
-    {
-        var current = await _store.ReadAsync(type, id, ct);
-        if (current is null || current.Deleted) throw FhirError.NotFound($"{type}/{id} is not known");
     }
 
     /// <param name="Path">Where the search was asked, below the base, for the Bundle's links.</param>

@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -8,6 +9,14 @@ public sealed partial class FhirEngine
 {
     private async Task<FhirResponse> HistoryAsync(FhirRequest r, string? type, string? id, CancellationToken ct)
     {
+        // A history page lists versions, not current resources: a confined caller sees the history of a resource it
+        // reaches, never of a whole type or of the server.
+        if (id is not null)
+        {
+            Demand(r.Caller, type, FhirInteraction.InstanceHistory);
+            await EnsureVisibleAsync(r.Caller, FhirInteraction.InstanceHistory, type!, id, ct);
+        }
+        else DemandUnconfined(r.Caller, FhirInteraction.TypeHistory, type, $"The history of {(type is null ? "the whole server" : "every " + type)}");
         DateTimeOffset? Instant(string name)
         {
             if (r.QueryValue(name) is not { } text) return null;

@@ -1,4 +1,5 @@
 using System.Net;
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Storage;
 
 namespace FhirPractice.Fhir.Rest;
@@ -7,6 +8,8 @@ public sealed partial class FhirEngine
 {
     private async Task<FhirResponse> ReadAsync(FhirRequest r, string type, string id, CancellationToken ct)
     {
+        Demand(r.Caller, type, FhirInteraction.Read);
+        await EnsureVisibleAsync(r.Caller, FhirInteraction.Read, type, id, ct);
         var record = await _store.ReadAsync(type, id, ct) ?? throw FhirError.NotFound($"{type}/{id} is not known");
         if (record.Deleted) throw GoneError(record);
         return NotModified(r, record) ?? ReadResponse(record);
@@ -14,6 +17,9 @@ public sealed partial class FhirEngine
 
     private async Task<FhirResponse> VReadAsync(FhirRequest r, string type, string id, string vid, CancellationToken ct)
     {
+        Demand(r.Caller, type, FhirInteraction.VRead);
+        // Whether the caller reaches a resource is decided on its current version.
+        await EnsureVisibleAsync(r.Caller, FhirInteraction.VRead, type, id, ct);
         if (!long.TryParse(vid, out var version)) throw FhirError.NotFound($"'{vid}' is not a version of {type}/{id}");
         var record = await _store.ReadVersionAsync(type, id, version, ct)
                      ?? throw FhirError.NotFound($"{type}/{id} has no version {vid}");

@@ -1,3 +1,4 @@
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -9,12 +10,14 @@ public sealed partial class FhirEngine
     private async Task<FhirResponse> SearchAsync(FhirRequest r, string? type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct,
         SearchScope? scope = null)
     {
+        Demand(r.Caller, type, FhirInteraction.Search);
         var parsed = _queryParser.Parse(type, parameters, r.StrictHandling);
         parsed = await TerminologyCriteria.ResolveAsync(parsed, _terminology, r.StrictHandling, ct);
         var query = scope is null ? parsed.Query : parsed.Query with { Criteria = [.. parsed.Query.Criteria, scope.Clause] };
+        query = Constrain(r.Caller, FhirInteraction.Search, query);
         var path = scope?.Path ?? type;
         var result = await _store.SearchAsync(query, ct);
-        var (included, cutOff) = await IncludeAsync(parsed.Includes, result.Matches, ct);
+        var (included, cutOff) = await IncludeAsync(r.Caller, parsed.Includes, result.Matches, ct);
         var cursors = _queryParser.Cursors;
         string Page(PagePosition position) => Link(r.BaseUrl, path, [.. parsed.Applied, new("_page", cursors.Encode(position, query.Sort ?? []))]);
         var bundle = new Bundle
@@ -85,8 +88,9 @@ public sealed partial class FhirEngine
     /// what the round before added, up to <see cref="FhirEngineOptions.MaxIncludeIterations"/> rounds and
     /// <see cref="FhirEngineOptions.MaxIncludedResources"/> resources. <c>CutOff</c> says why the
     /// result is incomplete, or is null when it is not.
+    /// Only what the caller may read is added, and only that is followed further.
     /// </summary>
-    private async Task<(List<ResourceRecord> Included, string? CutOff)> IncludeAsync(
+    private async Task<(List<ResourceRecord> Included, string? CutOff)> IncludeAsync(FhirCaller caller,
         IReadOnlyList<IncludeParam> includes, IReadOnlyList<ResourceRecord> matches, CancellationToken ct)
     {
         var included = new List<ResourceRecord>();
@@ -113,15 +117,16 @@ public sealed partial class FhirEngine
                     if (seen.Contains((record.Type, record.Id))) continue;
                     if (included.Count + added.Count == cap)
                     {
-                        included.AddRange(added);
+                        included.AddRange(await ReadableAsync(caller, added, ct));
                         return (included, $"More than {cap} resources are included; the included resources were truncated to {cap}");
                     }
                     seen.Add((record.Type, record.Id));
                     added.Add(record);
                 }
             }
-            included.AddRange(added);
-            from = [.. added.Select(Key)];
+            var readable = await ReadableAsync(caller, added, ct);
+            included.AddRange(readable);
+            from = [.. readable.Select(Key)];
         }
         return (included, null);
     }

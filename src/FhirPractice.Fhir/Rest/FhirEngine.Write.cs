@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Rest.Patch;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
@@ -11,22 +12,24 @@ public sealed partial class FhirEngine
 {
     private async Task<FhirResponse> CreateAsync(FhirRequest r, string type, CancellationToken ct)
     {
+        Demand(r.Caller, type, FhirInteraction.Create);
         var resource = ParseBody(r);
         CheckType(resource, type);
-        var ifNoneExist = r.IfNoneExist is { } condition ? ConditionQuery(type, condition) : null;
+        var ifNoneExist = r.IfNoneExist is { } condition ? ConditionQuery(r.Caller, FhirInteraction.Create, type, FhirRequest.ParseQuery(condition)) : null;
         var prepared = await _preparer.PrepareAsync(resource, ResourcePreparer.NewId(), ct);
-        var result = await CommitAsync(tx => new CreatePlan(prepared, ifNoneExist).Execute(tx), ct);
+        var result = await CommitAsync(r.Caller, tx => new CreatePlan(prepared, ifNoneExist).Execute(tx), ct);
         return WriteResponse(r, result);
     }
 
     private async Task<FhirResponse> UpdateAsync(FhirRequest r, string type, string id, CancellationToken ct)
     {
+        Demand(r.Caller, type, FhirInteraction.Update);
         var resource = ParseBody(r);
         CheckType(resource, type);
         if (resource.Id is null) throw FhirError.BadRequest("The resource has no id; an update needs the id of the URL in the body", $"{type}.id");
         if (resource.Id != id) throw FhirError.BadRequest($"The id '{resource.Id}' in the body does not match the id '{id}' in the URL", $"{type}.id");
         var prepared = await _preparer.PrepareAsync(resource, id, ct);
-        var result = await CommitAsync(tx =>
+        var result = await CommitAsync(r.Caller, tx =>
         {
             if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
                 throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
@@ -37,7 +40,8 @@ public sealed partial class FhirEngine
 
     private Task<FhirResponse> ConditionalUpdateAsync(FhirRequest r, string type, CancellationToken ct)
     {
-        var query = ConditionQuery(type, r.Query);
+        Demand(r.Caller, type, FhirInteraction.Update);
+        var query = ConditionQuery(r.Caller, FhirInteraction.Update, type, r.Query);
         var resource = ParseBody(r);
         CheckType(resource, type);
         return WithRetries(async () =>
@@ -60,7 +64,7 @@ public sealed partial class FhirEngine
             }
             var prepared = await _preparer.PrepareAsync((Resource)resource.DeepCopy(), id, ct);
             var ids = matches.Select(m => m.Id).ToList();
-            var result = await CommitAsync(tx =>
+            var result = await CommitAsync(r.Caller, tx =>
             {
                 new MatchCheck(query, ids).Execute(tx);
                 return new UpdatePlan(prepared, r.IfMatch, expected).Execute(tx);
@@ -71,14 +75,16 @@ public sealed partial class FhirEngine
 
     private async Task<FhirResponse> DeleteAsync(FhirRequest r, string type, string id, CancellationToken ct)
     {
-        var result = await CommitAsync(tx => new DeletePlan(type, id, null, r.IfMatch).Execute(tx), ct);
+        Demand(r.Caller, type, FhirInteraction.Delete);
+        var result = await CommitAsync(r.Caller, tx => new DeletePlan(type, id, null, r.IfMatch).Execute(tx), ct);
         return DeleteResponse(result);
     }
 
     private async Task<FhirResponse> ConditionalDeleteAsync(FhirRequest r, string type, CancellationToken ct)
     {
-        var query = ConditionQuery(type, r.Query);
-        var result = await CommitAsync(tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
+        Demand(r.Caller, type, FhirInteraction.Delete);
+        var query = ConditionQuery(r.Caller, FhirInteraction.Delete, type, r.Query);
+        var result = await CommitAsync(r.Caller, tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
         return DeleteResponse(result);
     }
 
@@ -91,13 +97,16 @@ public sealed partial class FhirEngine
         ETag = result.Record?.ETag,
     };
 
-    private Task<FhirResponse> PatchAsync(FhirRequest r, string type, string id, CancellationToken ct) =>
-        WithRetries(async () =>
+    private Task<FhirResponse> PatchAsync(FhirRequest r, string type, string id, CancellationToken ct)
+    {
+        Demand(r.Caller, type, FhirInteraction.Patch);
+        return WithRetries(async () =>
         {
             var plan = await PatchPlanAsync(r, type, id, ct);
-            var result = await CommitAsync(tx => plan.Execute(tx), ct);
+            var result = await CommitAsync(r.Caller, tx => plan.Execute(tx), ct);
             return WriteResponse(r, result);
         });
+    }
 
     /// <summary>Applies the patch to the current version; the plan fails with a conflict if that version is no longer current at commit.</summary>
     internal async Task<WritePlan> PatchPlanAsync(FhirRequest r, string type, string id, CancellationToken ct)
@@ -120,7 +129,8 @@ public sealed partial class FhirEngine
 
     private async Task<FhirResponse> ConditionalPatchAsync(FhirRequest r, string type, CancellationToken ct)
     {
-        var query = ConditionQuery(type, r.Query);
+        Demand(r.Caller, type, FhirInteraction.Patch);
+        var query = ConditionQuery(r.Caller, FhirInteraction.Patch, type, r.Query);
         var matches = (await _store.SearchAsync(query with { Count = 2 }, ct)).Matches;
         return matches.Count switch
         {
@@ -165,17 +175,18 @@ public sealed partial class FhirEngine
             throw FhirError.BadRequest($"The body is a {resource.TypeName}, but the URL is for {type}", "resourceType");
     }
 
-    /// <summary>A conditional URL's query: it must be a valid search with at least one criterion.</summary>
-    private SearchQuery ConditionQuery(string type, string query) => ConditionQuery(type, FhirRequest.ParseQuery(query));
-
-    internal SearchQuery ConditionQuery(string type, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    /// <summary>
+    /// A conditional URL's query: it must be a valid search with at least one criterion. It sees only what the caller
+    /// reaches through <paramref name="interaction"/>, so a condition cannot probe beyond that.
+    /// </summary>
+    internal SearchQuery ConditionQuery(FhirCaller caller, FhirInteraction interaction, string type, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         var parsed = _queryParser.Parse(type, parameters.Where(p => p.Key is not ("_format" or "_pretty")), strict: true);
         if (parsed.Query.Criteria.Count == 0) throw FhirError.PreconditionFailed("A conditional interaction needs search criteria");
         // Conditions are checked again inside the write transaction, where the store cannot be asked about value sets.
         if (TerminologyCriteria.Needed(parsed.Query))
             throw FhirError.BadRequest("Conditional interactions do not support :in, :not-in, :above or :below on tokens");
-        return parsed.Query;
+        return Constrain(caller, interaction, parsed.Query);
     }
 
     /// <summary>The answer to a write, shaped by Prefer: the stored resource, nothing, or an OperationOutcome.</summary>

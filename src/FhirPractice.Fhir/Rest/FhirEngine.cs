@@ -1,4 +1,5 @@
 using System.Net;
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Capability;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Search;
@@ -41,11 +42,13 @@ public sealed partial class FhirEngine
     private readonly CustomSearchParameters _customSearchParameters;
     private readonly ReindexJobs _jobs;
     private readonly IWriteHook[] _writeHooks;
+    private readonly IAccessPolicy _access;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser, Compartments compartments,
         OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology,
-        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks)
+        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks, IAccessPolicy access)
     {
+        _access = access;
         _writeHooks = writeHooks.ToArray();
         _terminology = terminology;
         _compartments = compartments;
@@ -78,12 +81,15 @@ public sealed partial class FhirEngine
         var segments = path.Length == 0 ? [] : path.Split('/');
         var method = r.Method.ToUpperInvariant();
         if (method == "HEAD") method = "GET";
+        // The CapabilityStatement is public: clients discover how to authorize from it.
+        if (segments is not ["metadata"]) Authenticate(r.Caller);
 
         switch (segments)
         {
             case []:
                 return method switch
                 {
+                    // Each entry of a batch or transaction is authorised as the request it stands for.
                     "POST" => BundleAsync(r, ct),
                     "GET" => SearchAsync(r, null, r.Query, ct),
                     _ => NotAllowed(method, "the base"),
@@ -95,12 +101,13 @@ public sealed partial class FhirEngine
             case ["_search"] when method == "POST":
                 return SearchAsync(r, null, SearchParametersFromBody(r), ct);
             case [var op] when op.StartsWith('$'):
-                return _operations.InvokeAsync(this, r, op[1..], null, null, ct);
+                return InvokeOperationAsync(r, op[1..], null, null, ct);
             case ["_jobs", var jobId]:
+                // Job ids are unguessable and a job's status holds no resource data; cancelling is maintenance.
                 return method switch
                 {
                     "GET" => _jobs.StatusAsync(jobId, ct),
-                    "DELETE" => _jobs.CancelAsync(jobId, ct),
+                    "DELETE" => CancelJobAsync(r, jobId, ct),
                     _ => NotAllowed(method, path),
                 };
             case ["metadata" or "_history" or "_search"]:
@@ -128,7 +135,7 @@ public sealed partial class FhirEngine
             case ["_history"] when method == "GET":
                 return HistoryAsync(r, type, null, ct);
             case [var op] when op.StartsWith('$'):
-                return _operations.InvokeAsync(this, r, op[1..], type, null, ct);
+                return InvokeOperationAsync(r, op[1..], type, null, ct);
             case ["_search" or "_history"]:
                 return NotAllowed(method, path);
             case [var id]:
@@ -145,7 +152,7 @@ public sealed partial class FhirEngine
             case [var id, "_history", var vid] when method == "GET":
                 return VReadAsync(r, type, id, vid, ct);
             case [var id, var op] when op.StartsWith('$'):
-                return _operations.InvokeAsync(this, r, op[1..], type, id, ct);
+                return InvokeOperationAsync(r, op[1..], type, id, ct);
             case [_, "_history"] or [_, "_history", _]:
                 return NotAllowed(method, path);
             case [var id, var target] when method == "GET":
@@ -158,11 +165,14 @@ public sealed partial class FhirEngine
         throw FhirError.NotFound($"No interaction is defined for {method} {path}");
     }
 
+    private Task<FhirResponse> CancelJobAsync(FhirRequest r, string jobId, CancellationToken ct)
+    {
+        DemandEverything(r.Caller, FhirInteraction.Update);
+        return _jobs.CancelAsync(jobId, ct);
+    }
+
     private static Task<FhirResponse> NotAllowed(string method, string target) =>
         throw new FhirError(HttpStatusCode.MethodNotAllowed, OperationOutcome.IssueType.NotSupported, $"{method} is not supported on {target}");
-
-    /// <summary>Throws the 404 OperationOutcome an invocation would give when the operation is not offered here.</summary>
-    internal void EnsureOperationOffered(string name, string? type, string? id) => _operations.Offered(name, type, id);
 
     /// <summary>The store, for operations that read beyond the interactions.</summary>
     public IResourceStore Store => _store;
@@ -185,18 +195,22 @@ public sealed partial class FhirEngine
     }
 
     /// <summary>Commits one write; a SearchParameter's write then changes the registry.</summary>
-    private async Task<WriteResult> CommitAsync(Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
+    private async Task<WriteResult> CommitAsync(FhirCaller caller, Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
     {
-        var result = await WriteAsync(work, ct);
+        var result = await WriteAsync(caller, work, ct);
         Committed(result);
         return result;
     }
 
-    /// <summary>Runs one store write transaction with the write hooks (<see cref="IWriteHook"/>); every write of the engine goes through here.</summary>
-    internal async Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct)
+    /// <summary>
+    /// Runs one store write transaction of <paramref name="caller"/>, confined to what it may write, with the write hooks
+    /// (<see cref="IWriteHook"/>); every write of the engine goes through here.
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(FhirCaller caller, Func<IStoreTransaction, T> work, CancellationToken ct)
     {
-        if (_writeHooks.Length == 0) return await _store.WriteAsync(work, ct);
-        var result = await _store.WriteAsync(tx => work(new HookedTransaction(tx, _writeHooks)), ct);
+        IStoreTransaction Confined(IStoreTransaction tx) => new ConfinedTransaction(tx, caller, _access);
+        if (_writeHooks.Length == 0) return await _store.WriteAsync(tx => work(Confined(tx)), ct);
+        var result = await _store.WriteAsync(tx => work(Confined(new HookedTransaction(tx, _writeHooks))), ct);
         foreach (var hook in _writeHooks) hook.Committed();
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -59,7 +60,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         foreach (var e in ordered.Where(e => e.Resource is not null && e.Plan is null))
             await OnEntry(e, async () => e.Plan = await PlanWriteAsync(e, ct));
 
-        var results = await engine.WriteAsync(tx =>
+        var results = await engine.WriteAsync(request.Caller, tx =>
         {
             foreach (var check in checks) check.Execute(tx);
             var written = new Dictionary<Entry, WriteResult>();
@@ -93,9 +94,17 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         {
             // An operation runs with the reads, after the writes are committed; one this server does not offer
             // must fail the transaction before anything is written, not leave the writes committed beside its error.
-            engine.EnsureOperationOffered(segments[^1][1..], type, segments.Length > 2 ? segments[1] : null);
+            engine.AllowedOperation(r.Caller, segments[^1][1..], type, segments.Length > 2 ? segments[1] : null);
             return;
         }
+        // Every write entry is authorised as the request it stands for; what it writes is checked at commit.
+        engine.Demand(r.Caller, type, r.Method switch
+        {
+            "DELETE" => FhirInteraction.Delete,
+            "POST" => FhirInteraction.Create,
+            "PATCH" => FhirInteraction.Patch,
+            _ => FhirInteraction.Update,
+        });
         var conditional = segments.Length == 1 && r.Query.Count > 0;
         e.Resource = e.Source.Resource;
 
@@ -103,14 +112,14 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         {
             case "DELETE":
                 if (!conditional && segments.Length != 2) throw FhirError.BadRequest("A DELETE entry's url is Type/id or a conditional Type?query");
-                e.Plan = new DeletePlan(type, conditional ? null : segments[1], conditional ? engine.ConditionQuery(type, r.Query) : null, r.IfMatch);
+                e.Plan = new DeletePlan(type, conditional ? null : segments[1], conditional ? engine.ConditionQuery(r.Caller, FhirInteraction.Delete, type, r.Query) : null, r.IfMatch);
                 return;
             case "POST":
                 if (e.Resource is null) throw FhirError.BadRequest("A POST entry needs a resource");
                 if (segments.Length != 1) throw FhirError.BadRequest("A POST entry's url is the resource type");
                 if (r.IfNoneExist is { } ifNoneExist)
                 {
-                    var query = engine.ConditionQuery(type, FhirRequest.ParseQuery(ifNoneExist));
+                    var query = engine.ConditionQuery(r.Caller, FhirInteraction.Create, type, FhirRequest.ParseQuery(ifNoneExist));
                     var matches = await Matches(query, ct);
                     checks.Add(new MatchCheck(query, matches.Select(m => m.Id).ToList()));
                     if (matches.Count == 1)
@@ -128,7 +137,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                 if (e.Resource is null) throw FhirError.BadRequest("A PUT entry needs a resource");
                 if (conditional)
                 {
-                    var query = engine.ConditionQuery(type, r.Query);
+                    var query = engine.ConditionQuery(r.Caller, FhirInteraction.Update, type, r.Query);
                     var matches = await Matches(query, ct);
                     checks.Add(new MatchCheck(query, matches.Select(m => m.Id).ToList()));
                     e.Id = matches.Count switch
@@ -145,7 +154,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                 break;
             case "PATCH":
                 e.Resource = null;
-                e.Id = conditional ? (await Matches(engine.ConditionQuery(type, r.Query), ct)) switch
+                e.Id = conditional ? (await Matches(engine.ConditionQuery(r.Caller, FhirInteraction.Patch, type, r.Query), ct)) switch
                 {
                     [var only] => only.Id,
                     [] => throw FhirError.NotFound($"The conditional patch matched no {type}"),
@@ -176,7 +185,8 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         if (conditional.TryGetValue(reference, out var resolved)) return resolved;
         var type = reference[..question];
         if (!ModelInfo.IsKnownResource(type)) return reference;
-        var query = engine.ConditionQuery(type, FhirRequest.ParseQuery(reference[(question + 1)..]));
+        // A conditional reference is a search: it resolves among what the caller may search only.
+        var query = engine.ConditionQuery(request.Caller, FhirInteraction.Search, type, FhirRequest.ParseQuery(reference[(question + 1)..]));
         var matches = await Matches(query, ct);
         if (matches.Count != 1)
             throw FhirError.PreconditionFailed($"The conditional reference '{reference}' matched {matches.Count} resources; it must match exactly one");

@@ -77,6 +77,9 @@ public sealed record SearchCriterion(SearchParameterInfo Param, string? Modifier
 /// <summary>At least one of <see cref="Alternatives"/> applies (OR) — e.g. compartment membership: one of several reference parameters refers to the focal resource.</summary>
 public sealed record AnyOfClause(IReadOnlyList<SearchClause> Alternatives) : SearchClause;
 
+/// <summary>Every one of <see cref="Clauses"/> applies (AND) — e.g. inside an <see cref="AnyOfClause"/>: "an Observation of this patient's compartment with category laboratory, or …".</summary>
+public sealed record AllOfClause(IReadOnlyList<SearchClause> Clauses) : SearchClause;
+
 /// <summary>The resource is of <see cref="Type"/> and, when <see cref="Id"/> is set, is that one (a compartment's focal resource, or a type filter such as $everything's _type).</summary>
 public sealed record ResourceClause(string Type, string? Id) : SearchClause;
 

@@ -15,6 +15,7 @@ public static class TerminologyCriteria
     {
         SearchCriterion c => Needed(c),
         AnyOfClause any => any.Alternatives.Any(Needed),
+        AllOfClause all => all.Clauses.Any(Needed),
         _ => false,
     };
 

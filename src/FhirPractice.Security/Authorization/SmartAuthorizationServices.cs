@@ -42,8 +42,9 @@ public static class SmartAuthorizationServices
             })
             .AddServer(server =>
             {
-                server.SetAuthorizationEndpointUris("auth/authorize").SetTokenEndpointUris("auth/token")
-                    .SetIntrospectionEndpointUris("auth/introspect").SetRevocationEndpointUris("auth/revoke")
+                // The same paths the CapabilityStatement advertises (SmartEndpointPaths).
+                server.SetAuthorizationEndpointUris(SmartEndpointPaths.Authorize[1..]).SetTokenEndpointUris(SmartEndpointPaths.Token[1..])
+                    .SetIntrospectionEndpointUris(SmartEndpointPaths.Introspect[1..]).SetRevocationEndpointUris(SmartEndpointPaths.Revoke[1..])
                     .SetJsonWebKeySetEndpointUris("auth/jwks");
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow();
                 // PKCE on every code, and S256 only: "plain" is refused (SMART App Launch 2.2).

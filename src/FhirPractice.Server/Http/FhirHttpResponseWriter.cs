@@ -22,6 +22,9 @@ public static class FhirHttpResponseWriter
         if (response.Location is { } location) r.Headers.Location = location;
         if (response.ContentLocation is { } contentLocation) r.Headers.ContentLocation = contentLocation;
         if (response.Progress is { } progress) r.Headers["X-Progress"] = progress;
+        // RFC 6750: how to authenticate (401), and that the token is valid but its scopes fall short (403).
+        if (response.Status == HttpStatusCode.Unauthorized) r.Headers.WWWAuthenticate = "Bearer realm=\"FhirPractice\"";
+        else if (response.Status == HttpStatusCode.Forbidden) r.Headers.WWWAuthenticate = "Bearer realm=\"FhirPractice\", error=\"insufficient_scope\"";
         if (response.Status == HttpStatusCode.NotModified || !response.HasBody) return;
 
         var query = http.Request.Query;

@@ -34,6 +34,9 @@ public class FhirServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("FhirPractice:Sqlite:Synchronous", "NORMAL");
         // Many servers run in one test process: load the validator only where a test validates.
         builder.UseSetting("FhirPractice:Validation:WarmUpAtStart", "false");
+        // The HTTP tests call without tokens: open mode (the in-memory test server binds no address); the security
+        // tests turn it off.
+        builder.UseSetting("FhirPractice:Security:OpenMode", "true");
         foreach (var (key, value) in Settings()) builder.UseSetting(key, value);
     }
 
