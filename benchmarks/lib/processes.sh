@@ -20,7 +20,8 @@ harness() { dotnet "$harness_dll" "$@"; }
 # harness_within SECONDS MODE ... — the same, but killed if it overruns (every client step is bounded).
 harness_within() { local limit=$1; shift; timeout "$limit" dotnet "$harness_dll" "$@"; }
 
-# start_server PORT DB_PATH LOG_FILE [SETTING...] — sets server_pid; SETTINGs are extra --key=value arguments. Runs from the build output folder, as a
+# start_server PORT DB_PATH LOG_FILE [SETTING...] — sets server_pid; SETTINGs are extra --key=value arguments. Open mode
+# (no tokens): the load clients measure the server, not the authorization server, and it is bound to loopback only. Runs from the build output folder, as a
 # deployment would: the content root is the working directory, and from anywhere else the server's
 # appsettings.json (log levels, SQLite settings) is silently not loaded. `exec` and `dotnet app.dll`
 # keep one process, so the pid is the server's own and kill -9 hits it directly.
@@ -28,7 +29,7 @@ start_server() {
   local port=$1 db=$2 log_file=$3
   shift 3
   (cd "$(dirname "$server_dll")" &&
-    exec dotnet "$server_dll" --urls "http://127.0.0.1:$port" --FhirPractice:Sqlite:Path="$db" "$@") >>"$log_file" 2>&1 &
+    exec dotnet "$server_dll" --urls "http://127.0.0.1:$port" --FhirPractice:Sqlite:Path="$db" --FhirPractice:Security:OpenMode=true "$@") >>"$log_file" 2>&1 &
   server_pid=$!
 }
 
