@@ -12,7 +12,7 @@ public static class FhirEngineServices
 {
     /// <summary>
     /// Registers the engine and its parts. A store (e.g. AddSqliteStore) and an <see cref="IWriteValidator"/>
-    /// must be registered too; operations are registered explicitly on the <see cref="OperationRegistry"/>.
+    /// must be registered too; operations are registered explicitly: the engine's here, a module's as a <see cref="FhirOperation"/> service.
     /// </summary>
     public static IServiceCollection AddFhirEngine(this IServiceCollection services, FhirEngineOptions options)
     {
@@ -34,10 +34,11 @@ public static class FhirEngineServices
         services.AddSingleton<ResourcePreparer>();
         services.AddSingleton<ValidateOperation>();
         services.AddSingleton<EverythingOperation>();
-        services.AddSingleton(sp => new OperationRegistry()
+        // Modules add theirs as FhirOperation services (AddAuditTrail's $verify-chain).
+        services.AddSingleton(sp => sp.GetServices<FhirOperation>().Aggregate(new OperationRegistry()
             .Register(sp.GetRequiredService<ValidateOperation>().Definition)
             .Register(sp.GetRequiredService<EverythingOperation>().Definition)
-            .Register(sp.GetRequiredService<ReindexOperation>().Definition));
+            .Register(sp.GetRequiredService<ReindexOperation>().Definition), (registry, operation) => registry.Register(operation)));
         services.TryAddSingleton(new CapabilityOptions());
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddSingleton<FhirEngine>();

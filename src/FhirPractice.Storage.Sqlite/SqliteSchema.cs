@@ -9,7 +9,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// and one index table per search parameter type holding the entries of current versions only.
 /// Index tables are clustered by (parameter, value…) — the table is its own search index — and
 /// name the parameter by a small integer from search_param; absent parts are stored as '' because
-/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems. The store creates all this itself, so a fresh file is ready at first start.
+/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems, the chain_head table the head of each hash chain (the audit trail's). The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -92,6 +92,9 @@ internal static class SqliteSchema
             resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, resource_version INTEGER NOT NULL, status TEXT NOT NULL,
             attempts INTEGER NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL, next_attempt INTEGER, payload TEXT, last_error TEXT);
         CREATE INDEX IF NOT EXISTS ix_outbox_queue ON outbox(destination, status, id);
+
+        -- The head of each hash chain a module appends to (the audit trail), moved in the appending transaction.
+        CREATE TABLE IF NOT EXISTS chain_head (chain TEXT PRIMARY KEY, sequence INTEGER NOT NULL, hash TEXT NOT NULL);
         """;
 
     public static void Create(SqliteConnection connection)

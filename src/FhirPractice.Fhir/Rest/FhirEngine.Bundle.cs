@@ -15,6 +15,7 @@ public sealed partial class FhirEngine
             if (request?.Method is null || string.IsNullOrEmpty(request.Url))
                 throw FhirError.BadRequest("Every entry needs request.method and request.url", $"Bundle.entry[{i}].request");
         }
+        if (r.Trace is { } trace && bundle.Type == Bundle.BundleType.Batch) trace.Interaction = new FhirInteraction("batch");
         return bundle.Type switch
         {
             Bundle.BundleType.Batch => new FhirResponse { Resource = await BatchAsync(r, bundle, ct) },

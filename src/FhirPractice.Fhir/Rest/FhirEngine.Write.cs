@@ -15,7 +15,7 @@ public sealed partial class FhirEngine
         CheckType(resource, type);
         var ifNoneExist = r.IfNoneExist is { } condition ? ConditionQuery(type, condition) : null;
         var prepared = await _preparer.PrepareAsync(resource, ResourcePreparer.NewId(), ct);
-        var result = await CommitAsync(tx => new CreatePlan(prepared, ifNoneExist).Execute(tx), ct);
+        var result = await CommitAsync(r, tx => new CreatePlan(prepared, ifNoneExist).Execute(tx), ct);
         return WriteResponse(r, result);
     }
 
@@ -26,7 +26,7 @@ public sealed partial class FhirEngine
         if (resource.Id is null) throw FhirError.BadRequest("The resource has no id; an update needs the id of the URL in the body", $"{type}.id");
         if (resource.Id != id) throw FhirError.BadRequest($"The id '{resource.Id}' in the body does not match the id '{id}' in the URL", $"{type}.id");
         var prepared = await _preparer.PrepareAsync(resource, id, ct);
-        var result = await CommitAsync(tx =>
+        var result = await CommitAsync(r, tx =>
         {
             if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
                 throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
@@ -60,7 +60,7 @@ public sealed partial class FhirEngine
             }
             var prepared = await _preparer.PrepareAsync((Resource)resource.DeepCopy(), id, ct);
             var ids = matches.Select(m => m.Id).ToList();
-            var result = await CommitAsync(tx =>
+            var result = await CommitAsync(r, tx =>
             {
                 new MatchCheck(query, ids).Execute(tx);
                 return new UpdatePlan(prepared, r.IfMatch, expected).Execute(tx);
@@ -71,14 +71,14 @@ public sealed partial class FhirEngine
 
     private async Task<FhirResponse> DeleteAsync(FhirRequest r, string type, string id, CancellationToken ct)
     {
-        var result = await CommitAsync(tx => new DeletePlan(type, id, null, r.IfMatch).Execute(tx), ct);
+        var result = await CommitAsync(r, tx => new DeletePlan(type, id, null, r.IfMatch).Execute(tx), ct);
         return DeleteResponse(result);
     }
 
     private async Task<FhirResponse> ConditionalDeleteAsync(FhirRequest r, string type, CancellationToken ct)
     {
         var query = ConditionQuery(type, r.Query);
-        var result = await CommitAsync(tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
+        var result = await CommitAsync(r, tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
         return DeleteResponse(result);
     }
 
@@ -95,7 +95,7 @@ public sealed partial class FhirEngine
         WithRetries(async () =>
         {
             var plan = await PatchPlanAsync(r, type, id, ct);
-            var result = await CommitAsync(tx => plan.Execute(tx), ct);
+            var result = await CommitAsync(r, tx => plan.Execute(tx), ct);
             return WriteResponse(r, result);
         });
 

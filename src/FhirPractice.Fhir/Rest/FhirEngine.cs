@@ -41,12 +41,14 @@ public sealed partial class FhirEngine
     private readonly CustomSearchParameters _customSearchParameters;
     private readonly ReindexJobs _jobs;
     private readonly IWriteHook[] _writeHooks;
+    private readonly IInteractionHook[] _interactionHooks;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser, Compartments compartments,
         OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology,
-        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks)
+        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks, IEnumerable<IInteractionHook> interactionHooks)
     {
         _writeHooks = writeHooks.ToArray();
+        _interactionHooks = interactionHooks.ToArray();
         _terminology = terminology;
         _compartments = compartments;
         _customSearchParameters = customSearchParameters;
@@ -62,6 +64,38 @@ public sealed partial class FhirEngine
 
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken ct = default)
     {
+        if (_interactionHooks.Length == 0) return await AnswerAsync(request, ct);
+        var trace = new InteractionTrace(FhirInteraction.Of(request));
+        request = request with { Trace = trace };
+        FhirResponse response;
+        try
+        {
+            response = await AnswerAsync(request, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug's details stay in the server's log; the hooks learn that it failed.
+            await CompletedAsync(new InteractionContext(request, trace.Interaction)
+            {
+                Status = HttpStatusCode.InternalServerError,
+                Failure = FhirError.Issue(OperationOutcome.IssueType.Exception, "The server failed to handle the request"),
+                Timestamp = _clock.GetUtcNow(),
+            }, ct);
+            throw;
+        }
+        if (!trace.Written)
+            await CompletedAsync(new InteractionContext(request, trace.Interaction)
+            {
+                Status = response.Status,
+                Response = response,
+                Failure = (int)response.Status >= 400 ? response.Resource as OperationOutcome : null,
+                Timestamp = _clock.GetUtcNow(),
+            }, ct);
+        return response;
+    }
+
+    private async Task<FhirResponse> AnswerAsync(FhirRequest request, CancellationToken ct)
+    {
         try
         {
             return await DispatchAsync(request, ct);
@@ -70,6 +104,11 @@ public sealed partial class FhirEngine
         {
             return FhirResponse.ForError(e);
         }
+    }
+
+    private async System.Threading.Tasks.Task CompletedAsync(InteractionContext context, CancellationToken ct)
+    {
+        foreach (var hook in _interactionHooks) await hook.CompletedAsync(context, ct);
     }
 
     private Task<FhirResponse> DispatchAsync(FhirRequest r, CancellationToken ct)
@@ -184,19 +223,34 @@ public sealed partial class FhirEngine
         return r.Query.Concat(form).ToList();
     }
 
-    /// <summary>Commits one write; a SearchParameter's write then changes the registry.</summary>
-    private async Task<WriteResult> CommitAsync(Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
+    /// <summary>Commits one write of <paramref name="r"/>; a SearchParameter's write then changes the registry.</summary>
+    private async Task<WriteResult> CommitAsync(FhirRequest r, Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
     {
-        var result = await WriteAsync(work, ct);
+        var result = await WriteAsync(r, work, ct);
         Committed(result);
         return result;
     }
 
-    /// <summary>Runs one store write transaction with the write hooks (<see cref="IWriteHook"/>); every write of the engine goes through here.</summary>
-    internal async Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct)
+    /// <summary>
+    /// Runs one store write transaction with the write hooks (<see cref="IWriteHook"/>) and, at its end, the interaction
+    /// hooks of <paramref name="request"/> (<see cref="IInteractionHook.Written"/>); every write of the engine goes through here.
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(FhirRequest request, Func<IStoreTransaction, T> work, CancellationToken ct)
     {
-        if (_writeHooks.Length == 0) return await _store.WriteAsync(work, ct);
-        var result = await _store.WriteAsync(tx => work(new HookedTransaction(tx, _writeHooks)), ct);
+        var trace = request.Trace;
+        if (_writeHooks.Length == 0 && trace is null) return await _store.WriteAsync(work, ct);
+        var result = await _store.WriteAsync(tx =>
+        {
+            var hooked = new HookedTransaction(tx, _writeHooks);
+            var value = work(hooked);
+            if (trace is not null)
+            {
+                var context = new InteractionContext(request, trace.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp };
+                foreach (var hook in _interactionHooks) hook.Written(tx, context);
+            }
+            return value;
+        }, ct);
+        if (trace is not null) trace.Written = true;
         foreach (var hook in _writeHooks) hook.Committed();
         return result;
     }

@@ -74,4 +74,10 @@ public interface IStoreTransaction
 
     /// <summary>Replaces the state of an enqueued message (status, attempts, payload, error).</summary>
     void SaveOutbox(OutboxMessage message);
+
+    /// <summary>The head of the named hash chain (see <see cref="ChainLink"/>), or null before its first link.</summary>
+    ChainLink? ReadChainHead(string chain);
+
+    /// <summary>Moves the named chain's head; it commits or rolls back with this transaction.</summary>
+    void SaveChainHead(string chain, ChainLink head);
 }
