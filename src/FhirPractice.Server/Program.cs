@@ -5,13 +5,16 @@ using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Outbound;
+using FhirPractice.Security.Audit;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
 using FhirPractice.Storage.Sqlite.Hl7v2;
 
 // The content root is the binaries' folder, so appsettings.json applies wherever the server is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// "audit verify" checks the audit chain instead of serving; the settings that follow it apply as usual.
+var auditVerify = AuditVerifyCommand.IsRequested(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = auditVerify ? args[2..] : args, ContentRootPath = AppContext.BaseDirectory });
 var config = builder.Configuration.GetSection("FhirPractice");
 
 builder.Services.AddSingleton(config.GetSection("Reindex").Get<ReindexOptions>() ?? new ReindexOptions());
@@ -39,13 +42,16 @@ builder.Services.AddSingleton(config.GetSection("Hl7v2:Mllp").Get<MllpOptions>()
 builder.Services.AddHostedService<MllpBridgeService>();
 builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddHostedService<Hl7v2OutboundService>();
+builder.Services.AddAuditTrail(config.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
+if (auditVerify) return await AuditVerifyCommand.RunAsync(app.Services, Console.Out);
 app.MapFhir();
 app.MapHl7v2Messages();
 app.MapHl7v2Outbound();
 app.Run();
+return 0;
 
 /// <summary>Exposed for the HTTP-level tests (WebApplicationFactory).</summary>
 public partial class Program;
