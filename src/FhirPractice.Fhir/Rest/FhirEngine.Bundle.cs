@@ -56,6 +56,7 @@ public sealed partial class FhirEngine
             Return = parent.Return,
             StrictHandling = parent.StrictHandling,
             Caller = parent.Caller,
+            RequestId = parent.RequestId,
         };
     }
 

@@ -94,6 +94,18 @@ public sealed partial class FhirEngine
         return response;
     }
 
+    /// <summary>A request a door refused before it could hand it over (406, 413, 415, an unreadable body): the hooks see it as a failed interaction.</summary>
+    public async System.Threading.Tasks.Task RefusedAsync(FhirRequest request, FhirError error)
+    {
+        if (_interactionHooks.Length == 0) return;
+        await CompletedAsync(new InteractionContext(request, FhirInteraction.Of(request))
+        {
+            Status = error.Status,
+            Failure = error.Outcome,
+            Timestamp = _clock.GetUtcNow(),
+        }, CancellationToken.None);
+    }
+
     private async Task<FhirResponse> AnswerAsync(FhirRequest request, CancellationToken ct)
     {
         try

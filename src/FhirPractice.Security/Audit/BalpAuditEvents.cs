@@ -44,6 +44,8 @@ public sealed class BalpAuditEvents(AuditOptions options)
         foreach (var what in data) e.Entity.Add(Data(what));
         if (withQuery) e.Entity.Add(Query(context.Request));
         if (patient is not null) e.Entity.Add(Patient(patient));
+        if (context.Request.RequestId is { } requestId)
+            e.Entity.Add(new AuditEvent.EntityComponent { What = new ResourceReference { Identifier = new Identifier { Value = requestId } }, Type = BalpCodes.RequestIdType });
         if (context.Succeeded && BalpCodes.Profile(interaction, patient is not null) is { } profile)
             e.Meta = new Meta { Profile = [profile] };
         return e;
@@ -144,12 +146,12 @@ public sealed class BalpAuditEvents(AuditOptions options)
         Role = BalpCodes.PatientRole,
     };
 
-    /// <summary>The query as the client sent it: the path below the base and the parameters (a POST _search's form body included).</summary>
+    /// <summary>The query as the client sent it: the URL with its parameters (a POST _search's form body included).</summary>
     private static AuditEvent.EntityComponent Query(FhirRequest r)
     {
         var parameters = string.Join('&', r.Query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-        var text = parameters.Length == 0 ? r.Path : $"{r.Path}?{parameters}";
-        if (r.Method == "POST" && !r.Body.IsEmpty) text += (parameters.Length == 0 ? "?" : "&") + Encoding.UTF8.GetString(r.Body.Span);
+        if (r.Method == "POST" && !r.Body.IsEmpty) parameters += (parameters.Length == 0 ? "" : "&") + Encoding.UTF8.GetString(r.Body.Span);
+        var text = $"{r.BaseUrl}/{r.Path}" + (parameters.Length == 0 ? "" : "?" + parameters);
         return new AuditEvent.EntityComponent
         {
             Type = BalpCodes.SystemObject,

@@ -30,6 +30,8 @@ public static class BalpCodes
     public static Coding Person => new("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person");
     public static Coding DomainResourceRole => new("http://terminology.hl7.org/CodeSystem/object-role", "4", "Domain Resource");
     public static Coding PatientRole => new("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient");
+    /// <summary>entity:transaction — the request id (X-Request-Id) that ties the event to the client's and the server's logs.</summary>
+    public static Coding RequestIdType => new("https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType", "XrequestId", "X-Request-Id");
     public static Coding QueryRole => new("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query");
 
     /// <summary>Security events (logins, tokens): DICOM User Authentication with Login/Logout, or our token codes.</summary>
