@@ -255,14 +255,15 @@ public sealed partial class FhirEngine
         {
             var hooked = new HookedTransaction(tx, _writeHooks);
             var value = work(hooked);
-            if (trace is not null)
+            // A write that wrote nothing (a conditional create that found its match, a delete of nothing) is shown after its answer instead.
+            if (trace is not null && hooked.Written.Count > 0)
             {
                 var context = new InteractionContext(request, trace.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp };
                 foreach (var hook in _interactionHooks) hook.Written(tx, context);
+                trace.Written = true;
             }
             return value;
         }, ct);
-        if (trace is not null) trace.Written = true;
         foreach (var hook in _writeHooks) hook.Committed();
         return result;
     }

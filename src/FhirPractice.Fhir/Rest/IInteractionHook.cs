@@ -4,7 +4,7 @@ namespace FhirPractice.Fhir.Rest;
 
 /// <summary>
 /// A module's view of every interaction the engine handles, at every door (the audit trail is one). Hooks run in
-/// the order they were registered. An interaction that commits a write is shown to <see cref="Written"/> inside
+/// the order they were registered. An interaction that commits new versions is shown to <see cref="Written"/> inside
 /// that write's store transaction, after the interaction's own writes (so what a hook writes there commits or
 /// rolls back with the change); every other interaction — reads, searches, operations, and every failure,
 /// writes included — is shown to <see cref="CompletedAsync"/> once its answer is known, before the door sends it.

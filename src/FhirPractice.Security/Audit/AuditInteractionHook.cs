@@ -9,7 +9,8 @@ namespace FhirPractice.Security.Audit;
 /// <summary>
 /// The audit trail's view of the engine: an AuditEvent for every interaction and a Provenance for every write.
 /// A committed write is recorded inside its own transaction (one AuditEvent per version written, plus one for a
-/// transaction Bundle as a whole), so no AuditEvent claims a change that did not commit and no change lacks one.
+/// transaction Bundle as a whole), so no AuditEvent claims a change that did not commit and no change lacks one;
+/// a write interaction that wrote nothing (a conditional create that found its match) is recorded like a read.
 /// Everything else — reads, searches, history, operations, batches, and every failure — is recorded after the
 /// answer is known and before it is sent: a search or a history page gives one AuditEvent for the query and one more
 /// per patient in its result (BALP PatientQuery); a read one, with its patient.
@@ -25,7 +26,7 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
 
         var recorded = tx.Timestamp;
         var isBundle = interaction.Interaction.Code == "transaction";
-        if (isBundle || interaction.Writes.Count == 0)
+        if (isBundle)
             chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [], null, withQuery: false)));
         foreach (var write in interaction.Writes)
         {
@@ -53,9 +54,11 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
             // One resource (or none): a read, a vread, a capabilities statement, or a failure of any interaction.
             var data = records.Count > 0 ? records.Select(r => r.Reference) : named is null ? [] : [named];
             var patients = records.SelectMany(r => r.Patients).Distinct().ToList();
-            auditEvents.Add(events.Interaction(interaction, recorded, data, patients.Count == 1 ? patients[0] : null, withQuery: interaction.Interaction.IsSearch));
+            // A conditional write (Type?query) is recorded with its condition.
+            var withQuery = interaction.Interaction.IsSearch || (interaction.Interaction.Id is null && interaction.Request.Query.Count > 0);
+            auditEvents.Add(events.Interaction(interaction, recorded, data, patients.Count == 1 ? patients[0] : null, withQuery));
             foreach (var patient in patients.Count > 1 ? patients : [])
-                auditEvents.Add(events.Interaction(interaction, recorded, data, patient, withQuery: interaction.Interaction.IsSearch));
+                auditEvents.Add(events.Interaction(interaction, recorded, data, patient, withQuery));
         }
         else
         {

@@ -70,9 +70,11 @@ public static class BalpRules
             Require(query?["query"] is not null, "a search without the query entity (role 24, base64 query)");
             if (query?["query"] is { } q) Require(Encoding.UTF8.GetString(Convert.FromBase64String((string)q!)).Length > 0, "empty query");
         }
-        if (success && interaction is "read" or "vread" or "create" or "update" or "patch" or "delete")
+        // A conditional write that matched nothing names its condition (the query entity) instead of a resource.
+        var conditional = entities.Any(x => Role(x, "24"));
+        if (success && !conditional && interaction is "read" or "vread" or "create" or "update" or "patch" or "delete")
             Require(entities.Any(x => Role(x, "4") && x!["what"]?["reference"] is not null), $"a {interaction} without the data entity (role 4)");
-        if (success && interaction is "create" or "update" or "patch" or "delete")
+        if (success && !conditional && interaction is "create" or "update" or "patch")
             Require(entities.Any(x => Role(x, "4") && ((string?)x!["what"]?["reference"])?.Contains("/_history/") == true), "a write's data entity is not versioned");
 
         var profiles = e["meta"]?["profile"]?.AsArray().Select(p => (string?)p).ToList() ?? [];
