@@ -10,13 +10,16 @@ using FhirPractice.Inventory;
 using FhirPractice.Scheduling;
 using FhirPractice.Security.Authorization;
 using FhirPractice.Security.Enforcement;
+using FhirPractice.Security.Audit;
 using FhirPractice.Server.Hosting;
 using FhirPractice.Server.Http;
 using FhirPractice.Storage.Sqlite;
 using FhirPractice.Storage.Sqlite.Hl7v2;
 
 // The content root is the binaries' folder, so appsettings.json applies wherever the server is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// "audit verify" checks the audit chain instead of serving; the settings that follow it apply as usual.
+var auditVerify = AuditVerifyCommand.IsRequested(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = auditVerify ? args[2..] : args, ContentRootPath = AppContext.BaseDirectory });
 var config = builder.Configuration.GetSection("FhirPractice");
 
 builder.Services.AddSingleton(config.GetSection("Reindex").Get<ReindexOptions>() ?? new ReindexOptions());
@@ -56,14 +59,17 @@ var security = config.GetSection("Security").Get<SmartAuthorizationOptions>() ??
 security.DatabasePath = sqlite.Path;
 security.FhirBasePath = config["Http:BasePath"] ?? "/fhir";
 builder.Services.AddSmartAuthorization(security);
+builder.Services.AddAuditTrail(config.GetSection("Audit").Get<AuditOptions>() ?? new AuditOptions());
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
+if (auditVerify) return await AuditVerifyCommand.RunAsync(app.Services, Console.Out);
 app.MapSmartAuthorization();
 app.MapFhir();
 app.MapHl7v2Messages();
 app.MapHl7v2Outbound();
 app.Run();
+return 0;
 
 /// <summary>Exposed for the HTTP-level tests (WebApplicationFactory).</summary>
 public partial class Program;

@@ -10,6 +10,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// Index tables are clustered by (parameter, value…) — the table is its own search index — and
 /// name the parameter by a small integer from search_param; absent parts are stored as '' because
 /// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems, module_state the workflow modules' projections. The store creates all this itself, so a fresh file is ready at first start.
+/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems, the chain_head table the head of each hash chain (the audit trail's). The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -96,6 +97,8 @@ internal static class SqliteSchema
         -- Workflow modules' own state (projections, balances), keyed and ordered per kind; BINARY collation = ordinal order.
         CREATE TABLE IF NOT EXISTS module_state (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
             PRIMARY KEY (kind, key)) WITHOUT ROWID;
+        -- The head of each hash chain a module appends to (the audit trail), moved in the appending transaction.
+        CREATE TABLE IF NOT EXISTS chain_head (chain TEXT PRIMARY KEY, sequence INTEGER NOT NULL, hash TEXT NOT NULL);
         """;
 
     public static void Create(SqliteConnection connection)

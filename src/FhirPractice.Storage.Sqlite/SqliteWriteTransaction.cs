@@ -12,10 +12,10 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteSearch _search;
-    private readonly SqliteCommand _readCurrent;
+    private readonly SqliteCommand _readCurrent, _readChainHead;
     private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent, _currentVersionRid;
     private readonly RawStatement[] _deleteIndex, _deleteParamIndex;
-    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue;
+    private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue, _saveChainHead;
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
     private readonly SqliteModuleState _state;
@@ -56,6 +56,10 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
         _enqueue = new(connection, SqliteOutbox.InsertSql);
         _state = new SqliteModuleState(connection);
+        _readChainHead = connection.CreateCommand();
+        _readChainHead.CommandText = "SELECT sequence, hash FROM chain_head WHERE chain = $c";
+        _readChainHead.Parameters.Add(new SqliteParameter("$c", null));
+        _saveChainHead = new(connection, "INSERT OR REPLACE INTO chain_head (chain, sequence, hash) VALUES (?1, ?2, ?3)");
     }
 
     /// <summary>The group commit's transaction, which ADO.NET commands run on must name.</summary>
@@ -64,6 +68,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _transaction = transaction;
         _readCurrent.Transaction = transaction;
         _state.Begin(transaction);
+        _readChainHead.Transaction = transaction;
     }
 
     public ResourceRecord? ReadCurrent(string type, string id)
@@ -111,6 +116,15 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public void Enqueue(OutboxMessage message) =>
         _enqueue.Bind(1, message.Destination).Bind(2, message.Kind).Bind(3, message.ResourceType).Bind(4, message.ResourceId)
             .Bind(5, message.ResourceVersion).Bind(6, nameof(OutboxStatus.Pending)).Bind(7, message.Created.ToUnixTimeMilliseconds()).Run();
+
+    public ChainLink? ReadChainHead(string chain)
+    {
+        _readChainHead.Parameters[0].Value = chain;
+        using var reader = _readChainHead.ExecuteReader();
+        return reader.Read() ? new ChainLink(reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    public void SaveChainHead(string chain, ChainLink head) => _saveChainHead.Bind(1, chain).Bind(2, head.Sequence).Bind(3, head.Hash).Run();
 
     public OutboxMessage? ReadOutbox(long id) => SqliteOutbox.Read(_connection, _transaction, id);
 
@@ -204,7 +218,8 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     {
         _readCurrent.Dispose();
         _state.Dispose();
-        foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue }.Concat(_deleteIndex).Concat(_deleteParamIndex))
+        _readChainHead.Dispose();
+        foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue, _saveChainHead }.Concat(_deleteIndex).Concat(_deleteParamIndex))
             s.Dispose();
     }
 }

@@ -45,4 +45,6 @@ public sealed class InMemoryStateTransaction : IStoreTransaction
     public void Enqueue(OutboxMessage message) => throw new NotSupportedException();
     public OutboxMessage? ReadOutbox(long id) => throw new NotSupportedException();
     public void SaveOutbox(OutboxMessage message) => throw new NotSupportedException();
+    public ChainLink? ReadChainHead(string chain) => throw new NotSupportedException();
+    public void SaveChainHead(string chain, ChainLink head) => throw new NotSupportedException();
 }

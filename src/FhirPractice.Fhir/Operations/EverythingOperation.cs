@@ -11,13 +11,15 @@ namespace FhirPractice.Fhir.Operations;
 /// type level (every patient): a searchset of the patient compartment — the patient, every resource in its compartment —
 /// plus, on each page, the resources those refer to that can be in no patient compartment (Practitioner, Organization,
 /// Location, Medication…); referenced resources of compartment types belong to some patient and are left out unless
-/// they are in this one's compartment. <c>_since</c>, <c>_type</c> and <c>_count</c> are supported (not start/end);
+/// they are in this one's compartment. AuditEvents and Provenances are left out unless <c>_type</c> names them. <c>_since</c>, <c>_type</c> and <c>_count</c> are supported (not start/end);
 /// pages are keyed by position (<c>_page</c>), so the next link needs no server state.
 /// </summary>
 public sealed class EverythingOperation(Compartments compartments, SearchParameterRegistry registry, PageCursor cursors, FhirEngineOptions options)
 {
     public FhirOperation Definition => new("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything",
         System: false, Type: true, Instance: true, Types: ["Patient"], Handler: InvokeAsync) { Access = OperationAccess.Read };
+
+    private static readonly HashSet<string> RecordsAboutRecords = ["AuditEvent", "Provenance"];
 
     /// <summary>The parameters this operation reads; _format and _pretty are the HTTP layer's.</summary>
     private static readonly HashSet<string> Known = ["_since", "_type", "_count", "_page", "_format", "_pretty"];
@@ -61,7 +63,9 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
         if (id is not null) await engine.EnsureReachableAsync(r.Caller, FhirInteraction.Read, "Patient", id, ct);
 
         List<SearchClause> criteria = [compartments.Membership("Patient", id, null)];
-        if (types is not null) criteria.Add(new AnyOfClause([.. types.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
+        // The records about the record — the audit trail and the Provenance of each write — are left out unless _type asks for them.
+        var kinds = types ?? ModelInfo.SupportedResources.Where(n => compartments.CanContain("Patient", n) && !RecordsAboutRecords.Contains(n)).ToHashSet();
+        criteria.Add(new AnyOfClause([.. kinds.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
         if (since is { } from) criteria.Add(new SearchCriterion(registry.Find(null, "_lastUpdated")!, null, [new DateValue(SearchPrefix.Ge, from)]));
         // The compartment as far as the caller may read it: its scopes' types, its own patient only, their query filters.
         var result = await engine.Store.SearchAsync(engine.Constrain(r.Caller, FhirInteraction.Read, new SearchQuery(null, criteria, count, after)), ct);

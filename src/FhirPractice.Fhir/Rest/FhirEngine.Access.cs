@@ -160,5 +160,7 @@ public sealed partial class FhirEngine
         public IReadOnlyList<StateEntry> ScanState(StateRange range) => inner.ScanState(range);
         public void SaveState(StateEntry entry) => inner.SaveState(entry);
         public void DeleteState(string kind, string key) => inner.DeleteState(kind, key);
+        public ChainLink? ReadChainHead(string chain) => inner.ReadChainHead(chain);
+        public void SaveChainHead(string chain, ChainLink head) => inner.SaveChainHead(chain, head);
     }
 }

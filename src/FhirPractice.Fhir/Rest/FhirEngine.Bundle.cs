@@ -15,6 +15,7 @@ public sealed partial class FhirEngine
             if (request?.Method is null || string.IsNullOrEmpty(request.Url))
                 throw FhirError.BadRequest("Every entry needs request.method and request.url", $"Bundle.entry[{i}].request");
         }
+        if (r.Trace is { } trace && bundle.Type == Bundle.BundleType.Batch) trace.Interaction = new RestfulInteraction("batch");
         return bundle.Type switch
         {
             Bundle.BundleType.Batch => new FhirResponse { Resource = await BatchAsync(r, bundle, ct) },
@@ -55,6 +56,7 @@ public sealed partial class FhirEngine
             Return = parent.Return,
             StrictHandling = parent.StrictHandling,
             Caller = parent.Caller,
+            RequestId = parent.RequestId,
         };
     }
 

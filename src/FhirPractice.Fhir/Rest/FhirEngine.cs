@@ -43,13 +43,16 @@ public sealed partial class FhirEngine
     private readonly ReindexJobs _jobs;
     private readonly IWriteHook[] _writeHooks;
     private readonly IAccessPolicy _access;
+    private readonly IInteractionHook[] _interactionHooks;
 
     public FhirEngine(IResourceStore store, ResourcePreparer preparer, SearchQueryParser queryParser, Compartments compartments,
         OperationRegistry operations, CapabilityStatementBuilder capabilities, FhirEngineOptions options, TimeProvider clock, LocalTerminology terminology,
-        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks, IAccessPolicy access)
+        CustomSearchParameters customSearchParameters, ReindexJobs jobs, IEnumerable<IWriteHook> writeHooks, IAccessPolicy access,
+        IEnumerable<IInteractionHook> interactionHooks)
     {
         _access = access;
         _writeHooks = writeHooks.ToArray();
+        _interactionHooks = interactionHooks.ToArray();
         _terminology = terminology;
         _compartments = compartments;
         _customSearchParameters = customSearchParameters;
@@ -65,6 +68,50 @@ public sealed partial class FhirEngine
 
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken ct = default)
     {
+        if (_interactionHooks.Length == 0) return await AnswerAsync(request, ct);
+        var trace = new InteractionTrace(RestfulInteraction.Of(request));
+        request = request with { Trace = trace };
+        FhirResponse response;
+        try
+        {
+            response = await AnswerAsync(request, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug's details stay in the server's log; the hooks learn that it failed.
+            await CompletedAsync(new InteractionContext(request, trace.Interaction)
+            {
+                Status = HttpStatusCode.InternalServerError,
+                Failure = FhirError.Issue(OperationOutcome.IssueType.Exception, "The server failed to handle the request"),
+                Timestamp = _clock.GetUtcNow(),
+            }, ct);
+            throw;
+        }
+        if (!trace.Written)
+            await CompletedAsync(new InteractionContext(request, trace.Interaction)
+            {
+                Status = response.Status,
+                Response = response,
+                Failure = (int)response.Status >= 400 ? response.Resource as OperationOutcome : null,
+                Timestamp = _clock.GetUtcNow(),
+            }, ct);
+        return response;
+    }
+
+    /// <summary>A request a door refused before it could hand it over (406, 413, 415, an unreadable body): the hooks see it as a failed interaction.</summary>
+    public async System.Threading.Tasks.Task RefusedAsync(FhirRequest request, FhirError error)
+    {
+        if (_interactionHooks.Length == 0) return;
+        await CompletedAsync(new InteractionContext(request, RestfulInteraction.Of(request))
+        {
+            Status = error.Status,
+            Failure = error.Outcome,
+            Timestamp = _clock.GetUtcNow(),
+        }, CancellationToken.None);
+    }
+
+    private async Task<FhirResponse> AnswerAsync(FhirRequest request, CancellationToken ct)
+    {
         try
         {
             return await DispatchAsync(request, ct);
@@ -73,6 +120,11 @@ public sealed partial class FhirEngine
         {
             return FhirResponse.ForError(e);
         }
+    }
+
+    private async System.Threading.Tasks.Task CompletedAsync(InteractionContext context, CancellationToken ct)
+    {
+        foreach (var hook in _interactionHooks) await hook.CompletedAsync(context, ct);
     }
 
     private Task<FhirResponse> DispatchAsync(FhirRequest r, CancellationToken ct)
@@ -194,23 +246,35 @@ public sealed partial class FhirEngine
         return r.Query.Concat(form).ToList();
     }
 
-    /// <summary>Commits one write; a SearchParameter's write then changes the registry.</summary>
-    private async Task<WriteResult> CommitAsync(FhirCaller caller, Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
+    /// <summary>Commits one write of <paramref name="r"/>; a SearchParameter's write then changes the registry.</summary>
+    private async Task<WriteResult> CommitAsync(FhirRequest r, Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
     {
-        var result = await WriteAsync(caller, work, ct);
+        var result = await WriteAsync(r, work, ct);
         Committed(result);
         return result;
     }
 
     /// <summary>
-    /// Runs one store write transaction of <paramref name="caller"/>, confined to what it may write, with the write hooks
-    /// (<see cref="IWriteHook"/>); every write of the engine goes through here.
+    /// Runs one store write transaction of <paramref name="request"/>'s caller, confined to what it may write, with the write
+    /// hooks (<see cref="IWriteHook"/>) and, at its end, the request's interaction hooks (<see cref="IInteractionHook.Written"/>);
+    /// every write of the engine goes through here.
     /// </summary>
-    internal async Task<T> WriteAsync<T>(FhirCaller caller, Func<IStoreTransaction, T> work, CancellationToken ct)
+    internal async Task<T> WriteAsync<T>(FhirRequest request, Func<IStoreTransaction, T> work, CancellationToken ct)
     {
-        IStoreTransaction Confined(IStoreTransaction tx) => new ConfinedTransaction(tx, caller, _access);
-        if (_writeHooks.Length == 0) return await _store.WriteAsync(tx => work(Confined(tx)), ct);
-        var result = await _store.WriteAsync(tx => work(Confined(new HookedTransaction(tx, _writeHooks))), ct);
+        var trace = request.Trace;
+        var result = await _store.WriteAsync(tx =>
+        {
+            var hooked = new HookedTransaction(tx, _writeHooks);
+            var value = work(new ConfinedTransaction(hooked, request.Caller, _access));
+            // A write that wrote nothing (a conditional create that found its match, a delete of nothing) is shown after its answer instead.
+            if (trace is not null && hooked.Written.Count > 0)
+            {
+                var context = new InteractionContext(request, trace.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp };
+                foreach (var hook in _interactionHooks) hook.Written(tx, context);
+                trace.Written = true;
+            }
+            return value;
+        }, ct);
         foreach (var hook in _writeHooks) hook.Committed();
         return result;
     }

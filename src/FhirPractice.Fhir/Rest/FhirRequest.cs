@@ -30,6 +30,10 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     public bool StrictHandling { get; init; }
     /// <summary>Who is asking; the engine authorises and audits by it.</summary>
     public FhirCaller Caller { get; init; } = FhirCaller.Anonymous;
+    /// <summary>The door's id of the request (HTTP: the client's X-Request-Id, else the server's trace id), for the audit trail; batch entries share their Bundle's.</summary>
+    public string? RequestId { get; init; }
+    /// <summary>The engine's record of this interaction for its hooks; set by <see cref="FhirEngine.HandleAsync"/>.</summary>
+    internal InteractionTrace? Trace { get; init; }
 
     public string? QueryValue(string name) => Query.LastOrDefault(q => q.Key == name).Value;
 

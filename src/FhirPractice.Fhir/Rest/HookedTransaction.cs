@@ -3,14 +3,23 @@ using FhirPractice.Fhir.Storage;
 
 namespace FhirPractice.Fhir.Rest;
 
-/// <summary>The store's transaction as the engine's write plans see it: every version written is shown to the write hooks.</summary>
+/// <summary>
+/// The store's transaction as the engine's write plans see it: every version written is shown to the write hooks
+/// and kept for the interaction hooks.
+/// </summary>
 internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<IWriteHook> hooks) : IStoreTransaction
 {
+    private readonly List<ResourceWrite> _written = [];
+
     public DateTimeOffset Timestamp => inner.Timestamp;
+
+    /// <summary>The versions written through this transaction, in order.</summary>
+    public IReadOnlyList<ResourceWrite> Written => _written;
 
     public void Write(ResourceWrite write)
     {
         inner.Write(write);
+        _written.Add(write);
         foreach (var hook in hooks) hook.Written(inner, write);
     }
 
@@ -26,4 +35,6 @@ internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<I
     public IReadOnlyList<StateEntry> ScanState(StateRange range) => inner.ScanState(range);
     public void SaveState(StateEntry entry) => inner.SaveState(entry);
     public void DeleteState(string kind, string key) => inner.DeleteState(kind, key);
+    public ChainLink? ReadChainHead(string chain) => inner.ReadChainHead(chain);
+    public void SaveChainHead(string chain, ChainLink head) => inner.SaveChainHead(chain, head);
 }

@@ -19,6 +19,9 @@ public sealed class Searchset(Bundle shell)
     /// <summary>The warnings entry (search mode outcome), if any.</summary>
     public OperationOutcome? Outcome { get; set; }
 
+    /// <summary>The stored records of the page: the matches and what _include/_revinclude added.</summary>
+    public IEnumerable<(ResourceRecord Record, Bundle.SearchEntryMode Mode)> Entries => _entries.Select(e => (e.Record, e.Mode));
+
     public void Add(string fullUrl, ResourceRecord record, Bundle.SearchEntryMode mode) => _entries.Add((fullUrl, record, mode));
 
     public Bundle ToBundle()

@@ -60,7 +60,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         foreach (var e in ordered.Where(e => e.Resource is not null && e.Plan is null))
             await OnEntry(e, async () => e.Plan = await PlanWriteAsync(e, ct));
 
-        var results = await engine.WriteAsync(request.Caller, tx =>
+        var results = await engine.WriteAsync(request, tx =>
         {
             foreach (var check in checks) check.Execute(tx);
             var written = new Dictionary<Entry, WriteResult>();

@@ -89,4 +89,9 @@ public interface IStoreTransaction
 
     /// <summary>Removes a state entry, if there is one.</summary>
     void DeleteState(string kind, string key);
+    /// <summary>The head of the named hash chain (see <see cref="ChainLink"/>), or null before its first link.</summary>
+    ChainLink? ReadChainHead(string chain);
+
+    /// <summary>Moves the named chain's head; it commits or rolls back with this transaction.</summary>
+    void SaveChainHead(string chain, ChainLink head);
 }

@@ -21,17 +21,22 @@ public static class FhirEndpoint
         FhirResponse response;
         try
         {
-            if (format is null) throw FhirHttpResponseWriter.NotAcceptable(http.Request);
-            var request = await reader.ReadAsync(http, basePath);
-            response = await engine.HandleAsync(request, http.RequestAborted);
+            try
+            {
+                if (format is null) throw FhirHttpResponseWriter.NotAcceptable(http.Request);
+                var request = await reader.ReadAsync(http, basePath);
+                response = await engine.HandleAsync(request, http.RequestAborted);
+            }
+            catch (BadHttpRequestException e)
+            {
+                throw new FhirError((System.Net.HttpStatusCode)e.StatusCode, OperationOutcome.IssueType.Invalid, e.Message);
+            }
         }
         catch (FhirError e)
         {
+            // Refused before the engine took it (406, 413, 415, an unreadable body): the engine's hooks (the audit trail) still learn of it.
             response = FhirResponse.ForError(e);
-        }
-        catch (BadHttpRequestException e)
-        {
-            response = FhirResponse.ForError(new FhirError((System.Net.HttpStatusCode)e.StatusCode, OperationOutcome.IssueType.Invalid, e.Message));
+            await engine.RefusedAsync(FhirHttpRequestReader.Envelope(http, basePath), e);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {

@@ -13,7 +13,6 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
     public async Task<FhirRequest> ReadAsync(HttpContext http, string basePath)
     {
         var request = http.Request;
-        var path = request.Path.Value![basePath.Length..].Trim('/');
         var body = await ReadBodyAsync(request);
         var contentType = request.ContentType;
         var isJsonPatch = contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json-patch+json", StringComparison.OrdinalIgnoreCase);
@@ -23,12 +22,11 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
                 $"Content-Type '{contentType}' is not supported; use application/fhir+json or application/fhir+xml");
 
         var prefer = ParsePrefer(request.Headers["Prefer"].ToString());
-        return new FhirRequest(request.Method, path, FhirRequest.ParseQuery(request.QueryString.Value))
+        return Envelope(http, basePath) with
         {
             Body = body,
             BodyFormat = bodyFormat,
             PatchFormat = isJsonPatch ? PatchFormat.JsonPatch : PatchFormat.None,
-            BaseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}{basePath}",
             IfMatch = Header(request, HeaderNames.IfMatch),
             IfNoneMatch = Header(request, HeaderNames.IfNoneMatch),
             IfNoneExist = Header(request, "If-None-Exist"),
@@ -36,7 +34,18 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
                 DateTimeStyles.AssumeUniversal, out var since) ? since : null,
             Return = prefer.Return,
             StrictHandling = prefer.Strict,
+        };
+    }
+
+    /// <summary>What the request is and who sends it, without its body: also for a request refused before it is read whole.</summary>
+    public static FhirRequest Envelope(HttpContext http, string basePath)
+    {
+        var request = http.Request;
+        return new FhirRequest(request.Method, request.Path.Value![basePath.Length..].Trim('/'), FhirRequest.ParseQuery(request.QueryString.Value))
+        {
+            BaseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}{basePath}",
             Caller = HttpCaller.From(http),
+            RequestId = request.Headers["X-Request-Id"] is [{ Length: > 0 and <= 200 } id] ? id : http.TraceIdentifier,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FhirPractice.Server.Tests.Infrastructure;
@@ -38,7 +39,14 @@ public class FhirServerFactory : WebApplicationFactory<Program>
         // tests turn it off.
         builder.UseSetting("FhirPractice:Security:OpenMode", "true");
         foreach (var (key, value) in Settings()) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Audited = new AuditedRequests()));
     }
+
+    /// <summary>The requests this server answered, for the audit check at dispose; null until it started.</summary>
+    public AuditedRequests? Audited { get; private set; }
+
+    /// <summary>Whether disposing checks that every request left a conforming AuditEvent and the chain is intact (off for tests that tamper with it).</summary>
+    protected virtual bool ChecksAuditTrail => true;
 
     private HttpClient? _client;
     public HttpClient Client => _client ??= CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/fhir/"), AllowAutoRedirect = false });
@@ -46,6 +54,22 @@ public class FhirServerFactory : WebApplicationFactory<Program>
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/fhir+json");
 
     public static StringContent Xml(string xml) => new(xml, Encoding.UTF8, "application/fhir+xml");
+
+    /// <summary>xUnit disposes fixtures asynchronously; the check needs the host's services, so it runs before they go.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (ChecksAuditTrail && Audited is { } audited)
+        {
+            Audited = null;
+            var problems = await audited.CheckAsync(Services);
+            if (problems.Count > 0)
+            {
+                await base.DisposeAsync();
+                throw new InvalidOperationException($"The audit trail of {audited.Requests.Count} requests is wrong:\n" + string.Join("\n", problems.Take(20)));
+            }
+        }
+        await base.DisposeAsync();
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -20,7 +20,7 @@ public sealed class SearchCorpusFixture : IAsyncLifetime
 
     public FhirServerFactory Server { get; } = new();
 
-    /// <summary>Every current resource in the server, as stored (server-assigned ids, rewritten references).</summary>
+    /// <summary>Every current resource in the server but the AuditEvents, as stored (server-assigned ids, rewritten references).</summary>
     public List<Resource> Resources { get; } = [];
 
     public async Task InitializeAsync()
@@ -47,7 +47,8 @@ public sealed class SearchCorpusFixture : IAsyncLifetime
             Assert.True(response.IsSuccessStatusCode, $"{Path.GetFileName(file)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
 
-        foreach (var type in ModelInfo.SupportedResources.Order(StringComparer.Ordinal))
+        // The audit trail grows with every query the tests make, so no snapshot of it can be compared.
+        foreach (var type in ModelInfo.SupportedResources.Where(t => t != "AuditEvent").Order(StringComparer.Ordinal))
         {
             for (var url = $"{type}?_count=1000"; url is not null;)
             {

@@ -1,0 +1,20 @@
+using FhirPractice.Fhir.Storage;
+
+namespace FhirPractice.Fhir.Rest;
+
+/// <summary>
+/// A module's view of every interaction the engine handles, at every door (the audit trail is one). Hooks run in
+/// the order they were registered. An interaction that commits new versions is shown to <see cref="Written"/> inside
+/// that write's store transaction, after the interaction's own writes (so what a hook writes there commits or
+/// rolls back with the change); every other interaction — reads, searches, operations, and every failure,
+/// writes included — is shown to <see cref="CompletedAsync"/> once its answer is known, before the door sends it.
+/// One rule for stopping: a hook that throws fails the interaction (a write rolls back, a read is not answered);
+/// there is no return value that silently stops the hooks after it.
+/// </summary>
+public interface IInteractionHook
+{
+    /// <summary>Runs on the store's single writer: build quickly, no I/O beyond the transaction.</summary>
+    void Written(IStoreTransaction transaction, InteractionContext interaction);
+
+    Task CompletedAsync(InteractionContext interaction, CancellationToken ct);
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using FhirPractice.Fhir;
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Security.Audit;
+
+/// <summary>
+/// The audit trail's view of the engine: an AuditEvent for every interaction and a Provenance for every write.
+/// A committed write is recorded inside its own transaction (one AuditEvent per version written, plus one for a
+/// transaction Bundle as a whole), so no AuditEvent claims a change that did not commit and no change lacks one;
+/// a write interaction that wrote nothing (a conditional create that found its match) is recorded like a read.
+/// Everything else — reads, searches, history, operations, batches, and every failure — is recorded after the
+/// answer is known and before it is sent: a search or a history page gives one AuditEvent for the query and one more
+/// per patient in its result (BALP PatientQuery); a read one, with its patient.
+/// </summary>
+public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents events, WriteProvenance provenance, AuditTrail trail) : IInteractionHook
+{
+    public void Written(IStoreTransaction tx, InteractionContext interaction)
+    {
+        var caller = interaction.Request.Caller;
+        foreach (var write in interaction.Writes)
+            if (write.Type == "AuditEvent" && AuditChain.MentionsChain(write.Json.Span))
+                throw FhirError.Unprocessable("The audit-chain extensions are the server's own; an AuditEvent written by a client may not carry them", "AuditEvent.extension");
+
+        var recorded = tx.Timestamp;
+        var isBundle = interaction.Interaction.Code == "transaction";
+        if (isBundle)
+            chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [], null, withQuery: false)));
+        foreach (var write in interaction.Writes)
+        {
+            var patients = write.Deleted ? [] : PatientReferences.Of(Record(write)).Distinct().ToList();
+            var what = $"{write.Type}/{write.Id}/_history/{write.Version}";
+            var method = isBundle ? write.Method : null;
+            chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [what], patients.Count == 1 ? patients[0] : null, withQuery: false, method)));
+            foreach (var patient in patients.Count > 1 ? patients : [])
+                chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [what], patient, withQuery: false, method)));
+            if (WriteProvenance.Applies(write)) provenance.Write(tx, write, caller);
+        }
+    }
+
+    public System.Threading.Tasks.Task CompletedAsync(InteractionContext interaction, CancellationToken ct)
+    {
+        var recorded = interaction.Timestamp;
+        var code = interaction.Interaction.Code;
+        // A batch's entries were interactions of their own, each recorded.
+        var records = code is "batch" or "transaction" ? [] : Touched(interaction.Response).ToList();
+        var named = interaction.Interaction is { Type: { } type, Id: { } id } ? $"{type}/{id}" : null;
+        var setLike = code is "search-type" or "search-system" or "history-instance" or "history-type" or "history-system" or "operation";
+        var auditEvents = new List<AuditEvent>();
+        if (!interaction.Succeeded || !setLike)
+        {
+            // One resource (or none): a read, a vread, a capabilities statement, or a failure of any interaction.
+            var data = records.Count > 0 ? records.Select(r => r.Reference) : named is null ? [] : [named];
+            var patients = records.SelectMany(r => r.Patients).Distinct().ToList();
+            // A conditional write (Type?query) is recorded with its condition.
+            var withQuery = interaction.Interaction.IsSearch || (interaction.Interaction.Id is null && interaction.Request.Query.Count > 0);
+            auditEvents.Add(events.Interaction(interaction, recorded, data, patients.Count == 1 ? patients[0] : null, withQuery));
+            foreach (var patient in patients.Count > 1 ? patients : [])
+                auditEvents.Add(events.Interaction(interaction, recorded, data, patient, withQuery));
+        }
+        else
+        {
+            var data = named is null ? [] : new[] { named };
+            auditEvents.Add(events.Interaction(interaction, recorded, data, null, withQuery: true));
+            foreach (var patient in records.SelectMany(r => r.Patients).Distinct())
+                auditEvents.Add(events.Interaction(interaction, recorded, data, patient, withQuery: true));
+        }
+        return trail.AppendAsync(auditEvents, ct);
+    }
+
+    private sealed record TouchedResource(string Reference, IEnumerable<string> Patients);
+
+    /// <summary>The resources an answer carries: a stored record, a search page's records, or a Bundle's entries (history, operations).</summary>
+    private static IEnumerable<TouchedResource> Touched(FhirResponse? response)
+    {
+        if (response is null || (int)response.Status >= 400) yield break;
+        if (response.Record is { } record)
+            yield return new($"{record.Type}/{record.Id}/_history/{record.Version}", PatientReferences.Of(record));
+        if (response.Searchset is { } searchset)
+            foreach (var (r, _) in searchset.Entries)
+                yield return new($"{r.Type}/{r.Id}/_history/{r.Version}", PatientReferences.Of(r));
+        if (response.Resource is Bundle bundle)
+            foreach (var entry in bundle.Entry)
+                if (entry.Resource is { } resource and not OperationOutcome && resource.Id is not null)
+                    yield return new($"{resource.TypeName}/{resource.Id}", PatientReferences.Of(resource));
+    }
+
+    private static ResourceRecord Record(ResourceWrite w) => new(w.Type, w.Id, w.Version, w.LastUpdated, w.Method, w.Deleted, w.Json);
+}
