@@ -20,7 +20,9 @@ public static class DevelopmentKeys
             using var rsa = RSA.Create(2048);
             var request = new CertificateRequest($"CN=FhirPractice {name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            // Valid from well before now: a server whose clock is set back (a test's fake clock, a restored VM) still
+            // takes its own development keys, which OpenIddict checks against the host's TimeProvider.
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddYears(-5), DateTimeOffset.UtcNow.AddYears(5));
             var temp = file + ".tmp";
             File.WriteAllBytes(temp, certificate.Export(X509ContentType.Pkcs12));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);

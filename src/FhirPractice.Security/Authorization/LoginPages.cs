@@ -1,3 +1,5 @@
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Security.Audit;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using FhirPractice.Fhir.Rest;
@@ -25,8 +27,8 @@ public static class LoginPages
     {
         app.MapGet(LoginPath, (HttpContext http, IAntiforgery af, string? returnUrl) => LoginForm(http, af, false, returnUrl, null));
         app.MapGet(PatientLoginPath, (HttpContext http, IAntiforgery af, string? returnUrl) => LoginForm(http, af, true, returnUrl, null));
-        app.MapPost(LoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, [FromForm] LoginInput input) => SignInAsync(http, af, users, false, input));
-        app.MapPost(PatientLoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, [FromForm] LoginInput input) => SignInAsync(http, af, users, true, input));
+        app.MapPost(LoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, IAuditTrail audit, [FromForm] LoginInput input) => SignInAsync(http, af, users, audit, false, input));
+        app.MapPost(PatientLoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, IAuditTrail audit, [FromForm] LoginInput input) => SignInAsync(http, af, users, audit, true, input));
         app.MapGet(PickerPath, (HttpContext http, IAntiforgery af, string? returnUrl) => PickerForm(http, af, returnUrl, null));
         app.MapPost(PickerPath, PickAsync);
     }
@@ -34,10 +36,15 @@ public static class LoginPages
     public sealed record LoginInput(string? UserName, string? Password, string? ReturnUrl);
     public sealed record PickInput(string? PatientId, string? ReturnUrl);
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery af, UserDirectory users, bool patients, LoginInput input)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery af, UserDirectory users, IAuditTrail audit, bool patients, LoginInput input)
     {
         var user = input.UserName is null || input.Password is null ? null : await users.SignInAsync(input.UserName, input.Password, http.RequestAborted);
-        if (user is null || (user.Role == UserRole.Patient) != patients)
+        var succeeded = user is not null && (user.Role == UserRole.Patient) == patients;
+        // Audit fails closed: a login the trail cannot record does not happen.
+        await audit.RecordAsync(new SecurityEvent(SecurityEventKind.Login, succeeded,
+            FhirCaller.Anonymous with { Subject = input.UserName, RemoteAddress = http.Connection.RemoteIpAddress?.ToString() },
+            succeeded ? null : "unknown user name or wrong password"), http.RequestAborted);
+        if (!succeeded || user is null)
             return LoginForm(http, af, patients, input.ReturnUrl, "Unknown user name or wrong password.");
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.UserName), new Claim(ClaimTypes.Role, user.Role.ToString())], Scheme);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(identity));

@@ -63,6 +63,7 @@ public static class SmartAuthorizationServices
                 server.AddEncryptionCertificate(DevelopmentKeys.LoadOrCreate(keys, "encryption", X509KeyUsageFlags.KeyEncipherment));
                 server.AddEventHandler(ClientAssertionPolicy.Descriptor);
                 server.AddEventHandler(SmartIntrospectionClaims.Descriptor);
+                server.AddEventHandler(RefusedTokenAudit.Descriptor);
                 foreach (var handler in PlainJwtClientAssertions.Descriptors) server.AddEventHandler(handler);
                 var aspNetCore = server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (!options.RequireHttps) aspNetCore.DisableTransportSecurityRequirement();

@@ -1,7 +1,10 @@
+using FhirPractice.Fhir.Rest;
+using FhirPractice.Security.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -16,7 +19,25 @@ namespace FhirPractice.Security.Authorization;
 /// </summary>
 public static class TokenEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, ServerUrls urls, ClientDirectory clients, UserDirectory users)
+    public static async Task<IResult> HandleAsync(HttpContext http, ServerUrls urls, ClientDirectory clients, UserDirectory users, IAuditTrail audit)
+    {
+        var answer = await AnswerAsync(http, urls, clients, users);
+        var request = http.GetOpenIddictServerRequest();
+        // Refusals are recorded as OpenIddict answers them (RefusedTokenAudit). Audit fails closed: a token the trail
+        // cannot record is not issued. The grant and scopes are recorded, never the token.
+        if (answer is not SignInHttpResult issued) return answer;
+        await audit.RecordAsync(new SecurityEvent(SecurityEventKind.TokenIssued, true,
+            FhirCaller.Anonymous with
+            {
+                ClientId = request?.ClientId,
+                Subject = issued.Principal.GetClaim(Claims.Subject),
+                RemoteAddress = http.Connection.RemoteIpAddress?.ToString(),
+            },
+            $"{request?.GrantType} {string.Join(' ', issued.Principal.GetScopes())}".Trim(), issued.Principal.GetClaim(SmartClaims.Patient)), http.RequestAborted);
+        return answer;
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext http, ServerUrls urls, ClientDirectory clients, UserDirectory users)
     {
         var ct = http.RequestAborted;
         http.Response.Headers.CacheControl = "no-store";

@@ -27,7 +27,10 @@ public sealed class AuditedRequests : IStartupFilter
         {
             await inner();
             var path = http.Request.Path.Value ?? "";
-            if (path.StartsWith("/fhir", StringComparison.Ordinal) && !path.Contains("/$hl7v2-", StringComparison.Ordinal) && !http.RequestAborted.IsCancellationRequested)
+            // FHIR interactions only: the staff endpoints ($hl7v2-…) and the public SMART discovery document are not
+            // interactions of the engine (README, "Not yet done").
+            if (path.StartsWith("/fhir", StringComparison.Ordinal) && !path.Contains("/$hl7v2-", StringComparison.Ordinal)
+                && !path.EndsWith("/.well-known/smart-configuration", StringComparison.Ordinal) && !http.RequestAborted.IsCancellationRequested)
                 _requests.Enqueue((http.Request.Headers["X-Request-Id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier, http.Request.Method, path, http.Response.StatusCode));
         });
         next(app);

@@ -34,6 +34,24 @@ public class BackendServicesTests(SmartServerFactory server) : IClassFixture<Sma
         Assert.Contains(introspection.Claims, c => c.Type == "exp");
     }
 
+    [Fact]
+    public async Task Issuing_and_refusing_tokens_leave_AuditEvents_naming_the_client_and_the_grant()
+    {
+        var assertion = SmartFlow.Assertion("rsa-backend", server.RsaKey, "RS384");
+        Assert.False((await WithAssertionAsync(assertion)).IsError);
+        Assert.True((await WithAssertionAsync(assertion)).IsError); // the replayed jti
+
+        var events = await Audit.AuditLog.AllAsync(server.Services, "AuditEvent");
+        string? Code(System.Text.Json.Nodes.JsonNode e) => (string?)e["subtype"]?[0]?["code"];
+        var issued = events.Where(e => Code(e) == "token-issued").ToList();
+        var refused = events.Where(e => Code(e) == "token-refused").ToList();
+        Assert.Contains(issued, e => e.ToJsonString().Contains("rsa-backend") && e.ToJsonString().Contains("client_credentials system/*.rs")
+            && (string?)e["outcome"] == "0");
+        Assert.Contains(refused, e => e.ToJsonString().Contains("rsa-backend") && (string?)e["outcome"] != "0");
+        // Never the token or the assertion itself.
+        Assert.DoesNotContain(events, e => e.ToJsonString().Contains(assertion));
+    }
+
     private async Task<TokenResponse> WithAssertionAsync(string assertion) =>
         await BackendTokens.RequestResponseAsync(server, "rsa-backend", assertion, "system/*.rs");
 
