@@ -18,8 +18,6 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
     public FhirOperation Definition => new("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything",
         System: false, Type: true, Instance: true, Types: ["Patient"], Handler: InvokeAsync);
 
-    private static readonly HashSet<string> RecordsAboutRecords = ["AuditEvent", "Provenance"];
-
     /// <summary>The parameters this operation reads; _format and _pretty are the HTTP layer's.</summary>
     private static readonly HashSet<string> Known = ["_since", "_type", "_count", "_page", "_format", "_pretty"];
 
@@ -61,10 +59,9 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
 
         if (id is not null) await engine.EnsureExistsAsync("Patient", id, ct);
 
-        List<SearchClause> criteria = [compartments.Membership("Patient", id, null)];
-        // The records about the record — the audit trail and the Provenance of each write — are left out unless _type asks for them.
-        var kinds = types ?? ModelInfo.SupportedResources.Where(n => compartments.CanContain("Patient", n) && !RecordsAboutRecords.Contains(n)).ToHashSet();
-        criteria.Add(new AnyOfClause([.. kinds.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
+        // The records about the record (AuditEvent, Provenance) are left out unless _type asks for them.
+        List<SearchClause> criteria = [compartments.Membership("Patient", id, null, withRecordsAboutRecords: types is not null)];
+        if (types is not null) criteria.Add(new AnyOfClause([.. types.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
         if (since is { } from) criteria.Add(new SearchCriterion(registry.Find(null, "_lastUpdated")!, null, [new DateValue(SearchPrefix.Ge, from)]));
         var result = await engine.Store.SearchAsync(new SearchQuery(null, criteria, count, after), ct);
         var (referenced, cutOff) = await ReferencedAsync(engine.Store, result.Matches, types, since, ct);
