@@ -19,8 +19,6 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
     public FhirOperation Definition => new("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything",
         System: false, Type: true, Instance: true, Types: ["Patient"], Handler: InvokeAsync) { Access = OperationAccess.Read };
 
-    private static readonly HashSet<string> RecordsAboutRecords = ["AuditEvent", "Provenance"];
-
     /// <summary>The parameters this operation reads; _format and _pretty are the HTTP layer's.</summary>
     private static readonly HashSet<string> Known = ["_since", "_type", "_count", "_page", "_format", "_pretty"];
 
@@ -62,10 +60,9 @@ public sealed class EverythingOperation(Compartments compartments, SearchParamet
 
         if (id is not null) await engine.EnsureReachableAsync(r.Caller, FhirInteraction.Read, "Patient", id, ct);
 
-        List<SearchClause> criteria = [compartments.Membership("Patient", id, null)];
-        // The records about the record — the audit trail and the Provenance of each write — are left out unless _type asks for them.
-        var kinds = types ?? ModelInfo.SupportedResources.Where(n => compartments.CanContain("Patient", n) && !RecordsAboutRecords.Contains(n)).ToHashSet();
-        criteria.Add(new AnyOfClause([.. kinds.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
+        // The records about the record (AuditEvent, Provenance) are left out unless _type asks for them.
+        List<SearchClause> criteria = [compartments.Membership("Patient", id, null, withRecordsAboutRecords: types is not null)];
+        if (types is not null) criteria.Add(new AnyOfClause([.. types.Order(StringComparer.Ordinal).Select(n => new ResourceClause(n, null))]));
         if (since is { } from) criteria.Add(new SearchCriterion(registry.Find(null, "_lastUpdated")!, null, [new DateValue(SearchPrefix.Ge, from)]));
         // The compartment as far as the caller may read it: its scopes' types, its own patient only, their query filters.
         var result = await engine.Store.SearchAsync(engine.Constrain(r.Caller, FhirInteraction.Read, new SearchQuery(null, criteria, count, after)), ct);

@@ -42,14 +42,22 @@ public sealed class Compartments
     /// resource of that type when <paramref name="id"/> is null), for resources of <paramref name="resourceType"/>,
     /// or of every type that can be in it when that is null. A type that cannot be in it gives an empty any-of, which matches nothing.
     /// </summary>
-    public AnyOfClause Membership(string compartmentType, string? id, string? resourceType)
+    /// <summary>
+    /// The records about the record: the audit trail and the Provenance of each write. Whole-compartment searches
+    /// (<c>Patient/1/*</c>, <c>$everything</c>) leave them out unless asked for by type — and every page read adds
+    /// AuditEvents to the compartment, so paging through it would never end.
+    /// </summary>
+    public static readonly IReadOnlySet<string> RecordsAboutRecords = new HashSet<string> { "AuditEvent", "Provenance" };
+
+    /// <param name="resourceType">Only this type's membership; null for every type (but <see cref="RecordsAboutRecords"/>, unless <paramref name="withRecordsAboutRecords"/>).</param>
+    public AnyOfClause Membership(string compartmentType, string? id, string? resourceType, bool withRecordsAboutRecords = false)
     {
         var definition = Get(compartmentType);
         var target = new ReferenceValue(compartmentType, id, null);
         var alternatives = new List<SearchClause>();
         if (resourceType is null || resourceType == compartmentType) alternatives.Add(new ResourceClause(compartmentType, id));
         foreach (var (type, parameters) in definition.Params)
-            if (resourceType is null || resourceType == type)
+            if (resourceType is null ? withRecordsAboutRecords || !RecordsAboutRecords.Contains(type) : resourceType == type)
                 alternatives.AddRange(parameters.Select(param => new SearchCriterion(param, null, [target])));
         return new AnyOfClause(alternatives);
     }

@@ -196,4 +196,20 @@ public sealed class AuditTrailTests(FhirServerFactory server) : IClassFixture<Fh
         Assert.Equal("Practitioner/17", (string?)user["who"]!["reference"]);
         Assert.True((bool)user["requestor"]!);
     }
+
+    [Fact]
+    public async Task Whole_compartment_searches_leave_the_records_about_the_record_out_unless_asked_by_type()
+    {
+        var id = await PatientAsync();
+        await _client.GetAsync($"Patient/{id}");
+        static async Task<List<string>> TypesAsync(HttpResponseMessage response) =>
+            (await response.JsonAsync())["entry"]!.AsArray().Select(e => (string)e!["resource"]!["resourceType"]!).ToList();
+
+        Assert.Equal(["Patient"], await TypesAsync(await _client.GetAsync($"Patient/{id}/*")));
+        Assert.Equal(["Patient"], await TypesAsync(await _client.GetAsync($"Patient/{id}/$everything")));
+        Assert.Contains("AuditEvent", await TypesAsync(await _client.GetAsync($"Patient/{id}/AuditEvent")));
+        var asked = await TypesAsync(await _client.GetAsync($"Patient/{id}/$everything?_type=AuditEvent,Provenance"));
+        Assert.Contains("AuditEvent", asked);
+        Assert.Contains("Provenance", asked);
+    }
 }
