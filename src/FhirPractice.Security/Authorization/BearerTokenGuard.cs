@@ -1,3 +1,5 @@
+using FhirPractice.Fhir;
+using FhirPractice.Fhir.Rest;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +18,7 @@ public sealed class BearerTokenGuard(RequestDelegate next, ServerUrls urls, Smar
 {
     private readonly PathString _fhirBase = "/" + options.FhirBasePath.Trim('/');
 
-    public async Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http, FhirEngine engine)
     {
         if (!http.Request.Path.StartsWithSegments(_fhirBase) || !http.Request.Headers.Authorization.Any())
         {
@@ -39,5 +41,13 @@ public sealed class BearerTokenGuard(RequestDelegate next, ServerUrls urls, Smar
             resourceType = "OperationOutcome",
             issue = new[] { new { severity = "error", code = "login", diagnostics = reason } },
         }));
+        // Refused before the engine, like the FHIR endpoint's own door refusals: the audit trail still records it.
+        var path = http.Request.Path.Value![_fhirBase.Value!.Length..].Trim('/');
+        await engine.RefusedAsync(new FhirRequest(http.Request.Method, path, FhirRequest.ParseQuery(http.Request.QueryString.Value))
+        {
+            BaseUrl = urls.FhirBase(http),
+            Caller = FhirCaller.Anonymous with { RemoteAddress = http.Connection.RemoteIpAddress?.ToString() },
+            RequestId = http.Request.Headers["X-Request-Id"] is [{ Length: > 0 and <= 200 } id] ? id : http.TraceIdentifier,
+        }, new FhirError(System.Net.HttpStatusCode.Unauthorized, Hl7.Fhir.Model.OperationOutcome.IssueType.Login, reason));
     }
 }
