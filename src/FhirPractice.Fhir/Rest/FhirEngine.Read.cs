@@ -30,6 +30,7 @@ public sealed partial class FhirEngine
     private static FhirResponse ReadResponse(ResourceRecord record) => new()
     {
         Record = record,
+        Subject = record,
         ETag = record.ETag,
         LastModified = record.LastUpdated,
         IsResourceRead = true,

@@ -12,6 +12,11 @@ public sealed class FhirResponse
 {
     public HttpStatusCode Status { get; init; } = HttpStatusCode.OK;
     public ResourceRecord? Record { get; init; }
+    /// <summary>
+    /// The stored resource the answer is about, kept when its body is left out or replaced (<c>Prefer: return=minimal</c>
+    /// or <c>OperationOutcome</c>), so the audit trail still names what was written or found.
+    /// </summary>
+    public ResourceRecord? Subject { get; init; }
     public Resource? Resource { get; init; }
     /// <summary>A search answer kept as stored records, for the JSON writer to write without parsing them.</summary>
     public Searchset? Searchset { get; init; }
@@ -33,6 +38,7 @@ public sealed class FhirResponse
     {
         Status = status,
         Record = record,
+        Subject = record,
         ETag = record.ETag,
         LastModified = record.LastUpdated,
         Location = withLocation ? $"{baseUrl}/{record.Type}/{record.Id}/_history/{record.Version}" : null,
@@ -40,7 +46,7 @@ public sealed class FhirResponse
 
     /// <summary>The same status and headers with another body (or none).</summary>
     public FhirResponse WithBody(Resource? body) =>
-        new() { Status = Status, Location = Location, ETag = ETag, LastModified = LastModified, Resource = body };
+        new() { Status = Status, Location = Location, ETag = ETag, LastModified = LastModified, Resource = body, Subject = Subject };
 
     public static FhirResponse ForError(FhirError e) => new() { Status = e.Status, Resource = e.Outcome };
 

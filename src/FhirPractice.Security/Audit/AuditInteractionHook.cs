@@ -76,7 +76,7 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
     private static IEnumerable<TouchedResource> Touched(FhirResponse? response)
     {
         if (response is null || (int)response.Status >= 400) yield break;
-        if (response.Record is { } record)
+        if (response.Subject is { } record)
             yield return new($"{record.Type}/{record.Id}/_history/{record.Version}", PatientReferences.Of(record));
         if (response.Searchset is { } searchset)
             foreach (var (r, _) in searchset.Entries)

@@ -70,6 +70,27 @@ public sealed class AuditTrailTests(FhirServerFactory server) : IClassFixture<Fh
         Assert.Equal([$"Patient/{id}/_history/4"], Data(delete));
     }
 
+    [Theory]
+    [InlineData("return=minimal")]
+    [InlineData("return=OperationOutcome")]
+    [InlineData("return=representation")]
+    public async Task A_conditional_create_that_finds_its_match_names_the_version_found_whatever_the_body(string prefer)
+    {
+        var patient = await PatientAsync();
+        var tag = FhirHttp.Unique();
+        var body = $$$"""{"resourceType":"Observation","identifier":[{"system":"urn:test:audit","value":"{{{tag}}}"}],"status":"final","code":{"text":"t"},"subject":{"reference":"Patient/{{{patient}}}"}}""";
+        var first = await _client.SendAsync(HttpMethod.Post, "Observation", FhirServerFactory.Json(body), ("If-None-Exist", $"identifier=urn:test:audit|{tag}"));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var id = (string)(await first.JsonAsync())["id"]!;
+
+        var (again, events) = await AuditedAsync(HttpMethod.Post, "Observation", FhirServerFactory.Json(body),
+            ("If-None-Exist", $"identifier=urn:test:audit|{tag}"), ("Prefer", prefer));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var create = Single(events, "create");
+        Assert.Equal([$"Observation/{id}/_history/1"], Data(create));
+        Assert.Equal([$"Patient/{patient}"], Patients(create));
+    }
+
     [Fact]
     public async Task A_search_records_the_query_once_and_once_more_per_patient_in_its_result()
     {
