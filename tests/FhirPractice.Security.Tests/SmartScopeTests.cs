@@ -1,4 +1,4 @@
-using FhirPractice.Security.Enforcement;
+using FhirPractice.Security.SmartScopes;
 
 namespace FhirPractice.Security.Tests;
 
@@ -55,4 +55,15 @@ public sealed class SmartScopeTests
     [InlineData("patient/Observation.rs?")]         // an empty filter
     [InlineData("patient/.rs")]
     public void Malformed_resource_scopes_grant_nothing(string scope) => Assert.Null(SmartScope.Parse(scope));
+
+    [Theory]
+    [InlineData("patient/Observation.rs?category=laboratory", "patient/*.rs", true)]
+    [InlineData("patient/Observation.rs", "patient/Observation.read", true)]
+    [InlineData("patient/*.rs", "patient/*.read", true)]
+    [InlineData("patient/*.rs", "patient/Observation.rs", false)]
+    [InlineData("patient/Observation.cruds", "patient/*.rs", false)]
+    [InlineData("user/Observation.rs", "patient/*.rs", false)]
+    [InlineData("patient/Observation.rs", "patient/Observation.rs?category=laboratory", false)]
+    public void A_scope_is_within_another_only_when_it_allows_no_more(string requested, string registered, bool within) =>
+        Assert.Equal(within, SmartScope.Parse(requested)!.IsWithin(SmartScope.Parse(registered)!));
 }

@@ -1,3 +1,4 @@
+using FhirPractice.Security.SmartScopes;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -36,7 +37,7 @@ public static class AuthorizeEndpoint
 
         var scopes = ScopePolicy.Allowed(request.GetScopes(), await clients.RegisteredScopesAsync(request.ClientId!, ct))
             // A patient account reads as that patient only.
-            .Where(s => user.Role != UserRole.Patient || !SmartScope.TryParse(s, out var clinical) || clinical.Context == "patient")
+            .Where(s => user.Role != UserRole.Patient || !ScopePolicy.IsClinicalOutside(s, ScopeContext.Patient))
             .ToList();
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);

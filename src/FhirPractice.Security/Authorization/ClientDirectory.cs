@@ -1,3 +1,4 @@
+using FhirPractice.Security.SmartScopes;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -27,7 +28,7 @@ public sealed class ClientDirectory(IOpenIddictApplicationManager applications)
             catch (Exception e) when (e is ArgumentException or JsonException) { return "Jwks is not a JSON Web Key Set"; }
         }
         foreach (var scope in client.Scopes)
-            if (!SmartScope.TryParse(scope, out _) && !ScopePolicy.NonClinical.Contains(scope)) return $"scope '{scope}' is not a SMART scope";
+            if (SmartScope.Parse(scope) is null && !ScopePolicy.NonClinical.Contains(scope)) return $"scope '{scope}' is not a SMART scope";
         return null;
     }
 

@@ -1,5 +1,6 @@
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Security.Audit;
+using FhirPractice.Security.SmartScopes;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -58,7 +59,7 @@ public static class TokenEndpoint
         else if (request.IsClientCredentialsGrantType())
         {
             var scopes = ScopePolicy.Allowed(request.GetScopes(), await clients.RegisteredScopesAsync(request.ClientId!, ct))
-                .Where(s => !SmartScope.TryParse(s, out var clinical) || clinical.Context == "system");
+                .Where(s => !ScopePolicy.IsClinicalOutside(s, ScopeContext.System));
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.ClientId, request.ClientId);
             identity.SetScopes(scopes);

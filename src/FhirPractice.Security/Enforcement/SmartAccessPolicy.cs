@@ -3,6 +3,7 @@ using FhirPractice.Fhir;
 using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Search;
+using FhirPractice.Security.SmartScopes;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Security.Enforcement;

@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 
-namespace FhirPractice.Security.Enforcement;
+namespace FhirPractice.Security.SmartScopes;
 
 /// <summary>Whose data a SMART resource scope is about.</summary>
 public enum ScopeContext
@@ -27,6 +27,13 @@ public sealed record SmartScope(ScopeContext Context, string? Type, string Permi
     private const string Letters = "cruds";
 
     public bool Allows(char permission) => Permissions.Contains(permission);
+
+    /// <summary>Whether everything this scope allows is also allowed by <paramref name="other"/> (a grant never exceeds its registration).</summary>
+    public bool IsWithin(SmartScope other) =>
+        other.Context == Context
+        && (other.Type is null || other.Type == Type)
+        && Permissions.All(other.Permissions.Contains)
+        && (other.Query is null || other.Query == Query);
 
     /// <summary>
     /// The resource scope <paramref name="scope"/> stands for, or null when it is none: <c>openid</c>, <c>fhirUser</c>,
