@@ -12,6 +12,8 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
 {
     public async Task<FhirRequest> ReadAsync(HttpContext http, string basePath)
     {
+        // First: a request whose token was refused goes no further than the door, its body unread.
+        var caller = HttpCaller.Authenticated(http);
         var request = http.Request;
         var body = await ReadBodyAsync(request);
         var contentType = request.ContentType;
@@ -24,6 +26,7 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
         var prefer = ParsePrefer(request.Headers["Prefer"].ToString());
         return Envelope(http, basePath) with
         {
+            Caller = caller,
             Body = body,
             BodyFormat = bodyFormat,
             PatchFormat = isJsonPatch ? PatchFormat.JsonPatch : PatchFormat.None,

@@ -3,6 +3,7 @@ using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using FhirPractice.Security.Authorization;
 using Microsoft.Net.Http.Headers;
 
 namespace FhirPractice.Server.Http;
@@ -13,6 +14,8 @@ namespace FhirPractice.Server.Http;
 /// </summary>
 public static class FhirHttpResponseWriter
 {
+    private const string Realm = "FhirPractice";
+
     public static async System.Threading.Tasks.Task WriteAsync(HttpContext http, FhirResponse response, FhirFormat format)
     {
         var r = http.Response;
@@ -23,8 +26,9 @@ public static class FhirHttpResponseWriter
         if (response.ContentLocation is { } contentLocation) r.Headers.ContentLocation = contentLocation;
         if (response.Progress is { } progress) r.Headers["X-Progress"] = progress;
         // RFC 6750: how to authenticate (401), and that the token is valid but its scopes fall short (403).
-        if (response.Status == HttpStatusCode.Unauthorized) r.Headers.WWWAuthenticate = "Bearer realm=\"FhirPractice\"";
-        else if (response.Status == HttpStatusCode.Forbidden) r.Headers.WWWAuthenticate = "Bearer realm=\"FhirPractice\", error=\"insufficient_scope\"";
+        if (response.Status == HttpStatusCode.Unauthorized)
+            r.Headers.WWWAuthenticate = http.Features.Get<RefusedToken>()?.Challenge(Realm) ?? $"Bearer realm=\"{Realm}\"";
+        else if (response.Status == HttpStatusCode.Forbidden) r.Headers.WWWAuthenticate = $"Bearer realm=\"{Realm}\", error=\"insufficient_scope\"";
         if (response.Status == HttpStatusCode.NotModified || !response.HasBody) return;
 
         var query = http.Request.Query;

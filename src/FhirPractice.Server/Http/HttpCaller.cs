@@ -1,11 +1,17 @@
 using System.Security.Claims;
 using FhirPractice.Fhir.Rest;
+using FhirPractice.Security.Authorization;
 
 namespace FhirPractice.Server.Http;
 
 /// <summary>The <see cref="FhirCaller"/> of an HTTP request, read from the authenticated principal's claims.</summary>
 public static class HttpCaller
 {
+    /// <summary>The caller of a request to act on: refused (401) when it came with a token that was not accepted.</summary>
+    public static FhirCaller Authenticated(HttpContext http) =>
+        http.Features.Get<RefusedToken>() is { } refused ? throw refused.Error : From(http);
+
+    /// <summary>Who sent the request, as far as is known: anonymous when it has no accepted token.</summary>
     public static FhirCaller From(HttpContext http)
     {
         var user = http.User;

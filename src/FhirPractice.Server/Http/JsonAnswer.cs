@@ -16,7 +16,7 @@ internal static class JsonAnswer
     {
         try
         {
-            http.RequestServices.GetRequiredService<FhirEngine>().DemandEverything(HttpCaller.From(http),
+            http.RequestServices.GetRequiredService<FhirEngine>().DemandEverything(HttpCaller.Authenticated(http),
                 HttpMethods.IsGet(http.Request.Method) ? FhirInteraction.Read : FhirInteraction.Update);
             var json = await body();
             http.Response.ContentType = "application/json; charset=utf-8";

@@ -50,6 +50,14 @@ public class TokenLifecycleTests(SmartServerFactory server) : IClassFixture<Smar
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
         Assert.Contains("invalid_token", bad.Headers.WwwAuthenticate.ToString());
         Assert.Equal("OperationOutcome", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("resourceType").GetString());
+        // Refused at the FHIR door like any other refusal there: in the format asked for, the staff endpoints alike.
+        using var xml = new HttpRequestMessage(HttpMethod.Get, "/fhir/Patient?name=x") { Headers = { { "Accept", "application/fhir+xml" } } };
+        var badXml = await client.SendAsync(xml);
+        Assert.Equal(HttpStatusCode.Unauthorized, badXml.StatusCode);
+        Assert.Contains("<OperationOutcome xmlns=\"http://hl7.org/fhir\"", await badXml.Content.ReadAsStringAsync());
+        var staff = await client.GetAsync("/fhir/$hl7v2-messages");
+        Assert.Equal(HttpStatusCode.Unauthorized, staff.StatusCode);
+        Assert.Contains("invalid_token", staff.Headers.WwwAuthenticate.ToString());
 
         var anonymous = await server.CreateClient().GetAsync("/fhir/metadata");
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
