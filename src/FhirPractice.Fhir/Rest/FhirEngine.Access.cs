@@ -128,39 +128,22 @@ public sealed partial class FhirEngine
     /// Checked by the store on the index entries just written, so the rule is the one searches apply; a refusal
     /// rolls the whole transaction back.
     /// </summary>
-    private sealed class ConfinedTransaction(IStoreTransaction inner, FhirCaller caller, IAccessPolicy access) : IStoreTransaction
+    private sealed class ConfinedTransaction(IStoreTransaction inner, FhirCaller caller, IAccessPolicy access) : DelegatingTransaction(inner)
     {
-        public DateTimeOffset Timestamp => inner.Timestamp;
-
-        public void Write(ResourceWrite write)
+        public override void Write(ResourceWrite write)
         {
             var interaction = write.Deleted ? FhirInteraction.Delete
                 : write.Method == "PATCH" ? FhirInteraction.Patch
                 : write.Version > 1 ? FhirInteraction.Update : FhirInteraction.Create;
             var constraint = access.Constraint(caller, interaction, write.Type);
-            if (constraint is not null && write.Version > 1 && inner.ReadCurrent(write.Type, write.Id) is { Deleted: false } && !Within(write, constraint))
+            if (constraint is not null && write.Version > 1 && Inner.ReadCurrent(write.Type, write.Id) is { Deleted: false } && !Within(write, constraint))
                 throw Forbidden($"{write.Type}/{write.Id} is outside what this caller may {interaction.ToString().ToLowerInvariant()}");
-            inner.Write(write);
+            Inner.Write(write);
             if (constraint is not null && !write.Deleted && !Within(write, constraint))
                 throw Forbidden($"The {write.Type} would be outside what this caller may write (its patient compartment or its scopes' query filters)");
         }
 
         private bool Within(ResourceWrite write, SearchClause constraint) =>
-            inner.Match(new SearchQuery(write.Type, [new ResourceClause(write.Type, write.Id), constraint], 1), 1).Count == 1;
-
-        public ResourceRecord? ReadCurrent(string type, string id) => inner.ReadCurrent(type, id);
-        public IReadOnlyList<ResourceKey> Match(SearchQuery query, int limit) => inner.Match(query, limit);
-        public bool Reindex(ResourceKey resource, IReadOnlyList<IndexEntry> index, IReadOnlyCollection<string>? only) => inner.Reindex(resource, index, only);
-        public JobRecord? ReadJob(string id) => inner.ReadJob(id);
-        public void SaveJob(JobRecord job) => inner.SaveJob(job);
-        public void Enqueue(OutboxMessage message) => inner.Enqueue(message);
-        public OutboxMessage? ReadOutbox(long id) => inner.ReadOutbox(id);
-        public void SaveOutbox(OutboxMessage message) => inner.SaveOutbox(message);
-        public StateEntry? ReadState(string kind, string key) => inner.ReadState(kind, key);
-        public IReadOnlyList<StateEntry> ScanState(StateRange range) => inner.ScanState(range);
-        public void SaveState(StateEntry entry) => inner.SaveState(entry);
-        public void DeleteState(string kind, string key) => inner.DeleteState(kind, key);
-        public ChainLink? ReadChainHead(string chain) => inner.ReadChainHead(chain);
-        public void SaveChainHead(string chain, ChainLink head) => inner.SaveChainHead(chain, head);
+            Inner.Match(new SearchQuery(write.Type, [new ResourceClause(write.Type, write.Id), constraint], 1), 1).Count == 1;
     }
 }
