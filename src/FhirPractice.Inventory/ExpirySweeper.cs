@@ -12,7 +12,7 @@ namespace FhirPractice.Inventory;
 /// every lot with stock and queues one alert per location and lot for the nearest threshold it has reached
 /// (90, 60, 30 days before expiry by default); thresholds passed together raise one alert, for the nearest.
 /// </summary>
-public sealed class ExpirySweeper(IResourceStore store, StockQueries queries, InventoryOptions options, TimeProvider clock, FollowUpSignal signal,
+public sealed class ExpirySweeper(IResourceStore store, StockQueries queries, InventoryOptions options, TimeProvider clock, PracticeCalendar calendar, FollowUpSignal signal,
     ILogger<ExpirySweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,7 +29,7 @@ public sealed class ExpirySweeper(IResourceStore store, StockQueries queries, In
     public async Task SweepAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = calendar.DayOf(now);
         var thresholds = options.ExpiryAlertDays.Order().ToArray();
         foreach (var bucket in await queries.OnHandAsync(null, null, null, ct))
         {

@@ -10,9 +10,11 @@ namespace FhirPractice.Inventory;
 public static class InventoryServices
 {
     /// <summary>The inventory module: the ledger's write hook, its operations, the follow-up worker and the expiry sweeper.</summary>
-    public static IServiceCollection AddInventory(this IServiceCollection services, InventoryOptions options)
+    /// <param name="practiceTimeZone">Where the practice is: expiry dates and "as of" dates are its days.</param>
+    public static IServiceCollection AddInventory(this IServiceCollection services, InventoryOptions options, TimeZoneInfo practiceTimeZone)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new PracticeCalendar(practiceTimeZone));
         services.AddSingleton<FollowUpSignal>();
         services.AddSingleton<IWriteHook, InventoryWriteHook>();
         services.AddSingleton<StockQueries>();

@@ -14,7 +14,7 @@ namespace FhirPractice.Inventory;
 /// takes it back), a stock-level Basic sets the levels, and the watch raises reorders and alerts. A change the
 /// stock cannot take (below zero, an expired lot, not first-expiry-first-out) throws, and the write rolls back.
 /// </summary>
-public sealed class InventoryWriteHook(FollowUpSignal signal) : IWriteHook
+public sealed class InventoryWriteHook(FollowUpSignal signal, PracticeCalendar calendar) : IWriteHook
 {
     public void Written(IStoreTransaction transaction, ResourceWrite write)
     {
@@ -27,12 +27,12 @@ public sealed class InventoryWriteHook(FollowUpSignal signal) : IWriteHook
 
     public void Committed() => signal.Wake();
 
-    private static void Delivery(IStoreTransaction tx, ResourceWrite write)
+    private void Delivery(IStoreTransaction tx, ResourceWrite write)
     {
         var stockEvent = write.Deleted ? null : StockEventReader.Read((SupplyDelivery)ResourceSerializer.ParseTrustedJson(write.Json.Span), tx.Timestamp);
         var known = tx.ReadState(StockKeys.Event, write.Id) is not null;
         if (stockEvent is null && !known) return;
-        foreach (var (item, location) in new StockLedger(tx).Replace(write.Id, stockEvent))
+        foreach (var (item, location) in new StockLedger(tx, calendar).Replace(write.Id, stockEvent))
             StockWatch.Check(tx, item, location, tx.Timestamp, stockMoved: true);
         if (!known && stockEvent is { Kind: InventoryVocabulary.Consumption, Patient: { } patient })
             FollowUpQueue.Add(tx, new FollowUp(FollowUp.Charge, write.Id, stockEvent.Item, stockEvent.Lines[0].Location, stockEvent.Time,

@@ -37,8 +37,9 @@ builder.Services.AddHostedService<OpenModeGuard>();
 builder.Services.AddHostedService<CustomSearchParameterLoader>();
 builder.Services.AddHostedService<ReindexJobHost>();
 if (config.GetValue("Validation:WarmUpAtStart", true)) builder.Services.AddHostedService<ValidatorWarmUp>();
-// The HL7 v2 bridge. v2 times without an offset are the practice's local times.
+// Where the practice is: its days and local times (v2 times without an offset, lot expiry dates, opening hours).
 var practiceZone = config["Practice:TimeZone"] is { Length: > 0 } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Local;
+// The HL7 v2 bridge.
 builder.Services.AddSingleton<IMessageMapper>(new V2ToFhirMapper(new MappingOptions
 {
     PracticeTimeZone = practiceZone,
@@ -52,7 +53,7 @@ builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<Outbou
 builder.Services.AddHostedService<Hl7v2OutboundService>();
 // Billing: claims, code sets and X12 through the drop folder.
 builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
-builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions());
+builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions(), practiceZone);
 builder.Services.AddScheduling(config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions(), config["Practice:TimeZone"]);
 // The SMART authorization server; its store and keys live beside the FHIR database file.
 var security = config.GetSection("Security").Get<SmartAuthorizationOptions>() ?? new SmartAuthorizationOptions();

@@ -38,7 +38,7 @@ public class StockLedgerPropertyTests
     public Property The_projection_always_equals_a_replay_of_the_ledger_and_never_goes_negative() => Prop.ForAll(Steps(), steps =>
     {
         var tx = new InMemoryStateTransaction();
-        var ledger = new StockLedger(tx);
+        var ledger = new StockLedger(tx, PracticeCalendar.Utc);
         var accepted = new Dictionary<string, StockEvent>();
         var ids = new List<string>();
         for (var i = 0; i < steps.Length; i++)

@@ -13,7 +13,7 @@ namespace FhirPractice.Inventory.Ledger;
 /// the change that would do it is refused with a 409, and the transaction rolls back. Because the store has a
 /// single writer, two consumptions of the last unit are checked one after the other: the second one fails.
 /// </summary>
-public sealed class StockLedger(IStoreTransaction tx)
+public sealed class StockLedger(IStoreTransaction tx, PracticeCalendar calendar)
 {
     /// <summary>Replaces what event <paramref name="eventId"/> did to the stock by <paramref name="stockEvent"/> (null: nothing).
     /// Returns the (item, location) pairs whose stock changed.</summary>
@@ -69,7 +69,7 @@ public sealed class StockLedger(IStoreTransaction tx)
     private void CheckUsable(StockEvent e, StockLine line)
     {
         if (e.Kind == InventoryVocabulary.Adjustment) return; // destroying expired or damaged stock is what adjustments are for
-        var day = DateOnly.FromDateTime(e.Time.UtcDateTime);
+        var day = calendar.DayOf(e.Time);
         var expiry = ExpiryOf(line.Item, line.Lot);
         if (expiry < day)
             throw FhirError.Unprocessable($"Lot '{line.Lot}' of {line.Item} expired on {expiry:yyyy-MM-dd}; expired stock can only be destroyed (an adjustment)",

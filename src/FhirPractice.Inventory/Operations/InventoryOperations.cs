@@ -12,7 +12,7 @@ namespace FhirPractice.Inventory.Operations;
 /// (first-expiry-first-out unless a lot and a reason are given), <c>$transfer</c> and <c>$adjust</c>. They record
 /// SupplyDeliveries through the engine; the ledger itself is kept by <see cref="InventoryWriteHook"/>.
 /// </summary>
-public sealed class InventoryOperations(StockQueries queries, TimeProvider clock)
+public sealed class InventoryOperations(StockQueries queries, TimeProvider clock, PracticeCalendar calendar)
 {
     public const string DefinitionBase = "http://fhirpractice.org/fhir/OperationDefinition/inventory-";
     private static readonly string[] ItemTypeNames = [.. ItemTypes];
@@ -30,7 +30,7 @@ public sealed class InventoryOperations(StockQueries queries, TimeProvider clock
     private Task<FhirResponse> ConsumeAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
         RequirePost(r, "consume");
-        var input = OperationInput.Read(r, "consume", "item", "location", "quantity", "lot", "reason", "patient", "occurrence");
+        var input = OperationInput.Read(r, calendar, "consume", "item", "location", "quantity", "lot", "reason", "patient", "occurrence");
         var item = input.RequiredReference("item", ItemTypeNames);
         var location = input.RequiredReference("location", "Location");
         var quantity = input.RequiredPositive("quantity");
@@ -46,7 +46,7 @@ public sealed class InventoryOperations(StockQueries queries, TimeProvider clock
     private Task<FhirResponse> TransferAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
         RequirePost(r, "transfer");
-        var input = OperationInput.Read(r, "transfer", "item", "from", "to", "quantity", "lot", "occurrence");
+        var input = OperationInput.Read(r, calendar, "transfer", "item", "from", "to", "quantity", "lot", "occurrence");
         var item = input.RequiredReference("item", ItemTypeNames);
         var from = input.RequiredReference("from", "Location");
         var to = input.RequiredReference("to", "Location");
@@ -64,7 +64,7 @@ public sealed class InventoryOperations(StockQueries queries, TimeProvider clock
         for (var attempt = 1; ; attempt++)
         {
             var plan = lot is not null ? [(lot, quantity)]
-                : await queries.FirstExpiringFirstAsync(item, location, quantity, DateOnly.FromDateTime(at.UtcDateTime), ct)
+                : await queries.FirstExpiringFirstAsync(item, location, quantity, calendar.DayOf(at), ct)
                   ?? throw FhirError.Conflict($"${operation}: {location} does not hold {quantity} usable (unexpired) units of {item}");
             var (response, result) = await StockMovementWriter.WriteAsync(engine, r, [.. plan.Select(p => movement(p.Item1, p.Item2))], ct);
             if (result is not null) return StockMovementWriter.Answer(result);
@@ -75,7 +75,7 @@ public sealed class InventoryOperations(StockQueries queries, TimeProvider clock
     private async Task<FhirResponse> AdjustAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
         RequirePost(r, "adjust");
-        var input = OperationInput.Read(r, "adjust", "item", "location", "lot", "reason", "quantity", "counted", "occurrence");
+        var input = OperationInput.Read(r, calendar, "adjust", "item", "location", "lot", "reason", "quantity", "counted", "occurrence");
         var item = input.RequiredReference("item", ItemTypeNames);
         var location = input.RequiredReference("location", "Location");
         var lot = input.Text("lot") ?? "";

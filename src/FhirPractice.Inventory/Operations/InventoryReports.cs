@@ -12,7 +12,7 @@ namespace FhirPractice.Inventory.Operations;
 /// any instant), <c>$recall</c> (who received a lot), <c>$valuation</c> (FIFO cost of the stock on hand) and
 /// <c>$turnover</c> (units consumed over a period against the average stock).
 /// </summary>
-public sealed class InventoryReports(StockQueries queries, TimeProvider clock)
+public sealed class InventoryReports(StockQueries queries, TimeProvider clock, PracticeCalendar calendar)
 {
     private static readonly string[] ItemTypeNames = [.. ItemTypes];
 
@@ -26,7 +26,7 @@ public sealed class InventoryReports(StockQueries queries, TimeProvider clock)
 
     private async Task<FhirResponse> StockLevelAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
-        var input = OperationInput.Read(r, "stock-level", "item", "location", "lot", "date");
+        var input = OperationInput.Read(r, calendar, "stock-level", "item", "location", "lot", "date");
         var item = input.Reference("item", ItemTypeNames);
         var location = input.Reference("location", "Location");
         var lot = input.Text("lot");
@@ -60,7 +60,7 @@ public sealed class InventoryReports(StockQueries queries, TimeProvider clock)
 
     private async Task<FhirResponse> RecallAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
-        var input = OperationInput.Read(r, "recall", "lot", "item");
+        var input = OperationInput.Read(r, calendar, "recall", "lot", "item");
         var lot = input.RequiredText("lot");
         var item = input.Reference("item", ItemTypeNames);
         var result = new Parameters();
@@ -86,7 +86,7 @@ public sealed class InventoryReports(StockQueries queries, TimeProvider clock)
     /// <summary>FIFO: what is on hand is what came in last, so it is valued at the cost of the newest receipts.</summary>
     private async Task<FhirResponse> ValuationAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
-        var input = OperationInput.Read(r, "valuation", "item");
+        var input = OperationInput.Read(r, calendar, "valuation", "item");
         var only = input.Reference("item", ItemTypeNames);
         var result = new Parameters();
         var total = 0m;
@@ -125,7 +125,7 @@ public sealed class InventoryReports(StockQueries queries, TimeProvider clock)
     /// <summary>Units consumed in [start, end) divided by the average of the stock at start and at end, per item.</summary>
     private async Task<FhirResponse> TurnoverAsync(FhirEngine engine, FhirRequest r, string? type, string? id, CancellationToken ct)
     {
-        var input = OperationInput.Read(r, "turnover", "item", "start", "end");
+        var input = OperationInput.Read(r, calendar, "turnover", "item", "start", "end");
         var item = input.RequiredReference("item", ItemTypeNames);
         var start = input.Instant("start") ?? throw FhirError.BadRequest("$turnover needs 'start'", "start");
         var end = input.Instant("end") ?? clock.GetUtcNow();

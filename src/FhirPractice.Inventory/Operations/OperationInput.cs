@@ -12,13 +12,14 @@ namespace FhirPractice.Inventory.Operations;
 internal sealed class OperationInput
 {
     private readonly string _operation;
+    private readonly PracticeCalendar _calendar;
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
-    private OperationInput(string operation) => _operation = operation;
+    private OperationInput(string operation, PracticeCalendar calendar) => (_operation, _calendar) = (operation, calendar);
 
-    public static OperationInput Read(FhirRequest r, string operation, params string[] known)
+    public static OperationInput Read(FhirRequest r, PracticeCalendar calendar, string operation, params string[] known)
     {
-        var input = new OperationInput(operation);
+        var input = new OperationInput(operation, calendar);
         foreach (var (name, value) in r.Query.Where(q => q.Key is not ("_format" or "_pretty")))
             input.Add(name, value, known);
         if (r.Method == "POST" && (!r.Body.IsEmpty || r.ParsedBody is not null))
@@ -71,11 +72,11 @@ internal sealed class OperationInput
     public decimal RequiredPositive(string name) =>
         Decimal(name) is > 0 and var d ? d : throw FhirError.BadRequest($"${_operation} needs '{name}', a positive number", name);
 
-    /// <summary>An instant; a date alone means the end of that day (UTC), so "as of 2025-03-01" includes that day.</summary>
+    /// <summary>An instant; a date alone means the end of the practice's day, so "as of 2025-03-01" includes that day.</summary>
     public DateTimeOffset? Instant(string name)
     {
         if (Text(name) is not { } value) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var day)) return new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var day)) return _calendar.EndOf(day);
         if (value.Length > 10 && FhirDateTime.IsValidValue(value)) return new FhirDateTime(value).ToDateTimeOffset(TimeSpan.Zero).ToUniversalTime();
         throw FhirError.BadRequest($"${_operation}: '{name}' must be a date (YYYY-MM-DD) or a dateTime with a time zone, not '{value}'", name);
     }
