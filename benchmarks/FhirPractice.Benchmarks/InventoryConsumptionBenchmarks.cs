@@ -46,7 +46,7 @@ public class InventoryConsumptionBenchmarks
             .AddSingleton(new ProfileValidationOptions())
             .AddSingleton<IProfileValidator, ProfileValidator>()
             .AddSingleton<IWriteValidator, WriteValidator>()
-            .AddInventory(new InventoryOptions())
+            .AddInventory(new InventoryOptions(), TimeZoneInfo.Utc)
             .BuildServiceProvider();
         _engine = _services.GetRequiredService<FhirEngine>();
         _consumed = 0;
