@@ -19,4 +19,10 @@ public sealed class SchedulingOptions
     public int MaxFindDays { get; set; } = 62;
     /// <summary>The most proposals one <c>$find</c> answers with (its <c>_count</c> may ask for fewer).</summary>
     public int MaxFindResults { get; set; } = 500;
+    /// <summary>How long before the start reminders are sent (an array, so configuration replaces it); empty: no reminders.</summary>
+    public TimeSpan[] ReminderOffsets { get; set; } = [TimeSpan.FromHours(72), TimeSpan.FromHours(24), TimeSpan.FromHours(2)];
+    /// <summary>The file the default reminder sender appends to; the server puts it beside the database.</summary>
+    public string? ReminderFile { get; set; }
+    /// <summary>How long a waitlist offer (a hold) waits for the patient before the next one is offered; null: <see cref="HoldDuration"/>.</summary>
+    public TimeSpan? OfferDuration { get; set; }
 }

@@ -58,7 +58,7 @@ public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions opt
         return new FhirResponse { Resource = bundle };
     }
 
-    private static Appointment Proposal(IReadOnlyList<AvailabilityRules> rules, TimeRange visit, Coding? serviceType, string? patient)
+    internal static Appointment Proposal(IReadOnlyList<AvailabilityRules> rules, TimeRange visit, Coding? serviceType, string? patient)
     {
         var appointment = new Appointment
         {
