@@ -32,7 +32,8 @@ internal static class EngineCalls
     /// <summary>The resources of one search page (the caller keeps its searches small).</summary>
     public static async Task<IReadOnlyList<T>> SearchAsync<T>(FhirEngine engine, FhirRequest caller, string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct) where T : Resource
     {
-        var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { BaseUrl = caller.BaseUrl, Caller = caller.Caller }, ct);
+        // Strict: a parameter the registry does not know is an error here, never a search for everything.
+        var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { BaseUrl = caller.BaseUrl, Caller = caller.Caller, StrictHandling = true }, ct);
         if (response.Status >= HttpStatusCode.BadRequest) throw ErrorOf(response);
         return (response.ToResource() as Bundle)?.Entry.Select(e => e.Resource).OfType<T>().ToList() ?? [];
     }
