@@ -26,6 +26,7 @@ public static class SchedulingServices
         var zone = practiceTimeZone is { Length: > 0 } id
             ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ArgumentException($"Unknown IANA time zone '{id}' (FhirPractice:Practice:TimeZone)")
             : DateTimeZoneProviders.Tzdb.GetSystemDefault();
+        options.ReminderOffsetList(); // a bad offset stops the start, not the first booking
         services.AddSingleton(options);
         services.AddSingleton(new AvailabilityCalculator(zone));
         services.AddSingleton<ReminderFiling>();

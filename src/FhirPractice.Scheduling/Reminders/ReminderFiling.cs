@@ -9,12 +9,14 @@ namespace FhirPractice.Scheduling.Reminders;
 /// </summary>
 public sealed class ReminderFiling(SchedulingOptions options, TimeProvider clock)
 {
+    private readonly IReadOnlyList<TimeSpan> _offsets = options.ReminderOffsetList();
+
     internal void File(IStoreTransaction transaction, ResourceWrite write, Claims claims, List<(string, string)> owned)
     {
         if (!claims.Actors.Any(a => a.StartsWith("Patient/", StringComparison.Ordinal))) return;
         var start = claims.Interval.Range.Start;
         var now = clock.GetUtcNow();
-        foreach (var offset in options.ReminderOffsets.Distinct())
+        foreach (var offset in _offsets)
         {
             var minutes = (int)offset.TotalMinutes;
             var due = start - TimeSpan.FromMinutes(minutes);
