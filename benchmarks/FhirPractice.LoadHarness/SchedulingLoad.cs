@@ -11,12 +11,14 @@ namespace FhirPractice.LoadHarness;
 /// Scheduling load: creates <c>--providers</c> Practitioners with a Schedule each (weekdays 09:00–17:00 in the server's
 /// practice zone, 30-minute visits) and 1,000 Patients; then <c>--workers</c> clients <c>$book</c> random free-looking
 /// times (random provider, weekday half hour within <c>--book-days</c>, random patient) for <c>--seconds</c>, counting
-/// bookings/s and 409s; then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long,
-/// with its latency p50/p99; last, it checks that no provider has two booked Appointments that overlap.
+/// bookings/s and 409s; then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
+/// as long again over all the providers at once (one HealthcareService their Schedules serve by service type), with
+/// latency p50/p99; last, it reads every booked Appointment of every provider (all pages) and checks that none overlap.
 /// </summary>
 public static class SchedulingLoad
 {
     private const string Ext = "http://fhirpractice.org/fhir/StructureDefinition/scheduling-";
+    private const string ServiceType = """{"coding":[{"system":"urn:fhirpractice:load","code":"visit"}]}""";
 
     public static async Task<int> RunAsync(CommandLineOptions options)
     {
@@ -28,13 +30,14 @@ public static class SchedulingLoad
         using var client = LoopbackFhirClient.Create(options.Required("base"), workers, TimeSpan.FromMinutes(2));
         var from = DateTime.UtcNow.Date.AddDays(1);
 
+        var service = await CreateAsync(client, $$"""{"resourceType":"HealthcareService","name":"Load clinic","type":[{{ServiceType}}]}""");
         var practitioners = new List<string>();
         var schedules = new List<string>();
         for (var i = 0; i < providers; i++)
         {
             practitioners.Add(await CreateAsync(client, """{"resourceType":"Practitioner","name":[{"family":"Load"}]}"""));
             schedules.Add(await CreateAsync(client, $$$"""
-                {"resourceType":"Schedule","actor":[{"reference":"{{{practitioners[^1]}}}"}],"extension":[
+                {"resourceType":"Schedule","actor":[{"reference":"{{{practitioners[^1]}}}"}],"serviceType":[{{{ServiceType}}}],"extension":[
                  {"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"17:00:00"}]},
                  {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
                 """));
@@ -75,37 +78,56 @@ public static class SchedulingLoad
         }));
         var bookSeconds = clock.Elapsed.TotalSeconds;
 
-        var findLatency = new LatencyRecorder();
+        var (finds, findLatency, findSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
+            random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
+        var (serviceFinds, serviceLatency, serviceSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
+            _ => $"Appointment/$find?healthcare-service={service}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
+
+        var overlaps = 0;
+        var checkedBookings = 0;
+        foreach (var practitioner in practitioners)
+        {
+            var intervals = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+            for (string? page = $"Appointment?actor={practitioner}&status=booked&_count=1000"; page is not null;)
+            {
+                var bundle = await GetJsonAsync(client, page);
+                intervals.AddRange((bundle["entry"]?.AsArray() ?? []).Select(e => (DateTimeOffset.Parse((string)e!["resource"]!["start"]!, CultureInfo.InvariantCulture),
+                    DateTimeOffset.Parse((string)e["resource"]!["end"]!, CultureInfo.InvariantCulture))));
+                page = (string?)bundle["link"]?.AsArray().FirstOrDefault(l => (string?)l!["relation"] == "next")?["url"];
+            }
+            intervals.Sort();
+            checkedBookings += intervals.Count;
+            overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
+        }
+
+        Console.WriteLine($"$book: {booked / bookSeconds:F0} bookings/s, {(booked + conflicts) / bookSeconds:F0} requests/s ({booked} booked, {conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"overlapping booked appointments: {overlaps} among {checkedBookings}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
+        return overlaps == 0 && errors.IsEmpty ? 0 : 1;
+    }
+
+    /// <summary>Runs $find with every worker for the given seconds; returns how many answered, their latencies and the seconds taken.</summary>
+    private static async Task<(int Finds, LatencyRecorder Latency, double Seconds)> MeasureFindAsync(HttpClient client, int workers, int seconds,
+        ConcurrentBag<string> errors, Func<Random, string> url)
+    {
+        var latency = new LatencyRecorder();
         var finds = 0;
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
         {
             var random = new Random(1000 + worker);
             while (clock.Elapsed.TotalSeconds < seconds)
             {
                 var sent = Stopwatch.GetTimestamp();
-                using var response = await client.GetAsync($"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
+                using var response = await client.GetAsync(url(random));
                 await response.Content.ReadAsByteArrayAsync();
-                findLatency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                 if (response.IsSuccessStatusCode) Interlocked.Increment(ref finds);
                 else errors.Add($"$find {(int)response.StatusCode}");
             }
         }));
-        var findSeconds = clock.Elapsed.TotalSeconds;
-
-        var overlaps = 0;
-        foreach (var practitioner in practitioners)
-        {
-            var bundle = await GetJsonAsync(client, $"Appointment?actor={practitioner}&status=booked&_count=1000&_sort=date");
-            var intervals = (bundle["entry"]?.AsArray() ?? []).Select(e => (Start: DateTimeOffset.Parse((string)e!["resource"]!["start"]!, CultureInfo.InvariantCulture),
-                End: DateTimeOffset.Parse((string)e["resource"]!["end"]!, CultureInfo.InvariantCulture))).OrderBy(i => i.Start).ToList();
-            overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
-        }
-
-        Console.WriteLine($"$book: {booked / bookSeconds:F0} bookings/s, {(booked + conflicts) / bookSeconds:F0} requests/s ({booked} booked, {conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms");
-        Console.WriteLine($"$find over {days} days for {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
-        Console.WriteLine($"overlapping booked appointments: {overlaps}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
-        return overlaps == 0 && errors.IsEmpty ? 0 : 1;
+        return (finds, latency, clock.Elapsed.TotalSeconds);
     }
 
     private static async Task<string> CreateAsync(HttpClient client, string json)

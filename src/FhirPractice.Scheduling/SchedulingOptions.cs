@@ -19,4 +19,19 @@ public sealed class SchedulingOptions
     public int MaxFindDays { get; set; } = 62;
     /// <summary>The most proposals one <c>$find</c> answers with (its <c>_count</c> may ask for fewer).</summary>
     public int MaxFindResults { get; set; } = 500;
+    /// <summary>
+    /// How long before the start reminders are sent: comma-separated TimeSpans (one string, since configuration binding
+    /// appends to a collection's defaults instead of replacing them); empty: no reminders.
+    /// </summary>
+    public string ReminderOffsets { get; set; } = "3.00:00:00,1.00:00:00,02:00:00";
+    /// <summary>The file the default reminder sender appends to; the server puts it beside the database.</summary>
+    public string? ReminderFile { get; set; }
+    /// <summary>How long a waitlist offer (a hold) waits for the patient before the next one is offered; null: <see cref="HoldDuration"/>.</summary>
+    public TimeSpan? OfferDuration { get; set; }
+
+    /// <summary>The <see cref="ReminderOffsets"/>, distinct; a value that is not a positive TimeSpan is an <see cref="ArgumentException"/>.</summary>
+    public IReadOnlyList<TimeSpan> ReminderOffsetList() =>
+        ReminderOffsets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(o =>
+            TimeSpan.TryParse(o, System.Globalization.CultureInfo.InvariantCulture, out var offset) && offset > TimeSpan.Zero
+                ? offset : throw new ArgumentException($"FhirPractice:Scheduling:ReminderOffsets: '{o}' is not a positive TimeSpan")).Distinct().ToList();
 }

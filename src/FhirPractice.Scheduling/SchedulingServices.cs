@@ -4,7 +4,10 @@ using FhirPractice.Scheduling.Availability;
 using FhirPractice.Scheduling.Background;
 using FhirPractice.Scheduling.Occupancy;
 using FhirPractice.Scheduling.Operations;
+using FhirPractice.Scheduling.Reminders;
+using FhirPractice.Scheduling.Waitlist;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 
 namespace FhirPractice.Scheduling;
@@ -13,7 +16,9 @@ public static class SchedulingServices
 {
     /// <summary>
     /// Registers scheduling: the occupancy write hook (no double booking at any door), the operations
-    /// $find/$hold/$book/$confirm/$cancel/$reschedule/$check-in/$no-show, and the sweeper of expired holds and no-shows.
+    /// $find/$hold/$book/$confirm/$cancel/$reschedule/$check-in/$no-show/$reply, and the background sweeper (expired
+    /// holds, no-shows, waitlist offers, reminders). Reminders go to the <see cref="IReminderSender"/> registered
+    /// before this call, else to <see cref="FileReminderSender"/>.
     /// </summary>
     /// <param name="practiceTimeZone">The IANA zone weekly hours are in; null for the machine's.</param>
     public static IServiceCollection AddScheduling(this IServiceCollection services, SchedulingOptions options, string? practiceTimeZone)
@@ -21,9 +26,13 @@ public static class SchedulingServices
         var zone = practiceTimeZone is { Length: > 0 } id
             ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ArgumentException($"Unknown IANA time zone '{id}' (FhirPractice:Practice:TimeZone)")
             : DateTimeZoneProviders.Tzdb.GetSystemDefault();
+        options.ReminderOffsetList(); // a bad offset stops the start, not the first booking
         services.AddSingleton(options);
         services.AddSingleton(new AvailabilityCalculator(zone));
+        services.AddSingleton<ReminderFiling>();
         services.AddSingleton<IWriteHook, OccupancyWriteHook>();
+        services.AddSingleton<IWriteHook, ReminderWriteHook>();
+        services.TryAddSingleton<IReminderSender, FileReminderSender>();
         services.AddSingleton<ScheduleRules>();
         services.AddSingleton<FindOperation>();
         services.AddSingleton<BookOperation>();
@@ -32,6 +41,7 @@ public static class SchedulingServices
         services.AddSingleton<RescheduleOperation>();
         services.AddSingleton<CheckInOperation>();
         services.AddSingleton<NoShowOperation>();
+        services.AddSingleton<ReplyOperation>();
         services.AddSingleton(sp => sp.GetRequiredService<FindOperation>().Definition);
         services.AddSingleton(sp => sp.GetRequiredService<BookOperation>().Hold);
         services.AddSingleton(sp => sp.GetRequiredService<BookOperation>().Book);
@@ -40,6 +50,9 @@ public static class SchedulingServices
         services.AddSingleton(sp => sp.GetRequiredService<RescheduleOperation>().Definition);
         services.AddSingleton(sp => sp.GetRequiredService<CheckInOperation>().Definition);
         services.AddSingleton(sp => sp.GetRequiredService<NoShowOperation>().Definition);
+        services.AddSingleton(sp => sp.GetRequiredService<ReplyOperation>().Definition);
+        services.AddSingleton<WaitlistOffers>();
+        services.AddSingleton<ReminderWorker>();
         services.AddSingleton<SchedulingSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SchedulingSweeper>());
         return services;

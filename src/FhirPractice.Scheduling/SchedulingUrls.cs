@@ -26,6 +26,10 @@ public static class SchedulingUrls
     public const string LateCancel = Base + "late-cancel";
     /// <summary>Appointment: the series a recurring $book created it in (the same string on every occurrence).</summary>
     public const string Series = Base + "series";
+    /// <summary>Waitlist Appointment: a time of day the patient can come — complex, <c>start</c> and <c>end</c> (time, practice zone), repeating.</summary>
+    public const string TimeOfDay = Base + "time-of-day";
+    /// <summary>Appointment (a hold offered from the waitlist): the waitlist Appointment it is offered to.</summary>
+    public const string WaitlistEntry = Base + "waitlist-entry";
     /// <summary>R5's Appointment.replaces as an R4 cross-version extension.</summary>
     public const string Replaces = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.replaces";
 }

@@ -54,7 +54,10 @@ builder.Services.AddHostedService<Hl7v2OutboundService>();
 // Billing: claims, code sets and X12 through the drop folder.
 builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
 builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions(), practiceZone);
-builder.Services.AddScheduling(config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions(), config["Practice:TimeZone"]);
+// Scheduling; reminders go to a file beside the database unless configured otherwise.
+var scheduling = config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions();
+scheduling.ReminderFile ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sqlite.Path)) ?? ".", "reminders.jsonl");
+builder.Services.AddScheduling(scheduling, config["Practice:TimeZone"]);
 // The SMART authorization server; its store and keys live beside the FHIR database file.
 var security = config.GetSection("Security").Get<SmartAuthorizationOptions>() ?? new SmartAuthorizationOptions();
 security.DatabasePath = sqlite.Path;

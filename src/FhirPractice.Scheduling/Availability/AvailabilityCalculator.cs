@@ -38,6 +38,23 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
         return Subtract(Merge(windows), rules.Closed.Select(c => new TimeRange(c.Start, c.End)).OrderBy(c => c.Start).ToList());
     }
 
+    /// <summary>When a HealthcareService is offered within [<paramref name="from"/>, <paramref name="to"/>), ordered and merged.</summary>
+    public IReadOnlyList<TimeRange> Windows(ServiceHours hours, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!hours.Active || to <= from) return [];
+        var windows = new List<TimeRange>();
+        if (hours.Times.Count == 0) windows.Add(new TimeRange(from, to));
+        var lastDay = Instant.FromDateTimeOffset(to).InZone(zone).Date;
+        for (var day = Instant.FromDateTimeOffset(from).InZone(zone).Date; hours.Times.Count > 0 && day <= lastDay; day = day.PlusDays(1))
+            foreach (var time in hours.Times.Where(t => t.Days.Count == 0 || t.Days.Contains(day.DayOfWeek)))
+            {
+                var window = new TimeRange(At(day, time.Start), time.End is { } end ? At(day, end) : zone.AtStartOfDay(day.PlusDays(1)).ToDateTimeOffset());
+                var clipped = new TimeRange(Max(window.Start, from), Min(window.End, to));
+                if (clipped.Start < clipped.End) windows.Add(clipped);
+            }
+        return Subtract(Merge(windows), hours.NotAvailable.ToList());
+    }
+
     /// <summary>Whether <paramref name="range"/> lies inside one open window of the schedule.</summary>
     public bool IsOpen(AvailabilityRules rules, TimeRange range) =>
         Windows(rules, range.Start.AddDays(-1), range.End.AddDays(1)).Any(w => w.Contains(range));

@@ -94,11 +94,11 @@ public sealed record AvailabilityRules(
     private static int? Minutes(Schedule schedule, string url) => (schedule.GetExtensionValue<PositiveInt>(url))?.Value;
 
     /// <summary>A bare date (a holiday) is a day in the practice's zone; a dateTime carries its offset.</summary>
-    private static DateTimeOffset StartOf(FhirDateTime value, DateTimeZone zone) =>
+    internal static DateTimeOffset StartOf(FhirDateTime value, DateTimeZone zone) =>
         value.Value?.Length == 10 ? LocalDay(value, zone) : value.ToDateTimeOffset(TimeSpan.Zero);
 
     /// <summary>A bare end date includes that whole local day.</summary>
-    private static DateTimeOffset EndOf(FhirDateTime value, DateTimeZone zone) =>
+    internal static DateTimeOffset EndOf(FhirDateTime value, DateTimeZone zone) =>
         value.Value?.Length == 10 ? LocalDay(value, zone, days: 1) : value.ToDateTimeOffset(TimeSpan.Zero);
 
     private static DateTimeOffset LocalDay(FhirDateTime value, DateTimeZone zone, int days = 0) =>

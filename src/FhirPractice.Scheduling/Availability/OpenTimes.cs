@@ -30,7 +30,8 @@ public static class OpenTimes
         return schedule.Busy.Values.All(busy => BusyInterval.OtherBookings(busy, claimed, null) < schedule.Rules.Capacity);
     }
 
-    private static List<TimeRange> Intersect(IReadOnlyList<TimeRange> a, IReadOnlyList<TimeRange> b)
+    /// <summary>The parts two ordered lists of ranges have in common.</summary>
+    public static List<TimeRange> Intersect(IReadOnlyList<TimeRange> a, IReadOnlyList<TimeRange> b)
     {
         var result = new List<TimeRange>();
         int i = 0, j = 0;

@@ -3,6 +3,8 @@ using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Occupancy;
 using FhirPractice.Scheduling.Operations;
+using FhirPractice.Scheduling.Reminders;
+using FhirPractice.Scheduling.Waitlist;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,14 +15,15 @@ namespace FhirPractice.Scheduling.Background;
 /// <summary>
 /// Every <see cref="SchedulingOptions.SweepInterval"/>: cancels the holds whose expiry has passed (with their Slots)
 /// and, when <see cref="SchedulingOptions.NoShowGrace"/> is set, marks booked appointments nobody checked in as
-/// no-shows. Both lists are module state the occupancy hook keeps (so a restart loses nothing); each change goes
+/// no-shows; then applies replies to reminders, offers freed times to the waitlist and sends the reminders due. Both lists are module state the occupancy hook keeps (so a restart loses nothing); each change goes
 /// through the engine as an internal caller, conditional on the version that was filed, so an appointment booked or
 /// checked in meanwhile is left alone.
 /// </summary>
-public sealed class SchedulingSweeper(IServiceProvider services, CancelOperation cancel, SchedulingOptions options, TimeProvider clock, ILogger<SchedulingSweeper> log)
+public sealed class SchedulingSweeper(IServiceProvider services, CancelOperation cancel, WaitlistOffers waitlist, ReminderWorker reminders,
+    SchedulingOptions options, TimeProvider clock, ILogger<SchedulingSweeper> log)
     : BackgroundService
 {
-    private static readonly FhirRequest Internal = new("POST", "", []) { Caller = FhirCaller.Internal("scheduling") };
+    private static readonly FhirRequest Internal = EngineCalls.Internal;
     private const int Batch = 200;
 
     /// <summary>Cancels every hold expired by now; returns how many it freed.</summary>
@@ -63,6 +66,9 @@ public sealed class SchedulingSweeper(IServiceProvider services, CancelOperation
             {
                 if (await FreeExpiredHoldsAsync(stoppingToken) is > 0 and var freed) log.LogInformation("Freed {Count} expired holds", freed);
                 if (await MarkNoShowsAsync(stoppingToken) is > 0 and var missed) log.LogInformation("Marked {Count} appointments as no-shows", missed);
+                if (await reminders.ApplyRepliesAsync(stoppingToken) is > 0 and var replies) log.LogInformation("Applied {Count} replies to reminders", replies);
+                if (await waitlist.OfferFreedTimesAsync(stoppingToken) is > 0 and var offers) log.LogInformation("Offered {Count} freed times to the waitlist", offers);
+                if (await reminders.SendDueAsync(stoppingToken) is > 0 and var sent) log.LogInformation("Sent {Count} reminders", sent);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -11,7 +11,8 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// </summary>
 /// <param name="Actors">For an Appointment its participants (not declined, not a HealthcareService); for a Slot the actors of its Schedule.</param>
 /// <param name="AwaitsArrival">A booked Appointment: it becomes a no-show when nobody checks it in.</param>
-public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors, bool Overbooked, DateTimeOffset? HoldExpires, bool AwaitsArrival = false)
+/// <param name="OfferedTo">A hold offered from the waitlist: the id of the waitlist Appointment it is offered to.</param>
+public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors, bool Overbooked, DateTimeOffset? HoldExpires, bool AwaitsArrival = false, string? OfferedTo = null)
 {
     /// <summary>Appointment statuses that take time: R4's proposed, cancelled, noshow, entered-in-error and waitlist do not.</summary>
     private static readonly HashSet<string> TakingAppointment = ["pending", "booked", "arrived", "fulfilled", "checked-in"];
@@ -45,7 +46,9 @@ public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors,
                     && !(p.TryGetProperty("status", out var ps2) && ps2.GetString() == "declined"))
                     participants.Add(reference);
         var slots = root.TryGetProperty("slot", out var sl) ? sl.EnumerateArray().Select(ReferenceOf).OfType<string>().ToList() : [];
-        return new Claims(new BusyInterval(range, owner, slots), participants.Distinct().ToList(), false, status == "pending" ? HoldExpiry(root) : null, status == "booked");
+        return new Claims(new BusyInterval(range, owner, slots), participants.Distinct().ToList(), false, status == "pending" ? HoldExpiry(root) : null,
+            status == "booked", status == "pending" && ExtensionOf(root, SchedulingUrls.WaitlistEntry) is { } e && e.TryGetProperty("valueReference", out var w) && ReferenceOf(w) is { } entry
+                && entry.StartsWith("Appointment/", StringComparison.Ordinal) ? entry["Appointment/".Length..] : null);
     }
 
     /// <summary>The actors of a stored Schedule version.</summary>
@@ -72,12 +75,14 @@ public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors,
         DateTimeOffset.TryParse(element.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value)
             ? value : throw FhirError.Unprocessable("Not an instant", where);
 
-    private static DateTimeOffset? HoldExpiry(JsonElement root)
+    private static DateTimeOffset? HoldExpiry(JsonElement root) =>
+        ExtensionOf(root, SchedulingUrls.HoldExpires) is { } e && e.TryGetProperty("valueInstant", out var v) ? Instant(v, "Appointment.extension") : null;
+
+    private static JsonElement? ExtensionOf(JsonElement root, string extensionUrl)
     {
         if (!root.TryGetProperty("extension", out var extensions)) return null;
         foreach (var e in extensions.EnumerateArray())
-            if (e.TryGetProperty("url", out var url) && url.GetString() == SchedulingUrls.HoldExpires && e.TryGetProperty("valueInstant", out var v))
-                return Instant(v, "Appointment.extension");
+            if (e.TryGetProperty("url", out var url) && url.GetString() == extensionUrl) return e;
         return null;
     }
 }

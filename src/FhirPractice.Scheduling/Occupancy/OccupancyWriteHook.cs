@@ -2,6 +2,8 @@ using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Availability;
+using FhirPractice.Scheduling.Reminders;
+using FhirPractice.Scheduling.Waitlist;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Scheduling.Occupancy;
@@ -11,35 +13,54 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// gives up the intervals its previous version held and claims its own for each actor, refused with a 409 (which
 /// rolls the whole write back) when the actor already has as many other bookings overlapping as its capacity
 /// allows. Schedules are checked against the availability rules and record their actors' capacity. See ADR 0008.
+/// In the same transaction it keeps what follows from a version: the waitlist's entries and the times freed for it,
+/// and an Appointment's due reminders.
 /// </summary>
-public sealed class OccupancyWriteHook(AvailabilityCalculator calculator) : IWriteHook
+public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, ReminderFiling reminders) : IWriteHook
 {
     public void Written(IStoreTransaction transaction, ResourceWrite write)
     {
         if (write.Type is not ("Appointment" or "Slot" or "Schedule")) return;
         var owner = $"{write.Type}/{write.Id}";
         var owned = new List<(string Kind, string Key)>();
-        Release(transaction, owner);
+        var freed = Release(transaction, owner);
+        Claims? claims = null;
         if (!write.Deleted)
         {
             if (write.Type == "Schedule") RecordCapacity(transaction, write, owned);
-            else Claim(transaction, write, owned);
+            else claims = Claim(transaction, write, owned);
+            if (write.Type == "Appointment")
+            {
+                WaitlistFiling.File(transaction, write, owned);
+                if (claims is { AwaitsArrival: true }) reminders.File(transaction, write, claims, owned);
+            }
         }
+        if (freed is not null && (claims is null || !claims.Interval.Range.Contains(freed.Range))) WaitlistFiling.Freed(transaction, owner, freed);
         if (owned.Count > 0)
             transaction.SaveState(new StateEntry(OccupancyKeys.Owned, owner, string.Join('\n', owned.Select(o => $"{o.Kind}\t{o.Key}"))));
     }
 
     public void Committed() { }
 
-    private static void Release(IStoreTransaction transaction, string owner)
+    /// <summary>Gives up what the owner's previous version held; returns the time it had claimed, if any.</summary>
+    private static FreedTime? Release(IStoreTransaction transaction, string owner)
     {
-        if (transaction.ReadState(OccupancyKeys.Owned, owner) is not { } previous) return;
+        if (transaction.ReadState(OccupancyKeys.Owned, owner) is not { } previous) return null;
+        TimeRange? range = null;
+        var actors = new List<string>();
         foreach (var line in previous.Value.Split('\n'))
         {
             var tab = line.IndexOf('\t');
-            transaction.DeleteState(line[..tab], line[(tab + 1)..]);
+            var (kind, key) = (line[..tab], line[(tab + 1)..]);
+            if (kind == OccupancyKeys.Busy && transaction.ReadState(kind, key) is { } busy)
+            {
+                range ??= BusyInterval.Parse(busy.Value).Range;
+                actors.Add(key[..key.IndexOf('|')]);
+            }
+            transaction.DeleteState(kind, key);
         }
         transaction.DeleteState(OccupancyKeys.Owned, owner);
+        return range is { } r ? new FreedTime(r, actors.Distinct().ToList()) : null;
     }
 
     private void RecordCapacity(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
@@ -54,14 +75,14 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator) : IWri
         }
     }
 
-    private static void Claim(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
+    private static Claims? Claim(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
     {
         var claims = Claims.Read(write, schedule =>
         {
             var parts = schedule.Split('/');
             return transaction.ReadCurrent(parts[0], parts[1]) is { Deleted: false } s ? Claims.ScheduleActors(s.Json) : [];
         });
-        if (claims is null) return;
+        if (claims is null) return null;
         var interval = claims.Interval;
         foreach (var actor in claims.Actors)
         {
@@ -80,6 +101,8 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator) : IWri
         }
         if (claims.HoldExpires is { } expires) File(transaction, OccupancyKeys.Hold, OccupancyKeys.HoldKey(expires, write.Id), write, owned);
         if (claims.AwaitsArrival) File(transaction, OccupancyKeys.Booked, OccupancyKeys.BookedKey(interval.Range.Start, write.Id), write, owned);
+        if (claims.OfferedTo is { } waitlistId) WaitlistFiling.Offered(transaction, waitlistId, write.Id, interval.Range.Start, owned);
+        return claims;
     }
 
     /// <summary>Files the version under a time-ordered key for the sweeper, which acts only on that version.</summary>

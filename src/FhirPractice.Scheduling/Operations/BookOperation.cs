@@ -52,6 +52,22 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         };
     }
 
+    /// <summary>
+    /// Offers a time to a waiting patient: a hold like <c>$hold</c>'s, lasting <see cref="SchedulingOptions.OfferDuration"/>,
+    /// linked to the waitlist entry (which the occupancy hook marks as offered that time, in the same transaction).
+    /// </summary>
+    internal async Task<Appointment> OfferAsync(FhirEngine engine, FhirRequest r, Appointment requested, string waitlistId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var plan = await BookingPlan.CreateAsync(engine, schedules, requested, Slot.SlotStatus.BusyTentative, now, ct);
+        plan.Appointment.Status = Appointment.AppointmentStatus.Pending;
+        plan.Appointment.SetExtension(SchedulingUrls.HoldExpires, new Instant(now + (options.OfferDuration ?? options.HoldDuration)));
+        plan.Appointment.SetExtension(SchedulingUrls.WaitlistEntry, new ResourceReference($"Appointment/{waitlistId}"));
+        var transaction = new Bundle { Entry = plan.Entries(ids: false) };
+        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
+        return await EngineCalls.WrittenAsync<Appointment>(engine, r, transaction, result, plan.AppointmentFullUrl, ct);
+    }
+
     /// <summary>The occurrences of a series: the requested appointment at each start, the same length, one series mark.</summary>
     private IEnumerable<Appointment> Series(Appointment requested, string recurrence)
     {
@@ -68,8 +84,11 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         }
     }
 
-    /// <summary>A hold becomes a booking: booked, its Slots busy, no expiry; a hold that expired (swept or not) is a 409.</summary>
-    private async Task<FhirResponse> BookHoldAsync(FhirEngine engine, FhirRequest r, string id, CancellationToken ct)
+    /// <summary>
+    /// A hold becomes a booking: booked, its Slots busy, no expiry; a hold that expired (swept or not) is a 409. A hold
+    /// offered from the waitlist closes its waitlist entry in the same transaction.
+    /// </summary>
+    internal async Task<FhirResponse> BookHoldAsync(FhirEngine engine, FhirRequest r, string id, CancellationToken ct)
     {
         var appointment = await EngineCalls.ReadAsync<Appointment>(engine, r, $"Appointment/{id}", ct);
         var expires = (appointment.GetExtensionValue<Instant>(SchedulingUrls.HoldExpires))?.Value;
@@ -85,6 +104,14 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             var slotVersion = slot.Meta?.VersionId;
             slot.Status = Slot.SlotStatus.Busy;
             transaction.Entry.Add(EngineCalls.Put(slot, slotVersion));
+        }
+        if (appointment.GetExtensionValue<ResourceReference>(SchedulingUrls.WaitlistEntry)?.Reference is { } waiting
+            && await EngineCalls.ReadAsync<Appointment>(engine, r, Occupancy.Claims.Normalise(waiting), ct) is { Status: Appointment.AppointmentStatus.Waitlist } entry)
+        {
+            var entryVersion = entry.Meta?.VersionId;
+            entry.Status = Appointment.AppointmentStatus.Cancelled;
+            entry.CancelationReason = new CodeableConcept { Text = $"Booked from the waitlist as Appointment/{id}" };
+            transaction.Entry.Add(EngineCalls.Put(entry, entryVersion));
         }
         await EngineCalls.TransactionAsync(engine, r, transaction, ct);
         return new FhirResponse { Resource = await EngineCalls.ReadAsync<Appointment>(engine, r, $"Appointment/{id}", ct) };

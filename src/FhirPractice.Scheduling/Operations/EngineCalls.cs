@@ -11,6 +11,9 @@ namespace FhirPractice.Scheduling.Operations;
 /// </summary>
 internal static class EngineCalls
 {
+    /// <summary>The background workers' request: the engine's internal caller for this module.</summary>
+    public static readonly FhirRequest Internal = new("POST", "", []) { Caller = FhirCaller.Internal("scheduling") };
+
     /// <summary>Commits the transaction or throws the engine's error (a 409 when the time is taken).</summary>
     public static async Task<Bundle> TransactionAsync(FhirEngine engine, FhirRequest caller, Bundle transaction, CancellationToken ct)
     {
@@ -24,6 +27,15 @@ internal static class EngineCalls
         var response = await engine.HandleAsync(new FhirRequest("GET", reference, []) { BaseUrl = caller.BaseUrl, Caller = caller.Caller }, ct);
         if (response.Status >= HttpStatusCode.BadRequest) throw ErrorOf(response);
         return response.ToResource() as T ?? throw FhirError.Unprocessable($"{reference} is not a {typeof(T).Name}");
+    }
+
+    /// <summary>The resources of one search page (the caller keeps its searches small).</summary>
+    public static async Task<IReadOnlyList<T>> SearchAsync<T>(FhirEngine engine, FhirRequest caller, string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct) where T : Resource
+    {
+        // Strict: a parameter the registry does not know is an error here, never a search for everything.
+        var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { BaseUrl = caller.BaseUrl, Caller = caller.Caller, StrictHandling = true }, ct);
+        if (response.Status >= HttpStatusCode.BadRequest) throw ErrorOf(response);
+        return (response.ToResource() as Bundle)?.Entry.Select(e => e.Resource).OfType<T>().ToList() ?? [];
     }
 
     /// <summary>The resource a transaction wrote for the entry with this fullUrl (or this Type/id).</summary>

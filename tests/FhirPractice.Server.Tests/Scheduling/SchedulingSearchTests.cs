@@ -45,7 +45,7 @@ public sealed class SchedulingSearchTests(SchedulingServerFactory server) : ICla
         var metadata = await (await _client.GetAsync("metadata")).JsonAsync();
         var operations = metadata["rest"]![0]!["resource"]!.AsArray().Single(r => (string?)r!["type"] == "Appointment")!["operation"]!.AsArray();
 
-        foreach (var name in new[] { "find", "hold", "book", "confirm", "cancel", "reschedule", "check-in", "no-show" })
+        foreach (var name in new[] { "find", "hold", "book", "confirm", "cancel", "reschedule", "check-in", "no-show", "reply" })
         {
             var canonical = (string?)operations.Single(o => (string?)o!["name"] == name)!["definition"];
             var file = Path.Combine(folder, $"OperationDefinition-Appointment-{name}.json");

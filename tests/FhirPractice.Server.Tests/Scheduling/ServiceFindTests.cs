@@ -1,0 +1,69 @@
+using System.Net;
+using FhirPractice.Server.Tests.Infrastructure;
+using static FhirPractice.Server.Tests.Infrastructure.SearchHttp;
+using static FhirPractice.Server.Tests.Scheduling.SchedulingHttp;
+
+namespace FhirPractice.Server.Tests.Scheduling;
+
+/// <summary>$find for a HealthcareService: its availableTime less notAvailable, over each Schedule that serves it.</summary>
+public sealed class ServiceFindTests(SchedulingServerFactory server) : IClassFixture<SchedulingServerFactory>
+{
+    private readonly HttpClient _client = server.Client;
+
+    /// <summary>A flu clinic on Tuesdays 10:00–12:00 New York time, closed 11:00–11:30 on 10 June 2025.</summary>
+    private async Task<string> ClinicAsync(string type) => await _client.CreateAsync($$$"""
+        {"resourceType":"HealthcareService","active":true,"name":"Flu clinic","type":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}],
+         "availableTime":[{"daysOfWeek":["tue"],"availableStartTime":"10:00:00","availableEndTime":"12:00:00"}],
+         "notAvailable":[{"description":"Staff meeting","during":{"start":"2025-06-10T11:00:00-04:00","end":"2025-06-10T11:30:00-04:00"}}]}
+        """);
+
+    [Fact]
+    public async Task Find_by_healthcare_service_offers_its_hours_on_every_schedule_that_serves_it()
+    {
+        var type = FhirHttp.Unique();
+        var clinic = await ClinicAsync(type);
+        var byActor = await _client.ScheduleAsync(clinic);
+        var byType = await _client.CreateAsync($$$"""
+            {"resourceType":"Schedule","active":true,"serviceType":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}],"actor":[{"reference":"{{{await _client.PractitionerAsync()}}}"}],
+             "extension":[{"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"17:00:00"}]},
+               {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
+            """);
+        await _client.ScheduleAsync(await _client.PractitionerAsync()); // serves another service
+
+        var response = await _client.GetAsync($"Appointment/$find?healthcare-service={clinic}&start=2025-06-10&end=2025-06-12");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var proposals = (await response.JsonAsync())["entry"]!.AsArray().Select(e => e!["resource"]!).ToList();
+
+        // 10:00, 10:30 and 11:30 New York time (14:00, 14:30, 15:30 UTC) on each of the two serving schedules; nothing on Wednesday.
+        Assert.Equal(6, proposals.Count);
+        Assert.Equal(["2025-06-10T14:00:00Z", "2025-06-10T14:00:00Z", "2025-06-10T14:30:00Z", "2025-06-10T14:30:00Z", "2025-06-10T15:30:00Z", "2025-06-10T15:30:00Z"],
+            proposals.Select(p => DateTimeOffset.Parse((string)p["start"]!).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ")));
+        Assert.Equal(new HashSet<string> { byActor, byType }, proposals.Select(p => (string)p["extension"]![0]!["valueReference"]!["reference"]!).ToHashSet());
+        Assert.All(proposals, p => Assert.Contains(p["participant"]!.AsArray(), x => (string?)x!["actor"]!["reference"] == clinic));
+
+        // A proposal books as it is; its time on that schedule is then gone.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await _client.PostAsync("Appointment/$book", WithAppointment(proposals[0].ToJsonString()))).StatusCode); // no patient yet
+        var withPatient = proposals[0].DeepClone();
+        withPatient["participant"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse($$"""{"actor":{"reference":"{{await _client.PatientAsync()}}"},"status":"needs-action"}"""));
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync("Appointment/$book", WithAppointment(withPatient.ToJsonString()))).StatusCode);
+        Assert.Equal(5, (await _client.FindAsync($"healthcare-service={clinic}&start=2025-06-10&end=2025-06-12")).Count);
+    }
+
+    [Fact]
+    public async Task Find_by_healthcare_service_refuses_bad_input()
+    {
+        var clinic = await ClinicAsync(FhirHttp.Unique());
+        var schedule = await _client.ScheduleAsync(clinic);
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"Appointment/$find?healthcare-service={clinic}&schedule={schedule}&start=2025-06-10&end=2025-06-11"),
+            HttpStatusCode.BadRequest, "not both", "healthcare-service");
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync("Appointment/$find?healthcare-service=Patient/1&start=2025-06-10&end=2025-06-11"),
+            HttpStatusCode.BadRequest, "not a reference to a HealthcareService", "healthcare-service");
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync("Appointment/$find?healthcare-service=HealthcareService/missing&start=2025-06-10&end=2025-06-11"),
+            HttpStatusCode.UnprocessableEntity, "does not exist", "healthcare-service");
+        var broken = await _client.CreateAsync("""
+            {"resourceType":"HealthcareService","availableTime":[{"daysOfWeek":["mon"],"availableStartTime":"12:00:00","availableEndTime":"09:00:00"}]}
+            """);
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"Appointment/$find?healthcare-service={broken}&start=2025-06-10&end=2025-06-11"),
+            HttpStatusCode.UnprocessableEntity, "must end after it starts", "HealthcareService.availableTime[0]");
+    }
+}
