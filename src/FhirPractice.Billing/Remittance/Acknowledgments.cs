@@ -30,7 +30,7 @@ public static class AcknowledgmentReader
             {
                 var ik5 = ak2.Segment("IK5") ?? throw new X12FormatException("AK2", ak2.First.Position, "AK2 without its IK5");
                 var errors = ak2.Children("2100").SelectMany(ik3 =>
-                    ik3.Children("2110").Select(ik4 => $"IK4 {ik3.First[1]}{ik4.First.Component(1, 1)}: element error {ik4.First[3]}{(ik4.First[4].Length > 0 ? $" ('{ik4.First[4]}')" : "")}")
+                    ik3.Children("2110").Select(ik4 => $"IK4 {ik3.First[1]}{(int.TryParse(ik4.First.Component(1, 1), out var element) ? element.ToString("00") : ik4.First[1])}: element error {ik4.First[3]}{(ik4.First[4].Length > 0 ? $" ('{ik4.First[4]}')" : "")}")
                         .Prepend($"IK3 {ik3.First[1]} at segment {ik3.First[2]} of the transaction set{(ik3.First[3].Length > 0 ? $", loop {ik3.First[3]}" : "")}: segment error {ik3.First[4]}"))
                     .Concat(Enumerable.Range(2, 5).Select(i => ik5[i]).Where(c => c.Length > 0).Select(c => $"IK5 {c}"))
                     .ToList();
