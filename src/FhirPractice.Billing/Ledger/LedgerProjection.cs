@@ -24,16 +24,19 @@ public sealed class LedgerProjection(BillingOptions options)
         _ => ([], []),
     };
 
-    /// <summary>An original claim once submitted (active): each line's charge, billed to the focal coverage's payer on its date of service.</summary>
+    /// <summary>
+    /// An original claim of ours (it has a claim number, CLM01) once submitted (active): each line's charge, billed to the
+    /// focal coverage's payer on its date of service. Claims recorded from elsewhere (an EHR's history) are not our A/R.
+    /// </summary>
     private static List<LedgerEntry> Charges(IStoreTransaction tx, Claim claim)
     {
         // A replacement or void carries the original's lines again; the original's charges stay the ledger's.
-        if (claim.Status != FinancialResourceStatusCodes.Active || claim.Use != ClaimUseCode.Claim || claim.Prior() is not null) return [];
+        if (claim.Status != FinancialResourceStatusCodes.Active || claim.Use != ClaimUseCode.Claim || claim.ClaimNumber() is null || claim.Prior() is not null) return [];
         var focal = claim.Insurance.FirstOrDefault(i => i.Focal == true) ?? claim.Insurance.FirstOrDefault();
         var payer = Read<Coverage>(tx, focal?.Coverage?.Reference)?.Payor.FirstOrDefault()?.Reference;
         var source = "Claim/" + claim.Id;
         return claim.Item.Select(item => new LedgerEntry(
-            (item.ServiceDate() ?? DateTime.Parse(claim.Created)).ToString("yyyy-MM-dd"), LedgerEntry.Charge, claim.Patient.Reference, payer, source,
+            item.ServiceDate()?.ToString("yyyy-MM-dd") ?? claim.Created[..10], LedgerEntry.Charge, claim.Patient.Reference, payer, source,
             item.Sequence, item.Charge(), source)).ToList();
     }
 
