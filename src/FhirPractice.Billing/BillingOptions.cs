@@ -22,6 +22,8 @@ public sealed class BillingOptions
     public int TimelyFilingDays { get; set; } = 365;
     /// <summary>Days after a denial an appeal may be filed, unless the payer's rules say otherwise.</summary>
     public int AppealDays { get; set; } = 180;
+    /// <summary>How often the drop folder's inbound folder is looked at for 835, 999 and 277CA files.</summary>
+    public TimeSpan InboundPollInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Payer-specific rules, keyed by payer id (the payer Organization's <see cref="BillingSystems.PayerId"/> identifier).</summary>
     public Dictionary<string, PayerRules> Payers { get; set; } = [];
 

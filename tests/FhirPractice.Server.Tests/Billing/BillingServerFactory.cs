@@ -4,7 +4,7 @@ namespace FhirPractice.Server.Tests.Billing;
 
 /// <summary>
 /// A server with billing's drop folder in a temporary folder, and a payer ("TESTPAYER") whose timely filing window
-/// is long enough for the synthetic encounters of years past. The ICD-10-CM releases are the team's seed (FY2024,
+/// is long enough for the synthetic encounters of years past and whose appeals are due 90 days after a denial. The ICD-10-CM releases are the team's seed (FY2024,
 /// FY2025), and the seed's FY2025 content filed as FY2010–FY2023 through the importer's folder, since Synthea's
 /// encounters predate the seed.
 /// </summary>
@@ -28,8 +28,13 @@ public sealed class BillingServerFactory : FhirServerFactory
             new("FhirPractice:Billing:SubmitterName", "TEST PRACTICE"),
             new("FhirPractice:Billing:SubmitterId", "TESTSUBMITTER"),
             new("FhirPractice:Billing:Payers:TESTPAYER:TimelyFilingDays", "36500"),
+            new("FhirPractice:Billing:Payers:TESTPAYER:AppealDays", "90"),
+            // The tests drive the inbound drop folder themselves.
+            new("FhirPractice:Billing:InboundPollInterval", "01:00:00"),
         ];
     }
+
+    public string Inbound => Path.Combine(DropFolder, "inbound");
 
     public IEnumerable<string> Outbound() =>
         Directory.Exists(Path.Combine(DropFolder, "outbound")) ? Directory.EnumerateFiles(Path.Combine(DropFolder, "outbound"), "*.x12") : [];

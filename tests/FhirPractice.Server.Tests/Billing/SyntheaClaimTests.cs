@@ -8,7 +8,7 @@ namespace FhirPractice.Server.Tests.Billing;
 /// <summary>
 /// A Synthea encounter becomes a claim: the practice adds what Synthea does not carry (NPI, TIN and ZIP+4 of the
 /// clinic, the rendering NPI, a payer and coverage, an ICD-10-CM diagnosis, the charges), then $build-claim,
-/// $scrub and $submit; node-x12 reads the 837P back.
+/// $scrub and $submit; node-x12 reads the 837P back, and the payer's 835 for it posts to the patient's account.
 /// </summary>
 public class SyntheaClaimTests(BillingServerFactory server) : IClassFixture<BillingServerFactory>
 {
@@ -89,6 +89,25 @@ public class SyntheaClaimTests(BillingServerFactory server) : IClassFixture<Bill
         Assert.Equal(["1", "2"], Where("LX").Select(s => s[1]));
         Assert.Equal([$"{claimNumber}-1", $"{claimNumber}-2"], Where("REF", "6R").Select(s => s[2]));
         Assert.All(Where("DTP", "472"), d => Assert.Equal(date.Replace("-", ""), d[3]));
+
+        // The payer's 835 echoes the line control numbers the 837P sent: line 1 paid in part (CO-45, PR-1), line 2 in full.
+        var controls = Where("REF", "6R").Select(s => s[2]).ToArray();
+        var remitted = await _client.PostAsync("$import-remittance", FhirServerFactory.Json(new JsonObject
+        {
+            ["resourceType"] = "Parameters",
+            ["parameter"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "x12",
+                ["valueString"] = RemittanceFile.Remittance("SYN" + id, [new(claimNumber, "1",
+                    new RemittanceFile.Line(controls[0], "99213", 125.00m, 100.00m, ("CO", "45", 15.00m), ("PR", "1", 10.00m)),
+                    new RemittanceFile.Line(controls[1], "87880", 35.50m, 35.50m))]),
+            }),
+        }.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, remitted.StatusCode);
+        var account = (string)(await (await _client.GetAsync($"Account?subject={patient}")).JsonAsync())["entry"]![0]!["resource"]!["id"]!;
+        var balance = (await (await _client.GetAsync($"Account/{account}/$balance")).JsonAsync())["parameter"]!.AsArray()
+            .ToDictionary(p => (string)p!["name"]!, p => p!["valueDecimal"] is { } v ? (decimal)v : 0m);
+        Assert.Equal((0.00m, 10.00m, 10.00m), (balance["payer"], balance["patient"], balance["total"]));
     }
 
     private async Task AmendAsync(string reference, Action<JsonNode> change)
