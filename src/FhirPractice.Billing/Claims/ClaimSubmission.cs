@@ -1,5 +1,6 @@
 using System.Globalization;
 using FhirPractice.Billing.Edi;
+using FhirPractice.Billing.Posting;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -75,7 +76,7 @@ public sealed class ClaimSubmission(ClaimScrubber scrubber, Professional837Write
         {
             var result = await door.TransactionAsync(bundle, ct);
             File.Move(file + ".tmp", file);
-            response.Id = result.Entry[1].Response.Location.Split('/')[1];
+            response.Id = WrittenReference.Of(result.Entry[1].Response.Location)["ClaimResponse/".Length..];
             return response;
         }
         catch

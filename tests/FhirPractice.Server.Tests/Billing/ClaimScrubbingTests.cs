@@ -107,11 +107,14 @@ public class ClaimScrubbingTests : IClassFixture<BillingServerFactory>
         Assert.True(submitted.StatusCode == HttpStatusCode.Created, response.ToJsonString());
         Assert.Equal("ClaimResponse", (string?)response["resourceType"]);
         Assert.Equal("queued", (string?)response["outcome"]);
+        // The answer is the stored ClaimResponse, readable by its id.
+        var stored = await _client.GetAsync($"ClaimResponse/{(string?)response["id"]}");
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
         var control = (string?)response["identifier"]![0]!["value"];
         var file = Assert.Single(_factory.Outbound(), f => f.EndsWith($"837P-{control}.x12"));
         Assert.Contains("CLM*DUP1" + data.Id[..8] + "*160.5***11:B:1", File.ReadAllText(file));
-        var stored = await (await _client.GetAsync($"Claim/{first}")).JsonAsync();
-        Assert.Equal("active", (string?)stored["status"]);
+        var claim = await (await _client.GetAsync($"Claim/{first}")).JsonAsync();
+        Assert.Equal("active", (string?)claim["status"]);
 
         var second = await data.ClaimAsync("DUP2" + data.Id[..8], "2025-03-10", ["J02.9"], ("87880", 35.5m, [1]), ("99213", 125m, [1]));
         AssertIssue(await data.ScrubAsync(second), $"Duplicate of Claim/{first}", "Claim");
