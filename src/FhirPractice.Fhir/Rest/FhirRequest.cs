@@ -16,6 +16,11 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     public ReadOnlyMemory<byte> Body { get; init; }
     /// <summary>The body already parsed (a batch or transaction entry's resource, checked with its Bundle); then Body is not read.</summary>
     public Resource? ParsedBody { get; init; }
+    /// <summary>
+    /// Set when <see cref="ParsedBody"/> was built from outside data (the HL7 v2 bridge's mapped Bundle): the engine checks
+    /// it as strictly as the JSON it would otherwise have parsed (<see cref="ResourceSerializer.CheckStrict"/>).
+    /// </summary>
+    public bool CheckParsedBody { get; init; }
     public FhirFormat? BodyFormat { get; init; }
     /// <summary>Set when the body is application/json-patch+json.</summary>
     public PatchFormat PatchFormat { get; init; }
