@@ -167,6 +167,8 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
             {
                 ParsedBody = mapped.Transaction,
                 CheckParsedBody = true,
+                // An A08 that repeats what the record already says adds no version (nor Provenance or AuditEvent of a write).
+                SkipUnchangedUpdates = true,
                 Return = PreferReturn.Minimal,
                 Caller = FhirCaller.Internal("mllp"),
             }, ct);
