@@ -55,6 +55,7 @@ public sealed partial class FhirEngine
             IfModifiedSince = entry.Request.IfModifiedSince,
             Return = parent.Return,
             StrictHandling = parent.StrictHandling,
+            SkipUnchangedUpdates = parent.SkipUnchangedUpdates,
             Caller = parent.Caller,
             RequestId = parent.RequestId,
         };

@@ -33,7 +33,7 @@ public sealed partial class FhirEngine
         {
             if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
                 throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
-            return new UpdatePlan(prepared, r.IfMatch, null).Execute(tx);
+            return new UpdatePlan(prepared, r.IfMatch, null, skipUnchanged: r.SkipUnchangedUpdates).Execute(tx);
         }, ct);
         return WriteResponse(r, result);
     }
@@ -67,7 +67,7 @@ public sealed partial class FhirEngine
             var result = await CommitAsync(r, tx =>
             {
                 new MatchCheck(query, ids).Execute(tx);
-                return new UpdatePlan(prepared, r.IfMatch, expected).Execute(tx);
+                return new UpdatePlan(prepared, r.IfMatch, expected, skipUnchanged: r.SkipUnchangedUpdates).Execute(tx);
             }, ct);
             return WriteResponse(r, result);
         });

@@ -232,7 +232,11 @@ public sealed partial class FhirEngine
     /// <summary>Parses the request body into a resource, requiring one.</summary>
     public static Resource ParseBody(FhirRequest r)
     {
-        if (r.ParsedBody is { } parsed) return parsed;
+        if (r.ParsedBody is { } parsed)
+        {
+            if (r.CheckParsedBody) ResourceSerializer.CheckStrict(parsed);
+            return parsed;
+        }
         if (r.Body.IsEmpty) throw FhirError.BadRequest("The request has no body; a resource is required");
         if (r.BodyFormat is not FhirFormat format)
             throw new FhirError(HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported,

@@ -16,6 +16,17 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     public ReadOnlyMemory<byte> Body { get; init; }
     /// <summary>The body already parsed (a batch or transaction entry's resource, checked with its Bundle); then Body is not read.</summary>
     public Resource? ParsedBody { get; init; }
+    /// <summary>
+    /// Set when <see cref="ParsedBody"/> was built from outside data (the HL7 v2 bridge's mapped Bundle): the engine checks
+    /// it as strictly as the JSON it would otherwise have parsed (<see cref="ResourceSerializer.CheckStrict"/>).
+    /// </summary>
+    public bool CheckParsedBody { get; init; }
+    /// <summary>
+    /// An update (also a transaction's) whose resource is the same as the current version writes nothing: no new version,
+    /// so no reindexing, write hooks, Provenance or write AuditEvent; it answers 200 with the current version. For internal
+    /// feeds that resend what they said before (an HL7 v2 A08 of an unchanged patient); REST clients always get a new version.
+    /// </summary>
+    public bool SkipUnchangedUpdates { get; init; }
     public FhirFormat? BodyFormat { get; init; }
     /// <summary>Set when the body is application/json-patch+json.</summary>
     public PatchFormat PatchFormat { get; init; }

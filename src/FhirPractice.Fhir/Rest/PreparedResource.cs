@@ -18,4 +18,8 @@ public sealed class PreparedResource
 
     public ResourceWrite ToWrite(long version, DateTimeOffset lastUpdated, string method) =>
         new(Type, Id, version, lastUpdated, method, MetaStamp.Stamp(Template, version, lastUpdated), Index);
+
+    /// <summary>Whether this is the content of <paramref name="stored"/>: its JSON byte for byte once given that version's meta.</summary>
+    public bool IsSameAs(ResourceRecord stored) =>
+        MetaStamp.Stamp(Template, stored.Version, stored.LastUpdated).AsSpan().SequenceEqual(stored.Json.Span);
 }

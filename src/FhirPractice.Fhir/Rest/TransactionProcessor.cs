@@ -198,7 +198,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
     {
         var prepared = await engine.PrepareAsync(e.Resource!, e.Type!, e.Id!, ct);
         if (e.Request.Method == "POST") return new CreatePlan(prepared, null);
-        return new UpdatePlan(prepared, e.Request.IfMatch, null);
+        return new UpdatePlan(prepared, e.Request.IfMatch, null, skipUnchanged: e.Request.SkipUnchangedUpdates);
     }
 
     private static void CheckDuplicates(List<Entry> entries)

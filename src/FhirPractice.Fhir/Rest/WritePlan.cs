@@ -54,9 +54,11 @@ public sealed class CreatePlan(PreparedResource resource, SearchQuery? ifNoneExi
 
 /// <summary>
 /// Update (or create with the client's id). <paramref name="expectedVersion"/> pins the version the
-/// new content was derived from (a patch, a conditional update): 0 means "must not exist yet".
+/// new content was derived from (a patch, a conditional update): 0 means "must not exist yet". With
+/// <paramref name="skipUnchanged"/> (<see cref="FhirRequest.SkipUnchangedUpdates"/>) content that is the same as the current
+/// version is not written again.
 /// </summary>
-public sealed class UpdatePlan(PreparedResource resource, string? ifMatch, long? expectedVersion, string method = "PUT") : WritePlan
+public sealed class UpdatePlan(PreparedResource resource, string? ifMatch, long? expectedVersion, string method = "PUT", bool skipUnchanged = false) : WritePlan
 {
     public override WriteResult Execute(IStoreTransaction tx)
     {
@@ -64,6 +66,8 @@ public sealed class UpdatePlan(PreparedResource resource, string? ifMatch, long?
         CheckIfMatch(ifMatch, current, resource.Type, resource.Id);
         if (expectedVersion is long expected && (current is null || current.Deleted ? 0 : current.Version) != expected)
             throw new WriteConflict();
+        if (skipUnchanged && current is { Deleted: false } && resource.IsSameAs(current))
+            return new WriteResult(HttpStatusCode.OK, current);
         var write = resource.ToWrite((current?.Version ?? 0) + 1, tx.Timestamp, method);
         tx.Write(write);
         var created = current is null || current.Deleted;

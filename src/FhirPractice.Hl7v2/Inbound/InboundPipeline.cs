@@ -161,12 +161,14 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
         try
         {
             var mapped = await mapper.MapAsync(message, _lookup, ct);
-            // As JSON, like a transaction over HTTP: the strict parse checks what the mapping built from the
-            // message's values, then validation and indexing run once, in the engine.
+            // The Bundle as built, checked by the engine as strictly as the JSON of a transaction over HTTP (what the
+            // mapping made of the message's values), without a JSON round trip; validation and indexing run once, in the engine.
             var response = await engine.HandleAsync(new FhirRequest("POST", "", [])
             {
-                Body = ResourceSerializer.ToJsonBytes(mapped.Transaction),
-                BodyFormat = FhirFormat.Json,
+                ParsedBody = mapped.Transaction,
+                CheckParsedBody = true,
+                // An A08 that repeats what the record already says adds no version (nor Provenance or AuditEvent of a write).
+                SkipUnchangedUpdates = true,
                 Return = PreferReturn.Minimal,
                 Caller = FhirCaller.Internal("mllp"),
             }, ct);

@@ -58,6 +58,22 @@ public class MllpBridgeTests(MllpServerFactory server) : IClassFixture<MllpServe
     }
 
     [Fact]
+    public async Task An_adt_that_repeats_the_stored_patient_adds_no_version_and_one_that_changes_it_does()
+    {
+        var mrn = FhirHttp.Unique();
+        await using var client = await V2.ConnectAsync(Port);
+        foreach (var family in new[] { "Everyman", "Everyman", "Everywoman" })
+            Assert.Equal("AA", V2.Parse(await client.SendAsync(V2.Bytes(V2.Adt(FhirHttp.Unique(), mrn, family)))).Get("MSA-1"));
+
+        var patient = Assert.Single(await PatientsAsync(mrn))!["resource"]!;
+        Assert.Equal("2", (string?)patient["meta"]!["versionId"]);
+        Assert.Equal("Everywoman", (string?)patient["name"]![0]!["family"]);
+        var history = await (await server.Client.GetAsync($"Patient/{patient["id"]}/_history")).JsonAsync();
+        Assert.Equal(2, history["entry"]!.AsArray().Count);
+        Assert.Equal(3, (await StoredAsync($"patient=GHH|{mrn}&status=mapped")).Count);
+    }
+
+    [Fact]
     public async Task The_same_message_on_eight_connections_at_once_is_processed_once()
     {
         var (control, mrn) = (FhirHttp.Unique(), FhirHttp.Unique());
