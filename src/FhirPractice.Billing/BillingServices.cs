@@ -2,6 +2,7 @@ using FhirPractice.Billing.Claims;
 using FhirPractice.Billing.CodeSets;
 using FhirPractice.Billing.Edi;
 using FhirPractice.Billing.Operations;
+using FhirPractice.Billing.Terminology;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +12,20 @@ namespace FhirPractice.Billing;
 public static class BillingServices
 {
     /// <summary>
-    /// Registers billing: code sets, claim building, scrubbing and submission, their operations (as
-    /// <see cref="FhirOperation"/> services for the engine's <see cref="OperationRegistry"/>) and the write hook keeping claim fingerprints.
+    /// Registers billing: code sets (stored as CodeSystems, imported at start, the catalog kept in step by a write hook),
+    /// $lookup/$validate-code, claim building, scrubbing and submission, their operations (as <see cref="FhirOperation"/>
+    /// services for the engine's <see cref="OperationRegistry"/>) and the write hook keeping claim fingerprints.
     /// </summary>
-    public static IServiceCollection AddBilling(this IServiceCollection services, BillingOptions options, string? codeSetsFolder = null)
+    public static IServiceCollection AddBilling(this IServiceCollection services, BillingOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(Icd10CmCatalog.Create(codeSetsFolder));
+        services.AddSingleton<CodeSetCatalog>();
+        services.AddSingleton<IWriteHook, CodeSystemWriteHook>();
+        services.AddSingleton<CodeSetImport>();
+        services.AddHostedService(sp => sp.GetRequiredService<CodeSetImport>());
+        services.AddSingleton<TerminologyOperations>();
+        foreach (var definition in new[] { "/CodeSystem-lookup", "/CodeSystem-validate-code", "/ValueSet-validate-code" })
+            services.AddSingleton(sp => sp.GetRequiredService<TerminologyOperations>().Definitions.Single(o => o.Definition.EndsWith(definition, StringComparison.Ordinal)));
         services.AddSingleton<ClaimScrubber>();
         services.AddSingleton<Professional837Writer>();
         services.AddSingleton<ClaimBuilder>();
