@@ -77,6 +77,7 @@ public sealed class TerminologyOperations(CodeSetCatalog catalog)
         var query = CodeSetQuery.Resolve(catalog, "validate-code", system, Agree(input.Text("code"), coding?.Code, "code", "validate-code"),
             Agree(input.Text(valueSet ? "systemVersion" : "version"), coding?.Version, "version", "validate-code"), input.Date("date"), valueSet ? "system" : "url");
         var display = Agree(input.Text("display"), coding?.Display, "display", "validate-code");
+        var allowHeaders = input.Boolean("abstract") == true;
 
         if (!query.WellFormed) return Answer(false, $"'{query.Code}' is not a{(query.Name.StartsWith('I') ? "n" : "")} {query.Name} code");
         if (query.FiscalYear is not { } year || catalog.Release(query.System, year) is null)
@@ -87,7 +88,7 @@ public sealed class TerminologyOperations(CodeSetCatalog catalog)
         if (entry is null) return Answer(false, $"{query.Name} {query.Code} is not valid{(query.Date is { } d ? $" on {d:yyyy-MM-dd}" : "")} (not in the FY{year} release)");
         if (query.Date is { } day && !entry.InEffectOn(day))
             return Answer(false, $"{query.Name} {query.Code} is not in effect on {day:yyyy-MM-dd}", entry.Display);
-        if (!entry.Billable && input.Boolean("abstract") != true)
+        if (!entry.Billable && !allowHeaders)
             return Answer(false, $"{query.Name} {query.Code} is a category header, not billable: a more specific code is needed", entry.Display);
         if (display is not null && !display.Equals(entry.Display, StringComparison.OrdinalIgnoreCase) && !display.Equals(entry.ShortDisplay, StringComparison.OrdinalIgnoreCase))
             return Answer(false, $"The display '{display}' is not the display of {query.Name} {query.Code} ('{entry.Display}')", entry.Display);
