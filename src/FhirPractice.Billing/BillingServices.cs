@@ -1,3 +1,4 @@
+using FhirPractice.Billing.Charges;
 using FhirPractice.Billing.Claims;
 using FhirPractice.Billing.CodeSets;
 using FhirPractice.Billing.Edi;
@@ -13,7 +14,8 @@ public static class BillingServices
 {
     /// <summary>
     /// Registers billing: code sets (stored as CodeSystems, imported at start, the catalog kept in step by a write hook),
-    /// $lookup/$validate-code, claim building, scrubbing and submission, their operations (as <see cref="FhirOperation"/>
+    /// $lookup/$validate-code, charge capture (Encounter/$capture-charges; every ChargeItem completed with its Account and
+    /// fee-schedule price by a write hook and worker), claim building, scrubbing and submission, their operations (as <see cref="FhirOperation"/>
     /// services for the engine's <see cref="OperationRegistry"/>) and the write hook keeping claim fingerprints.
     /// </summary>
     public static IServiceCollection AddBilling(this IServiceCollection services, BillingOptions options)
@@ -26,6 +28,12 @@ public static class BillingServices
         services.AddSingleton<TerminologyOperations>();
         foreach (var definition in new[] { "/CodeSystem-lookup", "/CodeSystem-validate-code", "/ValueSet-validate-code" })
             services.AddSingleton(sp => sp.GetRequiredService<TerminologyOperations>().Definitions.Single(o => o.Definition.EndsWith(definition, StringComparison.Ordinal)));
+        services.AddSingleton<ChargeCompletionSignal>();
+        services.AddSingleton<IWriteHook, ChargeWriteHook>();
+        services.AddSingleton<ChargeCompletionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChargeCompletionWorker>());
+        services.AddSingleton<ChargeOperations>();
+        services.AddSingleton(sp => sp.GetRequiredService<ChargeOperations>().Definitions.Single());
         services.AddSingleton<ClaimScrubber>();
         services.AddSingleton<Professional837Writer>();
         services.AddSingleton<ClaimBuilder>();
