@@ -28,8 +28,16 @@ public sealed class BillingDoor(FhirEngine engine, FhirRequest origin)
             .Select(e => e.Resource).OfType<T>().ToList();
     }
 
-    public async Task<Resource> CreateAsync(Resource resource, CancellationToken ct) =>
-        Success(await engine.HandleAsync(Request("POST", resource.TypeName) with { Body = ResourceSerializer.ToJsonBytes(resource), BodyFormat = FhirFormat.Json }, ct));
+    /// <param name="ifNoneExist">A conditional create: the match is answered instead when there is one.</param>
+    public async Task<Resource> CreateAsync(Resource resource, CancellationToken ct, string? ifNoneExist = null) =>
+        Success(await engine.HandleAsync(Request("POST", resource.TypeName) with { Body = ResourceSerializer.ToJsonBytes(resource), BodyFormat = FhirFormat.Json, IfNoneExist = ifNoneExist }, ct));
+
+    /// <summary>An update that applies only to the version read (If-Match); the engine's answer, so a 412 can be told apart.</summary>
+    public Task<FhirResponse> UpdateAsync(Resource resource, string version, CancellationToken ct) =>
+        engine.HandleAsync(Request("PUT", $"{resource.TypeName}/{resource.Id}") with
+        {
+            Body = ResourceSerializer.ToJsonBytes(resource), BodyFormat = FhirFormat.Json, IfMatch = $"W/\"{version}\"", Return = PreferReturn.Minimal,
+        }, ct);
 
     /// <summary>Commits a transaction Bundle (sent as JSON, so the strict parse checks what billing built) as one store transaction; a refusal is raised as the engine's error.</summary>
     public async Task<Bundle> TransactionAsync(Bundle bundle, CancellationToken ct) =>

@@ -5,6 +5,8 @@ public sealed class BillingOptions
 {
     /// <summary>Where submitted 837P files are written and where 999/277CA/835 files are picked up by the clearinghouse exchange.</summary>
     public string DropFolder { get; set; } = "./data/x12";
+    /// <summary>Code-set files imported at start (ICD-10-CM order files, HCPCS quarterly files, the practice's CPT file), beside the built-in seed.</summary>
+    public string? CodeSetsFolder { get; set; }
     /// <summary>1000A submitter: name, electronic transmitter id (ETIN) and contact.</summary>
     public string SubmitterName { get; set; } = "FHIRPRACTICE";
     public string SubmitterId { get; set; } = "FHIRPRACTICE";

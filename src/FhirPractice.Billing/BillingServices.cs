@@ -1,3 +1,4 @@
+using FhirPractice.Billing.Charges;
 using FhirPractice.Billing.Claims;
 using FhirPractice.Billing.CodeSets;
 using FhirPractice.Billing.Edi;
@@ -5,6 +6,7 @@ using FhirPractice.Billing.Exchange;
 using FhirPractice.Billing.Ledger;
 using FhirPractice.Billing.Posting;
 using FhirPractice.Billing.Operations;
+using FhirPractice.Billing.Terminology;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,14 +16,28 @@ namespace FhirPractice.Billing;
 public static class BillingServices
 {
     /// <summary>
-    /// Registers billing: code sets, claim building, scrubbing and submission, remittance import and posting, their
-    /// operations (as <see cref="FhirOperation"/> services for the engine's <see cref="OperationRegistry"/>), the write
-    /// hooks keeping claim fingerprints and the A/R ledger, and the worker taking in the drop folder's inbound files.
+    /// Registers billing: code sets (stored as CodeSystems, imported at start, the catalog kept in step by a write hook),
+    /// $lookup/$validate-code, charge capture (Encounter/$capture-charges; every ChargeItem completed with its Account and
+    /// fee-schedule price by a write hook and worker), claim building, scrubbing and submission, remittance import and
+    /// posting, their operations (as <see cref="FhirOperation"/> services for the engine's <see cref="OperationRegistry"/>),
+    /// the write hooks keeping claim fingerprints and the A/R ledger, and the worker taking in the drop folder's inbound files.
     /// </summary>
-    public static IServiceCollection AddBilling(this IServiceCollection services, BillingOptions options, string? codeSetsFolder = null)
+    public static IServiceCollection AddBilling(this IServiceCollection services, BillingOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(Icd10CmCatalog.Create(codeSetsFolder));
+        services.AddSingleton<CodeSetCatalog>();
+        services.AddSingleton<IWriteHook, CodeSystemWriteHook>();
+        services.AddSingleton<CodeSetImport>();
+        services.AddHostedService(sp => sp.GetRequiredService<CodeSetImport>());
+        services.AddSingleton<TerminologyOperations>();
+        foreach (var definition in new[] { "/CodeSystem-lookup", "/CodeSystem-validate-code", "/ValueSet-validate-code" })
+            services.AddSingleton(sp => sp.GetRequiredService<TerminologyOperations>().Definitions.Single(o => o.Definition.EndsWith(definition, StringComparison.Ordinal)));
+        services.AddSingleton<ChargeCompletionSignal>();
+        services.AddSingleton<IWriteHook, ChargeWriteHook>();
+        services.AddSingleton<ChargeCompletionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChargeCompletionWorker>());
+        services.AddSingleton<ChargeOperations>();
+        services.AddSingleton(sp => sp.GetRequiredService<ChargeOperations>().Definitions.Single());
         services.AddSingleton<ClaimScrubber>();
         services.AddSingleton<Professional837Writer>();
         services.AddSingleton<ClaimBuilder>();

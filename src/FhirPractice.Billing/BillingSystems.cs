@@ -23,5 +23,13 @@ public static class BillingSystems
     public const string AdjudicationCategory = "http://terminology.hl7.org/CodeSystem/adjudication";
     /// <summary>An extension on a ChargeItem carrying a procedure modifier (valueCode), in order.</summary>
     public const string ChargeModifier = "urn:fhirpractice:billing:charge-modifier";
+    /// <summary>An extension on a ChargeItem: its total price (valueMoney) from the fee schedule named in definitionCanonical.</summary>
+    public const string ChargePrice = "urn:fhirpractice:billing:charge-price";
+    /// <summary>A fee schedule's (ChargeItemDefinition's) useContext code whose valueReference is the payer Organization it is for.</summary>
+    public const string UsageContext = "urn:fhirpractice:billing:usage-context";
+    /// <summary>The identifier of the patient's Account: the patient's id.</summary>
+    public const string Account = "urn:fhirpractice:billing:account";
+    /// <summary>The identifier of a ChargeItem captured from an encounter: what it was captured from (Procedure/1, Encounter/2/type/99213).</summary>
+    public const string ChargeSource = "urn:fhirpractice:billing:charge-source";
     public const string RelatedClaim = "http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship";
 }

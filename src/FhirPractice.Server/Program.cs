@@ -1,4 +1,5 @@
 using FhirPractice.Billing;
+using FhirPractice.Billing.CodeSets;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
@@ -17,9 +18,10 @@ using FhirPractice.Storage.Sqlite;
 using FhirPractice.Storage.Sqlite.Hl7v2;
 
 // The content root is the binaries' folder, so appsettings.json applies wherever the server is started from.
-// "audit verify" checks the audit chain instead of serving; the settings that follow it apply as usual.
+// "audit verify" checks the audit chain, "codesets import FOLDER" stores code-set files, instead of serving; the settings that follow apply as usual.
 var auditVerify = AuditVerifyCommand.IsRequested(args);
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = auditVerify ? args[2..] : args, ContentRootPath = AppContext.BaseDirectory });
+var codeSetImport = CodeSetImportCommand.IsRequested(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = auditVerify ? args[2..] : codeSetImport ? args[3..] : args, ContentRootPath = AppContext.BaseDirectory });
 var config = builder.Configuration.GetSection("FhirPractice");
 
 builder.Services.AddSingleton(config.GetSection("Reindex").Get<ReindexOptions>() ?? new ReindexOptions());
@@ -52,7 +54,7 @@ builder.Services.AddHostedService<MllpBridgeService>();
 builder.Services.AddHl7v2Outbound(config.GetSection("Hl7v2:Outbound").Get<OutboundOptions>() ?? new OutboundOptions());
 builder.Services.AddHostedService<Hl7v2OutboundService>();
 // Billing: claims, code sets and X12 through the drop folder.
-builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions(), config["Billing:CodeSetsFolder"]);
+builder.Services.AddBilling(config.GetSection("Billing").Get<BillingOptions>() ?? new BillingOptions());
 builder.Services.AddInventory(config.GetSection("Inventory").Get<InventoryOptions>() ?? new InventoryOptions(), practiceZone);
 // Scheduling; reminders go to a file beside the database unless configured otherwise.
 var scheduling = config.GetSection("Scheduling").Get<SchedulingOptions>() ?? new SchedulingOptions();
@@ -68,6 +70,7 @@ builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 var app = builder.Build();
 if (auditVerify) return await AuditVerifyCommand.RunAsync(app.Services, Console.Out);
+if (codeSetImport) return await CodeSetImportCommand.RunAsync(app.Services, args[2], Console.Out);
 app.MapSmartAuthorization();
 app.MapFhir();
 app.MapHl7v2Messages();

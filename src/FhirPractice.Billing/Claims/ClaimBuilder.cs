@@ -5,7 +5,7 @@ namespace FhirPractice.Billing.Claims;
 
 /// <summary>
 /// Builds a draft professional Claim from an Encounter: its billable ChargeItems become the lines (code,
-/// modifiers from the charge-modifier extension, quantity, price), its ICD-10-CM diagnoses (Encounter.diagnosis
+/// modifiers from the charge-modifier extension, quantity, price: the priceOverride, else the fee-schedule price), its ICD-10-CM diagnoses (Encounter.diagnosis
 /// by rank, else the Conditions recorded for it) the claim's diagnoses, each line pointing at the diagnoses its
 /// charge gives as reason (else the first); the patient's active coverages in order are the insurance, the
 /// service provider bills and the first practitioner renders.
@@ -61,7 +61,7 @@ public sealed class ClaimBuilder(TimeProvider clock)
                 Modifier = charge.GetExtensions(BillingSystems.ChargeModifier).Select(e => new CodeableConcept(BillingSystems.Cpt, ((Code)e.Value).Value)).ToList(),
                 Serviced = ServiceDate(charge, encounter),
                 Quantity = new Quantity { Value = quantity },
-                Net = new Money { Value = charge.PriceOverride?.Value ?? 0m, Currency = Money.Currencies.USD },
+                Net = new Money { Value = charge.PriceOverride?.Value ?? (charge.GetExtensionValue<Money>(BillingSystems.ChargePrice))?.Value ?? 0m, Currency = Money.Currencies.USD },
                 Encounter = [new ResourceReference("Encounter/" + encounterId)],
             });
         }

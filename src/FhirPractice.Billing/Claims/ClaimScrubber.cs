@@ -11,9 +11,10 @@ namespace FhirPractice.Billing.Claims;
 /// Checks a claim before it goes out, each finding an OperationOutcome issue whose expression points at the
 /// element (on the Claim, or on the resource it refers to): required fields, NPI check digits, TIN and ZIP+4
 /// formats, ICD-10-CM codes valid and billable on the date of service, 1–4 diagnosis pointers per line,
-/// procedure and modifier formats, duplicates, timely filing, and the payer's own rules from configuration.
+/// procedure codes valid on the date (HCPCS, and CPT once a licensed release is loaded; before, by format) and modifier
+/// formats, duplicates, timely filing, and the payer's own rules from configuration.
 /// </summary>
-public sealed partial class ClaimScrubber(Icd10CmCatalog icd10, BillingOptions options, TimeProvider clock)
+public sealed partial class ClaimScrubber(CodeSetCatalog codeSets, BillingOptions options, TimeProvider clock)
 {
     /// <param name="duplicateOf">The id of a submitted claim with this fingerprint, if any.</param>
     public List<Issue> Scrub(ClaimPackage p, string? duplicateOf)
@@ -92,24 +93,25 @@ public sealed partial class ClaimScrubber(Icd10CmCatalog icd10, BillingOptions o
             var code = claim.Diagnosis[i].DiagnosisCode();
             if (code is null) { error(IssueType.Required, "The diagnosis is not coded in ICD-10-CM", [where]); continue; }
             if (dateOfService is not { } dos) continue;
-            switch (icd10.Check(code, dos))
+            switch (codeSets.Check(BillingSystems.Icd10Cm, code, DateOnly.FromDateTime(dos)))
             {
-                case Icd10CmStatus.NoRelease:
+                case CodeStatus.NoRelease:
                     error(IssueType.NotFound, $"No ICD-10-CM release is loaded for fiscal year {FiscalYear.Of(dos)} (date of service {dos:yyyy-MM-dd})", [where]);
                     break;
-                case Icd10CmStatus.NotInRelease:
+                case CodeStatus.NotInRelease:
                     error(IssueType.CodeInvalid, $"ICD-10-CM {code} is not valid on {dos:yyyy-MM-dd} (not in the FY{FiscalYear.Of(dos)} release)", [where]);
                     break;
-                case Icd10CmStatus.Header:
-                    error(IssueType.CodeInvalid, $"ICD-10-CM {code} is a category header, not billable: a more specific code{(NeedsSeventh(code, dos) ? " with a 7th character" : "")} is needed", [where]);
+                case CodeStatus.Header:
+                    error(IssueType.CodeInvalid, $"ICD-10-CM {code} is a category header, not billable: a more specific code{(NeedsSeventh(code) ? " with a 7th character" : "")} is needed", [where]);
                     break;
             }
         }
     }
 
-    private bool NeedsSeventh(string code, DateTime dos) => code.Replace(".", "").Length == 6 && icd10.Find(code, FiscalYear.Of(dos)) is not null;
+    /// <summary>A six-character header (S63.501) is one that takes a 7th character (initial, subsequent encounter, sequela).</summary>
+    private static bool NeedsSeventh(string code) => code.Replace(".", "").Length == 6;
 
-    private static void Lines(Claim claim, PayerRules rules, Action<IssueType, string, string[]> error)
+    private void Lines(Claim claim, PayerRules rules, Action<IssueType, string, string[]> error)
     {
         if (claim.Item.Count > rules.MaxLines) error(IssueType.BusinessRule, $"The claim has {claim.Item.Count} lines; this payer takes at most {rules.MaxLines}", ["Claim.item"]);
         var sequences = claim.Diagnosis.Select(d => d.Sequence).ToHashSet();
@@ -126,6 +128,8 @@ public sealed partial class ClaimScrubber(Icd10CmCatalog icd10, BillingOptions o
                 error(IssueType.Required, $"Line {item.Sequence} has no procedure code", [$"Claim.item[{i}].productOrService"]);
             else if (!(code.System == BillingSystems.Hcpcs ? HcpcsFormat() : CptFormat()).IsMatch(code.Code))
                 error(IssueType.CodeInvalid, $"Line {item.Sequence}: '{code.Code}' is not a {(code.System == BillingSystems.Hcpcs ? "HCPCS Level II" : "CPT")} code", [$"Claim.item[{i}].productOrService"]);
+            else if (item.ServiceDate() is { } dos && ProcedureFinding(code, DateOnly.FromDateTime(dos)) is { } finding)
+                error(IssueType.CodeInvalid, $"Line {item.Sequence}: {finding}", [$"Claim.item[{i}].productOrService"]);
             else if (rules.NonCoveredCodes.Contains(code.Code))
                 error(IssueType.BusinessRule, $"Line {item.Sequence}: this payer does not cover {code.Code}", [$"Claim.item[{i}].productOrService"]);
             if (item.Modifier.Count > 4) error(IssueType.Value, $"Line {item.Sequence} has {item.Modifier.Count} modifiers; at most 4", [$"Claim.item[{i}].modifier"]);
@@ -135,6 +139,19 @@ public sealed partial class ClaimScrubber(Icd10CmCatalog icd10, BillingOptions o
             if (item.ServiceDate() is null) error(IssueType.Required, $"Line {item.Sequence} has no date of service", [$"Claim.item[{i}].serviced"]);
             if (item.Charge() <= 0m) error(IssueType.Value, $"Line {item.Sequence} has no charge", [$"Claim.item[{i}].net"]);
         }
+    }
+
+    /// <summary>What is wrong with a well-formed procedure code on the date of service, by the loaded HCPCS or CPT release.</summary>
+    private string? ProcedureFinding(Coding code, DateOnly dos)
+    {
+        var (system, name) = code.System == BillingSystems.Hcpcs ? (BillingSystems.Hcpcs, "HCPCS") : (BillingSystems.Cpt, "CPT");
+        return codeSets.Check(system, code.Code!, dos) switch
+        {
+            CodeStatus.NotInRelease => $"{name} {code.Code} is not valid on {dos:yyyy-MM-dd} (not in the FY{FiscalYear.Of(dos)} release)",
+            CodeStatus.NotInEffect => $"{name} {code.Code} is not in effect on {dos:yyyy-MM-dd}",
+            CodeStatus.NoRelease => $"No {name} release is loaded for fiscal year {FiscalYear.Of(dos)} (date of service {dos:yyyy-MM-dd})",
+            _ => null,
+        };
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9-]{1,20}$")] private static partial Regex ClaimNumberFormat();

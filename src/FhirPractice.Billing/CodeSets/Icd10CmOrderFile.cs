@@ -1,20 +1,14 @@
 namespace FhirPractice.Billing.CodeSets;
 
-/// <summary>One line of the CMS ICD-10-CM order file: the code (without its dot), whether it is billable (a leaf), its descriptions.</summary>
-public sealed record Icd10CmEntry(string Code, bool Billable, string ShortDescription, string LongDescription)
-{
-    /// <summary>The code as written in claims and FHIR, with the dot after the category (J01.90).</summary>
-    public string Dotted => Code.Length > 3 ? Code[..3] + "." + Code[3..] : Code;
-}
-
 /// <summary>
 /// Reads <c>icd10cm_order_YYYY.txt</c>, the fixed-width file CMS publishes each fiscal year: order number
 /// (columns 1–5), code (7–13), 1 for a billable code or 0 for a header (15), short description (17–76),
-/// long description (78–). A line that does not fit is refused with its line number.
+/// long description (78–). Codes come out as written in claims and FHIR, with the dot after the category (J01.90).
+/// A line that does not fit is refused with its line number.
 /// </summary>
 public static class Icd10CmOrderFile
 {
-    public static IEnumerable<Icd10CmEntry> Read(TextReader reader)
+    public static IEnumerable<CodeSetEntry> Read(TextReader reader)
     {
         var number = 0;
         while (reader.ReadLine() is { } line)
@@ -28,9 +22,12 @@ public static class Icd10CmOrderFile
                 throw new FormatException($"line {number}: '{code}' is not an ICD-10-CM code");
             var shortDescription = line.Length > 76 ? line[16..76].Trim() : line[16..].Trim();
             var longDescription = line.Length > 77 ? line[77..].Trim() : shortDescription;
-            yield return new Icd10CmEntry(code, line[14] == '1', shortDescription, longDescription);
+            yield return new CodeSetEntry(Dotted(code), longDescription, shortDescription, line[14] == '1');
         }
     }
+
+    /// <summary>J0190 → J01.90: the dot after the three-character category.</summary>
+    public static string Dotted(string code) => code.Length > 3 ? code[..3] + "." + code[3..] : code;
 
     /// <summary>The fiscal year a file name states (<c>icd10cm_order_2025.txt</c> → 2025), or null.</summary>
     public static int? FiscalYearOf(string fileName)

@@ -3,29 +3,29 @@ using Hl7.Fhir.Model;
 namespace FhirPractice.Billing.Patients;
 
 /// <summary>
-/// The patient's billing Account, found or created through the engine: the first active Account whose subject is the
-/// patient, else a new one (a conditional create, so two postings at once make one). Kept minimal and separate so
-/// charge capture can share it.
+/// One Account per patient (type PBILLACCT, patient billing account), found by its identifier
+/// (<c>urn:fhirpractice:billing:account|{patient id}</c>) or created by a conditional create, so two captures at
+/// once still make one. The guarantor is the subscriber of the patient's primary coverage when that is someone
+/// else, else the patient. Charge capture and remittance posting (statements) share it.
 /// </summary>
 public static class PatientAccounts
 {
-    public static async Task<string> FindOrCreateAsync(BillingDoor door, string patient, CancellationToken ct)
+    public static async Task<string> FindOrCreateAsync(BillingDoor door, string patient, Coverage? primary, CancellationToken ct)
     {
-        var existing = await door.SearchAsync<Account>("Account", [new("subject", patient), new("status", "active"), new("_count", "1")], ct);
-        if (existing.FirstOrDefault() is { } account) return "Account/" + account.Id;
-        var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
-        bundle.Entry.Add(new Bundle.EntryComponent
+        var identifier = $"{BillingSystems.Account}|{patient.Split('/')[1]}";
+        var found = await door.SearchAsync<Account>("Account", [new("identifier", identifier)], ct);
+        if (found.FirstOrDefault() is { } existing) return "Account/" + existing.Id;
+        var guarantor = primary?.Subscriber?.Reference is { } subscriber && subscriber != patient ? primary.Subscriber : new ResourceReference(patient);
+        var account = new Account
         {
-            FullUrl = "urn:uuid:" + Guid.NewGuid(),
-            Resource = new Account
-            {
-                Status = Account.AccountStatus.Active,
-                Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "PBILLACCT", "patient billing account"),
-                Subject = [new ResourceReference(patient)],
-            },
-            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Account", IfNoneExist = $"subject={patient}&status=active" },
-        });
-        var result = await door.TransactionAsync(bundle, ct);
-        return Posting.WrittenReference.Of(result.Entry[0].Response.Location);
+            Identifier = [new Identifier(BillingSystems.Account, patient.Split('/')[1])],
+            Status = Account.AccountStatus.Active,
+            Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "PBILLACCT", "patient billing account"),
+            Name = "Patient account",
+            Subject = [new ResourceReference(patient)],
+            Guarantor = [new Account.GuarantorComponent { Party = guarantor }],
+        };
+        var created = await door.CreateAsync(account, ct, ifNoneExist: "identifier=" + identifier);
+        return "Account/" + created.Id;
     }
 }

@@ -77,7 +77,7 @@ public sealed class RemittancePosting(TimeProvider clock)
             foreach (var patient in responsibilities.GroupBy(r => r.Patient))
             {
                 if (!accounts.TryGetValue(patient.Key, out var account))
-                    accounts[patient.Key] = account = await PatientAccounts.FindOrCreateAsync(door, patient.Key, ct);
+                    accounts[patient.Key] = account = await PatientAccounts.FindOrCreateAsync(door, patient.Key, null, ct);
                 Add(bundle, RemittanceResources.Statement(patient.Key, account, patient.Select(r => (r.Claim, r.Sequence, r.Procedure, r.Adjustment)), now));
             }
             reconciliation.Detail.AddRange(RemittanceResources.ProviderAdjustments(advice));

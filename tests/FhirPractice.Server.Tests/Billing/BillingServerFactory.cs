@@ -6,7 +6,8 @@ namespace FhirPractice.Server.Tests.Billing;
 /// A server with billing's drop folder in a temporary folder, and a payer ("TESTPAYER") whose timely filing window
 /// is long enough for the synthetic encounters of years past and whose appeals are due 90 days after a denial. The ICD-10-CM releases are the team's seed (FY2024,
 /// FY2025), and the seed's FY2025 content filed as FY2010–FY2023 through the importer's folder, since Synthea's
-/// encounters predate the seed.
+/// encounters predate the seed. HCPCS: the seed's FY2025 and the tests' FY2024 file (G0136 added on 1 January 2024,
+/// Q9999 terminated on 31 December 2023).
 /// </summary>
 public sealed class BillingServerFactory : FhirServerFactory
 {
@@ -21,6 +22,7 @@ public sealed class BillingServerFactory : FhirServerFactory
         Directory.CreateDirectory(CodeSets);
         var seed = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "billing-seed", "icd10cm_order_2025.txt"));
         foreach (var year in SyntheticYears) File.WriteAllText(Path.Combine(CodeSets, $"icd10cm_order_{year}.txt"), seed);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "billing-seed", "HCPC2024_JAN_ANWEB_test.txt"), Path.Combine(CodeSets, "HCPC2024_JAN_ANWEB_test.txt"), overwrite: true);
         return
         [
             new("FhirPractice:Billing:DropFolder", DropFolder),

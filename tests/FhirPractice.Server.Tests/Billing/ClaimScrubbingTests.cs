@@ -73,6 +73,25 @@ public class ClaimScrubbingTests : IClassFixture<BillingServerFactory>
     }
 
     [Fact]
+    public async Task An_HCPCS_code_is_checked_against_the_catalog_on_the_date_of_service()
+    {
+        var data = await new BillingData(_client).PracticeAsync();
+        var claim = await data.ClaimAsync("HCP" + data.Id[..8], "2024-02-01", ["J02.9"], ("99213", 125m, [1]));
+        async Task<JsonNode> ScrubWithAsync(string code)
+        {
+            var patched = await _client.PatchAsync($"Claim/{claim}", FhirHttp.Raw($$$"""
+                [{"op":"replace","path":"/item/0/productOrService/coding/0","value":{"system":"https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets","code":"{{{code}}}"}}]
+                """, "application/json-patch+json"));
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+            return await data.ScrubAsync(claim);
+        }
+        // The tests' FY2024 HCPCS file: G0136 from 1 January 2024, Q9999 terminated on 31 December 2023.
+        AssertClean(await ScrubWithAsync("G0136"));
+        AssertIssue(await ScrubWithAsync("Q9999"), "Line 1: HCPCS Q9999 is not in effect on 2024-02-01", "Claim.item[0].productOrService");
+        AssertIssue(await ScrubWithAsync("G0009"), "Line 1: HCPCS G0009 is not valid on 2024-02-01 (not in the FY2024 release)", "Claim.item[0].productOrService");
+    }
+
+    [Fact]
     public async Task A_missing_subscriber_is_named_on_the_coverage()
     {
         var data = await new BillingData(_client).PracticeAsync(subscriberId: "");
