@@ -39,9 +39,12 @@ public sealed class BillingDoor(FhirEngine engine, FhirRequest origin)
             Body = ResourceSerializer.ToJsonBytes(resource), BodyFormat = FhirFormat.Json, IfMatch = $"W/\"{version}\"", Return = PreferReturn.Minimal,
         }, ct);
 
-    /// <summary>Commits a transaction Bundle (sent as JSON, so the strict parse checks what billing built) as one store transaction; a refusal is raised as the engine's error.</summary>
+    /// <summary>
+    /// Commits a transaction Bundle as one store transaction; a refusal is raised as the engine's error. The Bundle goes as
+    /// built, checked by the engine as strictly as the JSON of a transaction over HTTP, without a JSON round trip.
+    /// </summary>
     public async Task<Bundle> TransactionAsync(Bundle bundle, CancellationToken ct) =>
-        (Bundle)Success(await engine.HandleAsync(Request("POST", "") with { Body = ResourceSerializer.ToJsonBytes(bundle), BodyFormat = FhirFormat.Json }, ct));
+        (Bundle)Success(await engine.HandleAsync(Request("POST", "") with { ParsedBody = bundle, CheckParsedBody = true }, ct));
 
     private static Resource Success(FhirResponse response) =>
         (int)response.Status < 400 ? response.ToResource()! : throw new FhirError(response.Status, (OperationOutcome)response.Resource!);
