@@ -4,7 +4,6 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
-using FhirPractice.Fhir.Validation;
 using FhirPractice.Hl7v2.Er7;
 using FhirPractice.Hl7v2.Inbound;
 using FhirPractice.Hl7v2.Mapping;
@@ -48,17 +47,10 @@ public class Hl7v2InboundBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
+        _folder = BenchmarkEngine.NewFolder();
         var sqlite = new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db") };
-        _services = new ServiceCollection()
-            .AddLogging()
+        _services = BenchmarkEngine.Services(sqlite)
             .AddSingleton(TimeProvider.System)
-            .AddFhirEngine(new FhirEngineOptions())
-            .AddSqliteStore(sqlite)
-            .AddSingleton(new ProfileValidationOptions())
-            .AddSingleton<IProfileValidator, ProfileValidator>()
-            .AddSingleton<IWriteValidator, WriteValidator>()
             .AddSmartEnforcement(new SmartEnforcementOptions())
             .AddAuditTrail(new AuditOptions())
             .AddSingleton<IMessageMapper>(new V2ToFhirMapper())
@@ -97,8 +89,7 @@ public class Hl7v2InboundBenchmarks
         Console.WriteLine($"// CPU per message: {cpu.TotalMilliseconds / Math.Max(1, measured):F3} ms ({measured} messages, {cpu.TotalSeconds:F1} s CPU, client included)");
         foreach (var client in _clients) client.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _listener.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        BenchmarkEngine.Remove(_services, _folder);
     }
 
     /// <summary>An ADT^A08 as mllp-load.sh sends it: control id <paramref name="controlId"/>, PID-3 <paramref name="patient"/>.</summary>

@@ -2,7 +2,6 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
-using FhirPractice.Fhir.Validation;
 using FhirPractice.Inventory;
 using FhirPractice.Inventory.Ledger;
 using FhirPractice.Storage.Sqlite;
@@ -37,15 +36,8 @@ public class InventoryConsumptionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddFhirEngine(new FhirEngineOptions())
-            .AddSqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db"), Synchronous = Synchronous })
-            .AddSingleton(new ProfileValidationOptions())
-            .AddSingleton<IProfileValidator, ProfileValidator>()
-            .AddSingleton<IWriteValidator, WriteValidator>()
+        _folder = BenchmarkEngine.NewFolder();
+        _services = BenchmarkEngine.Services(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db"), Synchronous = Synchronous })
             .AddInventory(new InventoryOptions(), TimeZoneInfo.Utc)
             .BuildServiceProvider();
         _engine = _services.GetRequiredService<FhirEngine>();
@@ -93,8 +85,7 @@ public class InventoryConsumptionBenchmarks
     public void Cleanup()
     {
         var onHand = _services.GetRequiredService<StockQueries>().OnHandAsync(Item, Room, null, default).GetAwaiter().GetResult().Sum(b => b.Quantity);
-        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        BenchmarkEngine.Remove(_services, _folder);
         if (onHand != Seeded - _consumed)
             throw new InvalidOperationException($"Projection inconsistent: {onHand} on hand, {Seeded - _consumed} expected after {_consumed} consumptions");
         Console.WriteLine($"// projection consistent: {onHand} on hand after {_consumed} consumptions");

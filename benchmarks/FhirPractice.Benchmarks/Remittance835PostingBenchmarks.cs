@@ -5,7 +5,6 @@ using FhirPractice.Billing;
 using FhirPractice.Billing.X12;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
-using FhirPractice.Fhir.Validation;
 using FhirPractice.Storage.Sqlite;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,15 +33,8 @@ public class Remittance835PostingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_folder);
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddFhirEngine(new FhirEngineOptions())
-            .AddSqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db") })
-            .AddSingleton(new ProfileValidationOptions())
-            .AddSingleton<IProfileValidator, ProfileValidator>()
-            .AddSingleton<IWriteValidator, WriteValidator>()
+        _folder = BenchmarkEngine.NewFolder();
+        _services = BenchmarkEngine.Services(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db") })
             .AddBilling(new BillingOptions { DropFolder = Path.Combine(_folder, "x12") })
             .BuildServiceProvider();
         _engine = _services.GetRequiredService<FhirEngine>();
@@ -80,8 +72,7 @@ public class Remittance835PostingBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        BenchmarkEngine.Remove(_services, _folder);
     }
 
     /// <summary>Every claim: line 1 paid 80.00 of 125.00 (CO-45 25.00, PR-1 20.00), line 2 paid in full.</summary>
