@@ -6,17 +6,17 @@ namespace FhirPractice.Storage.Sqlite;
 /// <summary>
 /// The module_state table: workflow modules' own entries (see <see cref="StateEntry"/>). The writer runs its
 /// statements raw, prepared for the life of its connection, since a workflow's hook reads and writes a dozen
-/// entries per resource on the single writer's thread; readers prepare theirs per call.
+/// entries per resource on the single writer's thread; each reader connection keeps the range scan prepared.
 /// </summary>
 internal sealed class SqliteModuleState : IDisposable
 {
-    private const string ScanSql = "SELECT kind, key, value FROM module_state WHERE kind = $kind AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
+    public const string ScanSql = "SELECT kind, key, value FROM module_state WHERE kind = $kind AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
     private readonly RawStatement _read, _scan, _save, _delete;
 
     public SqliteModuleState(SqliteConnection connection)
     {
         _read = new(connection, "SELECT kind, key, value FROM module_state WHERE kind = ?1 AND key = ?2");
-        _scan = new(connection, "SELECT kind, key, value FROM module_state WHERE kind = ?1 AND key >= ?2 AND key < ?3 ORDER BY key LIMIT ?4");
+        _scan = new(connection, ScanSql); // its parameters are numbered in order of appearance
         _save = new(connection, "INSERT OR REPLACE INTO module_state (kind, key, value) VALUES (?1, ?2, ?3)");
         _delete = new(connection, "DELETE FROM module_state WHERE kind = ?1 AND key = ?2");
     }
@@ -32,17 +32,15 @@ internal sealed class SqliteModuleState : IDisposable
 
     private static StateEntry Entry(RawStatement row) => new(row.Text(0), row.Text(1), row.Text(2));
 
-    /// <summary>A range read on a reader connection, outside any write.</summary>
-    public static IReadOnlyList<StateEntry> Scan(SqliteConnection connection, StateRange range)
+    /// <summary>A range read on a reader connection, outside any write, through its prepared <see cref="ScanSql"/>.</summary>
+    public static IReadOnlyList<StateEntry> Scan(SqliteCommand scan, StateRange range)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = ScanSql;
-        cmd.Parameters.AddWithValue("$kind", range.Kind);
-        cmd.Parameters.AddWithValue("$from", range.From);
-        cmd.Parameters.AddWithValue("$to", range.To);
-        cmd.Parameters.AddWithValue("$limit", range.Limit);
+        scan.Parameters[0].Value = range.Kind;
+        scan.Parameters[1].Value = range.From;
+        scan.Parameters[2].Value = range.To;
+        scan.Parameters[3].Value = range.Limit;
         var entries = new List<StateEntry>();
-        using var r = cmd.ExecuteReader();
+        using var r = scan.ExecuteReader();
         while (r.Read()) entries.Add(new StateEntry(r.GetString(0), r.GetString(1), r.GetString(2)));
         return entries;
     }

@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace FhirPractice.Storage.Sqlite;
 
 /// <summary>
-/// Read connections kept open with their hot statements prepared, so a read by id costs one
-/// statement step rather than an open and a prepare. WAL readers never block the writer.
+/// Read connections kept open with their hot statements prepared, so a read by id or a module-state
+/// range scan costs one statement step rather than an open and a prepare. WAL readers never block the writer.
 /// </summary>
 internal sealed class SqliteReaderPool(Func<SqliteConnection> open) : IDisposable
 {
@@ -25,12 +25,14 @@ internal sealed class SqliteReaderPool(Func<SqliteConnection> open) : IDisposabl
         public SqliteConnection Connection { get; }
         public SqliteCommand ReadCurrent { get; }
         public SqliteCommand ReadVersion { get; }
+        public SqliteCommand ScanState { get; }
 
         public Reader(SqliteConnection connection)
         {
             Connection = connection;
             ReadCurrent = Prepare($"SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $t AND c.id = $i", "$t", "$i");
             ReadVersion = Prepare($"SELECT {SqliteRecords.Columns} FROM resource_version v WHERE v.type = $t AND v.id = $i AND v.version = $v", "$t", "$i", "$v");
+            ScanState = Prepare(SqliteModuleState.ScanSql, "$kind", "$from", "$to", "$limit");
         }
 
         private SqliteCommand Prepare(string sql, params string[] parameters)
@@ -46,6 +48,7 @@ internal sealed class SqliteReaderPool(Func<SqliteConnection> open) : IDisposabl
         {
             ReadCurrent.Dispose();
             ReadVersion.Dispose();
+            ScanState.Dispose();
             Connection.Dispose();
         }
     }

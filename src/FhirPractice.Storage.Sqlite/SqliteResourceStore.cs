@@ -33,10 +33,6 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
         var writer = Open();
         Pragma(writer, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864;");
-        // The writer's statements are prepared once; without the planner's stability guarantee SQLite prepares a
-        // statement again on every run once a bound value (a LIMIT, a key range) could change its plan.
-        if (raw.sqlite3_db_config(writer.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
-            throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
         SqliteSchema.Create(writer);
         _readers = new SqliteReaderPool(Open);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
@@ -46,6 +42,10 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // Statements are prepared once and run many times; without the planner's stability guarantee SQLite prepares
+        // one again on every run once a bound value could change its plan (a bound LIMIT does).
+        if (raw.sqlite3_db_config(connection.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
+            throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
         Pragma(connection, $"PRAGMA synchronous = {(_options.Synchronous.ToUpperInvariant() is "NORMAL" or "FULL" or "EXTRA" ? _options.Synchronous : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
         return connection;
     }
@@ -63,34 +63,26 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     public ValueTask<ResourceRecord?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default) =>
         ValueTask.FromResult(ReadOne(r => r.ReadVersion, type, id, version));
 
-    private ResourceRecord? ReadOne(Func<SqliteReaderPool.Reader, SqliteCommand> statement, string type, string id, long? version)
+    private ResourceRecord? ReadOne(Func<SqliteReaderPool.Reader, SqliteCommand> statement, string type, string id, long? version) => OnReader(reader =>
     {
-        var reader = _readers.Rent();
-        try
-        {
-            var cmd = statement(reader);
-            cmd.Parameters[0].Value = type;
-            cmd.Parameters[1].Value = id;
-            if (version is long v) cmd.Parameters[2].Value = v;
-            using var r = cmd.ExecuteReader();
-            return r.Read() ? SqliteRecords.Read(r) : null;
-        }
-        finally
-        {
-            _readers.Return(reader);
-        }
-    }
+        var cmd = statement(reader);
+        cmd.Parameters[0].Value = type;
+        cmd.Parameters[1].Value = id;
+        if (version is long v) cmd.Parameters[2].Value = v;
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? SqliteRecords.Read(r) : null;
+    });
 
-    /// <summary>Runs a query on a pooled read connection.</summary>
-    private T OnReader<T>(Func<SqliteConnection, T> query)
+    /// <summary>Runs a query on a pooled read connection, its hot statements prepared.</summary>
+    private T OnReader<T>(Func<SqliteReaderPool.Reader, T> query)
     {
         var reader = _readers.Rent();
-        try { return query(reader.Connection); }
+        try { return query(reader); }
         finally { _readers.Return(reader); }
     }
 
     public ValueTask<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => History(connection, query)));
+        ValueTask.FromResult(OnReader(r => History(r.Connection, query)));
 
     private static HistoryPage History(SqliteConnection connection, HistoryQuery query)
     {
@@ -114,25 +106,25 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     }
 
     public ValueTask<SearchResult> SearchAsync(SearchQuery query, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => _search.Search(connection, query)));
+        ValueTask.FromResult(OnReader(r => _search.Search(r.Connection, query)));
 
     public ValueTask<IReadOnlyList<ResourceRecord>> IncludeAsync(IncludeQuery query, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => _search.Include(connection, query)));
+        ValueTask.FromResult(OnReader(r => _search.Include(r.Connection, query)));
 
     public ValueTask<JobRecord?> ReadJobAsync(string id, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => SqliteJobs.Read(connection, null, id)));
+        ValueTask.FromResult(OnReader(r => SqliteJobs.Read(r.Connection, null, id)));
 
     public ValueTask<IReadOnlyList<JobRecord>> UnfinishedJobsAsync(CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(SqliteJobs.Unfinished));
+        ValueTask.FromResult(OnReader(r => SqliteJobs.Unfinished(r.Connection)));
 
     public ValueTask<IReadOnlyList<OutboxMessage>> OutboxAsync(OutboxQuery query, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => SqliteOutbox.Query(connection, query)));
+        ValueTask.FromResult(OnReader(r => SqliteOutbox.Query(r.Connection, query)));
 
     public ValueTask<OutboxMessage?> ReadOutboxAsync(long id, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => SqliteOutbox.Read(connection, null, id)));
+        ValueTask.FromResult(OnReader(r => SqliteOutbox.Read(r.Connection, null, id)));
 
     public ValueTask<IReadOnlyList<StateEntry>> ScanStateAsync(StateRange range, CancellationToken ct = default) =>
-        ValueTask.FromResult(OnReader(connection => SqliteModuleState.Scan(connection, range)));
+        ValueTask.FromResult(OnReader(r => SqliteModuleState.Scan(r.ScanState, range)));
 
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
