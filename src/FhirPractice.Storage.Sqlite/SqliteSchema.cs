@@ -9,8 +9,9 @@ namespace FhirPractice.Storage.Sqlite;
 /// and one index table per search parameter type holding the entries of current versions only.
 /// Index tables are clustered by (parameter, value…) — the table is its own search index — and
 /// name the parameter by a small integer from search_param; absent parts are stored as '' because
-/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems, module_state the workflow modules' projections. The store creates all this itself, so a fresh file is ready at first start.
-/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages writes cause to other systems, the chain_head table the head of each hash chain (the audit trail's). The store creates all this itself, so a fresh file is ready at first start.
+/// key columns cannot be NULL. The job table keeps the state of asynchronous jobs ($reindex), the outbox table the messages
+/// writes cause to other systems, module_state the workflow modules' projections, the chain_head table the head of each
+/// hash chain (the audit trail's). The store creates all this itself, so a fresh file is ready at first start.
 /// </summary>
 internal static class SqliteSchema
 {
