@@ -52,31 +52,18 @@ public static class SchedulingLoad
                 foreach (var entry in (await GetJsonAsync(client, $"Appointment/$find?schedule={schedule}&start={from.AddDays(d):yyyy-MM-dd}&end={from.AddDays(Math.Min(d + 60, bookDays)):yyyy-MM-dd}&_count=500"))["entry"]?.AsArray() ?? [])
                     times.Add((schedule, (string)entry!["resource"]!["start"]!, (string)entry["resource"]!["end"]!));
 
-        var booked = 0;
-        var conflicts = 0;
         var errors = new ConcurrentBag<string>();
-        var bookLatency = new LatencyRecorder();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
-        {
-            var random = new Random(worker);
-            while (clock.Elapsed.TotalSeconds < seconds)
-            {
-                var (schedule, start, end) = times[random.Next(times.Count)];
-                var body = $$$"""
-                    {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{"resourceType":"Appointment","status":"proposed","start":"{{{start}}}","end":"{{{end}}}",
-                     "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
-                     "participant":[{"actor":{"reference":"{{{patients[random.Next(patients.Count)]}}}"},"status":"accepted"}]}}]}
-                    """;
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await client.PostAsync("Appointment/$book", LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body)));
-                bookLatency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref booked);
-                else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref conflicts);
-                else errors.Add($"{(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
-            }
-        }));
-        var bookSeconds = clock.Elapsed.TotalSeconds;
+        // The bare baseline, measured in the same run: the same resources $book writes (the Appointment and its Slot, in
+        // one transaction from the client), in statuses that take no time (proposed, free), so the occupancy hook files
+        // nothing and no operation runs. The ratio of $book to it travels across machines; the absolute figures do not.
+        var (bareWritten, bareLatency, bareSeconds, bareCpu) = await MeasureWritesAsync(workers, seconds, errors, times, patients, "", (schedule, start, end, patient) => $$$"""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+             {"fullUrl":"urn:uuid:{{{Guid.NewGuid()}}}","resource":{{{AppointmentJson("proposed", schedule, start, end, patient)}}},"request":{"method":"POST","url":"Appointment"}},
+             {"resource":{"resourceType":"Slot","status":"free","schedule":{"reference":"{{{schedule}}}"},"start":"{{{start}}}","end":"{{{end}}}"},"request":{"method":"POST","url":"Slot"}}]}
+            """, client);
+        var (booked, bookLatency, bookSeconds, bookCpu) = await MeasureWritesAsync(workers, seconds, errors, times, patients, "Appointment/$book", (schedule, start, end, patient) => $$$"""
+            {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson("proposed", schedule, start, end, patient)}}}}]}
+            """, client);
 
         var (finds, findLatency, findSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
             random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
@@ -100,12 +87,55 @@ public static class SchedulingLoad
             overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
         }
 
-        Console.WriteLine($"$book: {booked / bookSeconds:F0} bookings/s, {(booked + conflicts) / bookSeconds:F0} requests/s ({booked} booked, {conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bareWritten.Ok / bareSeconds:F0} transactions/s, p50 {bareLatency.Percentile(50):F1} ms, p99 {bareLatency.Percentile(99):F1} ms; harness CPU {bareCpu:P0} of the machine");
+        Console.WriteLine($"$book: {booked.Ok / bookSeconds:F0} bookings/s, {(booked.Ok + booked.Conflicts) / bookSeconds:F0} requests/s ({booked.Ok} booked, {booked.Conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms; harness CPU {bookCpu:P0} of the machine");
+        Console.WriteLine($"$book to the bare baseline: {booked.Ok / bookSeconds / (bareWritten.Ok / bareSeconds):F2} (bookings/s), {(booked.Ok + booked.Conflicts) / bookSeconds / (bareWritten.Ok / bareSeconds):F2} (requests/s)");
         Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
         Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
         Console.WriteLine($"overlapping booked appointments: {overlaps} among {checkedBookings}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
         return overlaps == 0 && errors.IsEmpty ? 0 : 1;
     }
+
+    /// <summary>
+    /// Every worker POSTs <paramref name="body"/> (for a random time of <paramref name="times"/> and a random patient) to
+    /// <paramref name="path"/> for the given seconds; returns the 200/201s and 409s, latencies, seconds taken and the share
+    /// of the machine's CPU this harness used meanwhile (it runs on the same cores as the server).
+    /// </summary>
+    private static async Task<((int Ok, int Conflicts) Answers, LatencyRecorder Latency, double Seconds, double HarnessCpu)> MeasureWritesAsync(int workers, int seconds,
+        ConcurrentBag<string> errors, List<(string Schedule, string Start, string End)> times, List<string> patients, string path,
+        Func<string, string, string, string, string> body, HttpClient client)
+    {
+        Console.Error.WriteLine($"phase: POST {(path.Length == 0 ? "transaction (bare baseline)" : path)} for {seconds} s");
+        var ok = 0;
+        var conflicts = 0;
+        var latency = new LatencyRecorder();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                var (schedule, start, end) = times[random.Next(times.Count)];
+                var content = LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body(schedule, start, end, patients[random.Next(patients.Count)])));
+                var sent = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsync(path, content);
+                latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                if (response.IsSuccessStatusCode) Interlocked.Increment(ref ok);
+                else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref conflicts);
+                else errors.Add($"{path}: {(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
+            }
+        }));
+        var elapsed = clock.Elapsed;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / (elapsed * Environment.ProcessorCount);
+        return ((ok, conflicts), latency, elapsed.TotalSeconds, cpu);
+    }
+
+    private static string AppointmentJson(string status, string schedule, string start, string end, string patient) => $$$"""
+        {"resourceType":"Appointment","status":"{{{status}}}","start":"{{{start}}}","end":"{{{end}}}",
+         "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
+         "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"accepted"}]}
+        """;
 
     /// <summary>Runs $find with every worker for the given seconds; returns how many answered, their latencies and the seconds taken.</summary>
     private static async Task<(int Finds, LatencyRecorder Latency, double Seconds)> MeasureFindAsync(HttpClient client, int workers, int seconds,
