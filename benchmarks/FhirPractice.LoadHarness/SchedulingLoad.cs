@@ -55,15 +55,20 @@ public static class SchedulingLoad
         var errors = new ConcurrentBag<string>();
         // The bare baseline, measured in the same run: the same resources $book writes (the Appointment and its Slot, in
         // one transaction from the client), in statuses that take no time (proposed, free), so the occupancy hook files
-        // nothing and no operation runs. The ratio of $book to it travels across machines; the absolute figures do not.
-        var (bareWritten, bareLatency, bareSeconds, bareCpu) = await MeasureWritesAsync(workers, seconds, errors, times, patients, "", (schedule, start, end, patient) => $$$"""
+        // nothing and no operation runs. The two alternate in slices of two seconds, so a neighbour's build that starts
+        // or stops weighs on both alike: their ratio travels across machines, the absolute figures do not.
+        var bare = new WriteMeasure("", (schedule, start, end, patient) => $$$"""
             {"resourceType":"Bundle","type":"transaction","entry":[
-             {"fullUrl":"urn:uuid:{{{Guid.NewGuid()}}}","resource":{{{AppointmentJson("proposed", schedule, start, end, patient)}}},"request":{"method":"POST","url":"Appointment"}},
+             {"fullUrl":"urn:uuid:{{{Guid.NewGuid()}}}","resource":{{{AppointmentJson(schedule, start, end, patient)}}},"request":{"method":"POST","url":"Appointment"}},
              {"resource":{"resourceType":"Slot","status":"free","schedule":{"reference":"{{{schedule}}}"},"start":"{{{start}}}","end":"{{{end}}}"},"request":{"method":"POST","url":"Slot"}}]}
-            """, client);
-        var (booked, bookLatency, bookSeconds, bookCpu) = await MeasureWritesAsync(workers, seconds, errors, times, patients, "Appointment/$book", (schedule, start, end, patient) => $$$"""
-            {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson("proposed", schedule, start, end, patient)}}}}]}
-            """, client);
+            """);
+        var book = new WriteMeasure("Appointment/$book", (schedule, start, end, patient) => $$$"""
+            {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson(schedule, start, end, patient)}}}}]}
+            """);
+        Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
+        for (var slice = 0; slice * SliceSeconds < seconds; slice++)
+            foreach (var measure in new[] { bare, book })
+                await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors);
 
         var (finds, findLatency, findSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
             random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
@@ -87,52 +92,63 @@ public static class SchedulingLoad
             overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
         }
 
-        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bareWritten.Ok / bareSeconds:F0} transactions/s, p50 {bareLatency.Percentile(50):F1} ms, p99 {bareLatency.Percentile(99):F1} ms; harness CPU {bareCpu:P0} of the machine");
-        Console.WriteLine($"$book: {booked.Ok / bookSeconds:F0} bookings/s, {(booked.Ok + booked.Conflicts) / bookSeconds:F0} requests/s ({booked.Ok} booked, {booked.Conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms; harness CPU {bookCpu:P0} of the machine");
-        Console.WriteLine($"$book to the bare baseline: {booked.Ok / bookSeconds / (bareWritten.Ok / bareSeconds):F2} (bookings/s), {(booked.Ok + booked.Conflicts) / bookSeconds / (bareWritten.Ok / bareSeconds):F2} (requests/s)");
+        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine");
+        Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine");
+        Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
         Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
         Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
         Console.WriteLine($"overlapping booked appointments: {overlaps} among {checkedBookings}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
         return overlaps == 0 && errors.IsEmpty ? 0 : 1;
     }
 
+    private const int SliceSeconds = 2;
+
     /// <summary>
-    /// Every worker POSTs <paramref name="body"/> (for a random time of <paramref name="times"/> and a random patient) to
-    /// <paramref name="path"/> for the given seconds; returns the 200/201s and 409s, latencies, seconds taken and the share
-    /// of the machine's CPU this harness used meanwhile (it runs on the same cores as the server).
+    /// One kind of write the workers POST (<see cref="Body"/> for a random time and patient, to <see cref="Path"/>),
+    /// measured over several slices: 2xx and 409 answers, latencies, seconds, and the share of the machine's CPU this
+    /// harness used meanwhile (it runs on the same cores as the server).
     /// </summary>
-    private static async Task<((int Ok, int Conflicts) Answers, LatencyRecorder Latency, double Seconds, double HarnessCpu)> MeasureWritesAsync(int workers, int seconds,
-        ConcurrentBag<string> errors, List<(string Schedule, string Start, string End)> times, List<string> patients, string path,
-        Func<string, string, string, string, string> body, HttpClient client)
+    private sealed class WriteMeasure(string path, Func<string, string, string, string, string> body)
     {
-        Console.Error.WriteLine($"phase: POST {(path.Length == 0 ? "transaction (bare baseline)" : path)} for {seconds} s");
-        var ok = 0;
-        var conflicts = 0;
-        var latency = new LatencyRecorder();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        private int _ok, _conflicts;
+        private double _seconds;
+        private TimeSpan _cpu;
+
+        public int Ok => _ok;
+        public int Conflicts => _conflicts;
+        public LatencyRecorder Latency { get; } = new();
+        public double PerSecond => _ok / _seconds;
+        public double RequestsPerSecond => (_ok + _conflicts) / _seconds;
+        public double HarnessCpu => _cpu / (TimeSpan.FromSeconds(_seconds) * Environment.ProcessorCount);
+
+        public async Task RunAsync(HttpClient client, int workers, int seconds, int slice, List<(string Schedule, string Start, string End)> times,
+            List<string> patients, ConcurrentBag<string> errors)
         {
-            var random = new Random(worker);
-            while (clock.Elapsed.TotalSeconds < seconds)
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
             {
-                var (schedule, start, end) = times[random.Next(times.Count)];
-                var content = LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body(schedule, start, end, patients[random.Next(patients.Count)])));
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await client.PostAsync(path, content);
-                latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                if (response.IsSuccessStatusCode) Interlocked.Increment(ref ok);
-                else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref conflicts);
-                else errors.Add($"{path}: {(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
-            }
-        }));
-        var elapsed = clock.Elapsed;
-        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / (elapsed * Environment.ProcessorCount);
-        return ((ok, conflicts), latency, elapsed.TotalSeconds, cpu);
+                var random = new Random(slice * 1000 + worker);
+                while (clock.Elapsed.TotalSeconds < seconds)
+                {
+                    var (schedule, start, end) = times[random.Next(times.Count)];
+                    var content = LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body(schedule, start, end, patients[random.Next(patients.Count)])));
+                    var sent = Stopwatch.GetTimestamp();
+                    using var response = await client.PostAsync(path, content);
+                    Latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref _ok);
+                    else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref _conflicts);
+                    else errors.Add($"POST {path}: {(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
+                }
+            }));
+            _seconds += clock.Elapsed.TotalSeconds;
+            _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        }
     }
 
-    private static string AppointmentJson(string status, string schedule, string start, string end, string patient) => $$$"""
-        {"resourceType":"Appointment","status":"{{{status}}}","start":"{{{start}}}","end":"{{{end}}}",
+    /// <summary>A proposed Appointment, as $find proposes one: $book books it, a plain write of it takes no time.</summary>
+    private static string AppointmentJson(string schedule, string start, string end, string patient) => $$$"""
+        {"resourceType":"Appointment","status":"proposed","start":"{{{start}}}","end":"{{{end}}}",
          "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
          "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"accepted"}]}
         """;

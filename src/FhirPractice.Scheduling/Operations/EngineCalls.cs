@@ -8,7 +8,8 @@ namespace FhirPractice.Scheduling.Operations;
 
 /// <summary>
 /// The operations write only through the engine, as the caller, so authorization, validation, the write hooks
-/// (occupancy, outbound SIU) and audit apply to them exactly as to a client's own transaction.
+/// (occupancy, outbound SIU) and audit apply to them exactly as to a client's own transaction; their AuditEvents carry
+/// the operation's request id, so the trail ties them to it.
 /// </summary>
 internal static class EngineCalls
 {
@@ -23,13 +24,13 @@ internal static class EngineCalls
     public static async Task<Bundle> TransactionAsync(FhirEngine engine, FhirRequest caller, Bundle transaction, CancellationToken ct)
     {
         transaction.Type = Bundle.BundleType.Transaction;
-        var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = transaction, BaseUrl = caller.BaseUrl, Caller = caller.Caller, Return = PreferReturn.Minimal }, ct);
+        var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = transaction, BaseUrl = caller.BaseUrl, Caller = caller.Caller, RequestId = caller.RequestId, Return = PreferReturn.Minimal }, ct);
         return response.Status < HttpStatusCode.BadRequest && response.Resource is Bundle result ? result : throw ErrorOf(response);
     }
 
     public static async Task<T> ReadAsync<T>(FhirEngine engine, FhirRequest caller, string reference, CancellationToken ct) where T : Resource
     {
-        var response = await engine.HandleAsync(new FhirRequest("GET", reference, []) { BaseUrl = caller.BaseUrl, Caller = caller.Caller }, ct);
+        var response = await engine.HandleAsync(new FhirRequest("GET", reference, []) { BaseUrl = caller.BaseUrl, Caller = caller.Caller, RequestId = caller.RequestId }, ct);
         if (response.Status >= HttpStatusCode.BadRequest) throw ErrorOf(response);
         return response.ToResource() as T ?? throw FhirError.Unprocessable($"{reference} is not a {typeof(T).Name}");
     }
@@ -38,7 +39,7 @@ internal static class EngineCalls
     public static async Task<IReadOnlyList<T>> SearchAsync<T>(FhirEngine engine, FhirRequest caller, string type, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken ct) where T : Resource
     {
         // Strict: a parameter the registry does not know is an error here, never a search for everything.
-        var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { BaseUrl = caller.BaseUrl, Caller = caller.Caller, StrictHandling = true }, ct);
+        var response = await engine.HandleAsync(new FhirRequest("GET", type, query) { BaseUrl = caller.BaseUrl, Caller = caller.Caller, RequestId = caller.RequestId, StrictHandling = true }, ct);
         if (response.Status >= HttpStatusCode.BadRequest) throw ErrorOf(response);
         return (response.ToResource() as Bundle)?.Entry.Select(e => e.Resource).OfType<T>().ToList() ?? [];
     }
