@@ -27,6 +27,7 @@ public static class SchedulingLoad
         var seconds = options.Number("seconds", 20);
         var days = options.Number("days", 30);
         var bookDays = options.Number("book-days", 90);
+        var serverPid = options.Number("server-pid", 0);
         using var client = LoopbackFhirClient.Create(options.Required("base"), workers, TimeSpan.FromMinutes(2));
         var from = DateTime.UtcNow.Date.AddDays(1);
 
@@ -68,7 +69,7 @@ public static class SchedulingLoad
         Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
         for (var slice = 0; slice * SliceSeconds < seconds; slice++)
             foreach (var measure in new[] { bare, book })
-                await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors);
+                await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
 
         var (finds, findLatency, findSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
             random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
@@ -92,8 +93,8 @@ public static class SchedulingLoad
             overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
         }
 
-        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine");
-        Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine");
+        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine{bare.ServerCpuPerWrite}");
+        Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine{book.ServerCpuPerWrite}");
         Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
         Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
         Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
@@ -105,14 +106,15 @@ public static class SchedulingLoad
 
     /// <summary>
     /// One kind of write the workers POST (<see cref="Body"/> for a random time and patient, to <see cref="Path"/>),
-    /// measured over several slices: 2xx and 409 answers, latencies, seconds, and the share of the machine's CPU this
-    /// harness used meanwhile (it runs on the same cores as the server).
+    /// measured over several slices: 2xx and 409 answers, latencies, seconds, the share of the machine's CPU this
+    /// harness used meanwhile (it runs on the same cores as the server) and, given the server's pid, the server's CPU
+    /// time per request — steadier than requests/s on a machine whose other users take a varying share of the cores.
     /// </summary>
     private sealed class WriteMeasure(string path, Func<string, string, string, string, string> body)
     {
         private int _ok, _conflicts;
         private double _seconds;
-        private TimeSpan _cpu;
+        private TimeSpan _cpu, _serverCpu;
 
         public int Ok => _ok;
         public int Conflicts => _conflicts;
@@ -120,11 +122,13 @@ public static class SchedulingLoad
         public double PerSecond => _ok / _seconds;
         public double RequestsPerSecond => (_ok + _conflicts) / _seconds;
         public double HarnessCpu => _cpu / (TimeSpan.FromSeconds(_seconds) * Environment.ProcessorCount);
+        public string ServerCpuPerWrite => _serverCpu == TimeSpan.Zero ? "" : $"; server CPU {_serverCpu.TotalMilliseconds / (_ok + _conflicts):F2} ms a request";
 
         public async Task RunAsync(HttpClient client, int workers, int seconds, int slice, List<(string Schedule, string Start, string End)> times,
-            List<string> patients, ConcurrentBag<string> errors)
+            List<string> patients, ConcurrentBag<string> errors, int serverPid)
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var serverBefore = ServerCpu(serverPid);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
             {
@@ -143,6 +147,16 @@ public static class SchedulingLoad
             }));
             _seconds += clock.Elapsed.TotalSeconds;
             _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            _serverCpu += ServerCpu(serverPid) - serverBefore;
+        }
+
+        /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
+        private static TimeSpan ServerCpu(int pid)
+        {
+            if (pid <= 0) return TimeSpan.Zero;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
         }
     }
 
