@@ -11,7 +11,7 @@ namespace FhirPractice.LoadHarness;
 /// Scheduling load: creates <c>--providers</c> Practitioners with a Schedule each (weekdays 09:00–17:00 in the server's
 /// practice zone, 30-minute visits) and 1,000 Patients; then <c>--workers</c> clients <c>$book</c> random free-looking
 /// times (random provider, weekday half hour within <c>--book-days</c>, random patient) for <c>--seconds</c>, counting
-/// bookings/s and 409s; then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
+/// bookings/s and 409s, alternating with a bare baseline (the same Appointment and Slot as a plain transaction); then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
 /// as long again over all the providers at once (one HealthcareService their Schedules serve by service type), with
 /// latency p50/p99; last, it reads every booked Appointment of every provider (all pages) and checks that none overlap.
 /// </summary>
