@@ -14,5 +14,6 @@ port=$(harness free-port)
 start_server "$port" "$run_dir/fhir.db" "$run_dir/server.log" --FhirPractice:Practice:TimeZone=America/New_York
 wait_ready "http://127.0.0.1:$port/fhir/metadata" "$server_pid" 120 || { tail -20 "$run_dir/server.log" >&2; exit 1; }
 wait_idle "$server_pid"
-harness_within $((3 * ${SCHED_SECONDS:-20} + 300)) scheduling-load --base "http://127.0.0.1:$port/fhir" \
-  --providers "${SCHED_PROVIDERS:-20}" --days "${SCHED_DAYS:-30}" --workers "${SCHED_WORKERS:-16}" --seconds "${SCHED_SECONDS:-20}"
+harness_within $((4 * ${SCHED_SECONDS:-20} + 300)) scheduling-load --base "http://127.0.0.1:$port/fhir" \
+  --providers "${SCHED_PROVIDERS:-20}" --days "${SCHED_DAYS:-30}" --workers "${SCHED_WORKERS:-16}" --seconds "${SCHED_SECONDS:-20}" \
+  --server-pid "$server_pid"

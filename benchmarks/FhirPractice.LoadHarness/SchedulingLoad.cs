@@ -11,7 +11,7 @@ namespace FhirPractice.LoadHarness;
 /// Scheduling load: creates <c>--providers</c> Practitioners with a Schedule each (weekdays 09:00–17:00 in the server's
 /// practice zone, 30-minute visits) and 1,000 Patients; then <c>--workers</c> clients <c>$book</c> random free-looking
 /// times (random provider, weekday half hour within <c>--book-days</c>, random patient) for <c>--seconds</c>, counting
-/// bookings/s and 409s; then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
+/// bookings/s and 409s, alternating with a bare baseline (the same Appointment and Slot as a plain transaction); then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
 /// as long again over all the providers at once (one HealthcareService their Schedules serve by service type), with
 /// latency p50/p99; last, it reads every booked Appointment of every provider (all pages) and checks that none overlap.
 /// </summary>
@@ -27,6 +27,7 @@ public static class SchedulingLoad
         var seconds = options.Number("seconds", 20);
         var days = options.Number("days", 30);
         var bookDays = options.Number("book-days", 90);
+        var serverPid = options.Number("server-pid", 0);
         using var client = LoopbackFhirClient.Create(options.Required("base"), workers, TimeSpan.FromMinutes(2));
         var from = DateTime.UtcNow.Date.AddDays(1);
 
@@ -52,31 +53,23 @@ public static class SchedulingLoad
                 foreach (var entry in (await GetJsonAsync(client, $"Appointment/$find?schedule={schedule}&start={from.AddDays(d):yyyy-MM-dd}&end={from.AddDays(Math.Min(d + 60, bookDays)):yyyy-MM-dd}&_count=500"))["entry"]?.AsArray() ?? [])
                     times.Add((schedule, (string)entry!["resource"]!["start"]!, (string)entry["resource"]!["end"]!));
 
-        var booked = 0;
-        var conflicts = 0;
         var errors = new ConcurrentBag<string>();
-        var bookLatency = new LatencyRecorder();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
-        {
-            var random = new Random(worker);
-            while (clock.Elapsed.TotalSeconds < seconds)
-            {
-                var (schedule, start, end) = times[random.Next(times.Count)];
-                var body = $$$"""
-                    {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{"resourceType":"Appointment","status":"proposed","start":"{{{start}}}","end":"{{{end}}}",
-                     "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
-                     "participant":[{"actor":{"reference":"{{{patients[random.Next(patients.Count)]}}}"},"status":"accepted"}]}}]}
-                    """;
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await client.PostAsync("Appointment/$book", LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body)));
-                bookLatency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref booked);
-                else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref conflicts);
-                else errors.Add($"{(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
-            }
-        }));
-        var bookSeconds = clock.Elapsed.TotalSeconds;
+        // The bare baseline, measured in the same run: the same resources $book writes (the Appointment and its Slot, in
+        // one transaction from the client), in statuses that take no time (proposed, free), so the occupancy hook files
+        // nothing and no operation runs. The two alternate in slices of two seconds, so a neighbour's build that starts
+        // or stops weighs on both alike: their ratio travels across machines, the absolute figures do not.
+        var bare = new WriteMeasure("", (schedule, start, end, patient) => $$$"""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+             {"fullUrl":"urn:uuid:{{{Guid.NewGuid()}}}","resource":{{{AppointmentJson(schedule, start, end, patient)}}},"request":{"method":"POST","url":"Appointment"}},
+             {"resource":{"resourceType":"Slot","status":"free","schedule":{"reference":"{{{schedule}}}"},"start":"{{{start}}}","end":"{{{end}}}"},"request":{"method":"POST","url":"Slot"}}]}
+            """);
+        var book = new WriteMeasure("Appointment/$book", (schedule, start, end, patient) => $$$"""
+            {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson(schedule, start, end, patient)}}}}]}
+            """);
+        Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
+        for (var slice = 0; slice * SliceSeconds < seconds; slice++)
+            foreach (var measure in new[] { bare, book })
+                await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
 
         var (finds, findLatency, findSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
             random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
@@ -100,12 +93,79 @@ public static class SchedulingLoad
             overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
         }
 
-        Console.WriteLine($"$book: {booked / bookSeconds:F0} bookings/s, {(booked + conflicts) / bookSeconds:F0} requests/s ({booked} booked, {conflicts} × 409), p50 {bookLatency.Percentile(50):F1} ms, p99 {bookLatency.Percentile(99):F1} ms");
+        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine{bare.ServerCpuPerWrite}");
+        Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine{book.ServerCpuPerWrite}");
+        Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
         Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
         Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
         Console.WriteLine($"overlapping booked appointments: {overlaps} among {checkedBookings}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
         return overlaps == 0 && errors.IsEmpty ? 0 : 1;
     }
+
+    private const int SliceSeconds = 2;
+
+    /// <summary>
+    /// One kind of write the workers POST (<see cref="Body"/> for a random time and patient, to <see cref="Path"/>),
+    /// measured over several slices: 2xx and 409 answers, latencies, seconds, the share of the machine's CPU this
+    /// harness used meanwhile (it runs on the same cores as the server) and, given the server's pid, the server's CPU
+    /// time per request — steadier than requests/s on a machine whose other users take a varying share of the cores.
+    /// </summary>
+    private sealed class WriteMeasure(string path, Func<string, string, string, string, string> body)
+    {
+        private int _ok, _conflicts;
+        private double _seconds;
+        private TimeSpan _cpu, _serverCpu;
+
+        public int Ok => _ok;
+        public int Conflicts => _conflicts;
+        public LatencyRecorder Latency { get; } = new();
+        public double PerSecond => _ok / _seconds;
+        public double RequestsPerSecond => (_ok + _conflicts) / _seconds;
+        public double HarnessCpu => _cpu / (TimeSpan.FromSeconds(_seconds) * Environment.ProcessorCount);
+        public string ServerCpuPerWrite => _serverCpu == TimeSpan.Zero ? "" : $"; server CPU {_serverCpu.TotalMilliseconds / (_ok + _conflicts):F2} ms a request";
+
+        public async Task RunAsync(HttpClient client, int workers, int seconds, int slice, List<(string Schedule, string Start, string End)> times,
+            List<string> patients, ConcurrentBag<string> errors, int serverPid)
+        {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var serverBefore = ServerCpu(serverPid);
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+            {
+                var random = new Random(slice * 1000 + worker);
+                while (clock.Elapsed.TotalSeconds < seconds)
+                {
+                    var (schedule, start, end) = times[random.Next(times.Count)];
+                    var content = LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body(schedule, start, end, patients[random.Next(patients.Count)])));
+                    var sent = Stopwatch.GetTimestamp();
+                    using var response = await client.PostAsync(path, content);
+                    Latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref _ok);
+                    else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref _conflicts);
+                    else errors.Add($"POST {path}: {(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
+                }
+            }));
+            _seconds += clock.Elapsed.TotalSeconds;
+            _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            _serverCpu += ServerCpu(serverPid) - serverBefore;
+        }
+
+        /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
+        private static TimeSpan ServerCpu(int pid)
+        {
+            if (pid <= 0) return TimeSpan.Zero;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+        }
+    }
+
+    /// <summary>A proposed Appointment, as $find proposes one: $book books it, a plain write of it takes no time.</summary>
+    private static string AppointmentJson(string schedule, string start, string end, string patient) => $$$"""
+        {"resourceType":"Appointment","status":"proposed","start":"{{{start}}}","end":"{{{end}}}",
+         "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
+         "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"accepted"}]}
+        """;
 
     /// <summary>Runs $find with every worker for the given seconds; returns how many answered, their latencies and the seconds taken.</summary>
     private static async Task<(int Finds, LatencyRecorder Latency, double Seconds)> MeasureFindAsync(HttpClient client, int workers, int seconds,

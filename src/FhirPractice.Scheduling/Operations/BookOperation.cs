@@ -1,6 +1,7 @@
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Scheduling.Operations;
@@ -39,15 +40,17 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         }
         var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries(ids: false)).ToList() };
         var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
-        var appointments = new List<Appointment>();
-        foreach (var plan in plans) appointments.Add(await EngineCalls.WrittenAsync<Appointment>(engine, r, transaction, result, plan.AppointmentFullUrl, ct));
+        var written = new List<ResourceRecord>();
+        foreach (var plan in plans) written.Add(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct));
+        // One booking answers with its stored version as it is (the audit names it); a series with a Bundle of them all.
+        if (recurrence is null) return FhirResponse.ForRecord(written[0], System.Net.HttpStatusCode.OK, r.BaseUrl, withLocation: false);
         return new FhirResponse
         {
-            Resource = recurrence is null ? appointments[0] : new Bundle
+            Resource = new Bundle
             {
                 Type = Bundle.BundleType.Collection,
                 Id = Guid.NewGuid().ToString("N"),
-                Entry = appointments.Select(a => new Bundle.EntryComponent { FullUrl = $"{r.BaseUrl}/Appointment/{a.Id}", Resource = a }).ToList(),
+                Entry = written.Select(a => new Bundle.EntryComponent { FullUrl = $"{r.BaseUrl}/Appointment/{a.Id}", Resource = EngineCalls.Parse<Appointment>(a) }).ToList(),
             },
         };
     }
@@ -65,7 +68,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         plan.Appointment.SetExtension(SchedulingUrls.WaitlistEntry, new ResourceReference($"Appointment/{waitlistId}"));
         var transaction = new Bundle { Entry = plan.Entries(ids: false) };
         var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
-        return await EngineCalls.WrittenAsync<Appointment>(engine, r, transaction, result, plan.AppointmentFullUrl, ct);
+        return EngineCalls.Parse<Appointment>(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct));
     }
 
     /// <summary>The occurrences of a series: the requested appointment at each start, the same length, one series mark.</summary>
@@ -113,8 +116,8 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             entry.CancelationReason = new CodeableConcept { Text = $"Booked from the waitlist as Appointment/{id}" };
             transaction.Entry.Add(EngineCalls.Put(entry, entryVersion));
         }
-        await EngineCalls.TransactionAsync(engine, r, transaction, ct);
-        return new FhirResponse { Resource = await EngineCalls.ReadAsync<Appointment>(engine, r, $"Appointment/{id}", ct) };
+        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
+        return FhirResponse.ForRecord(await EngineCalls.WrittenAsync(engine, transaction, result, $"Appointment/{id}", ct), System.Net.HttpStatusCode.OK, r.BaseUrl, withLocation: false);
     }
 
     internal static async Task<IReadOnlyList<Slot>> SlotsOf(FhirEngine engine, FhirRequest r, Appointment appointment, CancellationToken ct)

@@ -44,6 +44,6 @@ public sealed class CheckInOperation(TimeProvider clock)
         };
         var transaction = new Bundle { Entry = [EngineCalls.Put(appointment, version), EngineCalls.Post(encounter, EncounterUrl)] };
         var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
-        return new FhirResponse { Resource = await EngineCalls.WrittenAsync<Encounter>(engine, r, transaction, result, EncounterUrl, ct) };
+        return FhirResponse.ForRecord(await EngineCalls.WrittenAsync(engine, transaction, result, EncounterUrl, ct), System.Net.HttpStatusCode.OK, r.BaseUrl, withLocation: false);
     }
 }

@@ -42,7 +42,7 @@ public sealed class RescheduleOperation(ScheduleRules schedules, CancelOperation
 
         var transaction = new Bundle { Entry = await cancel.EntriesAsync(engine, r, old, input.Single("reason") ?? "rescheduled", ct) };
         transaction.Entry.AddRange(plan.Entries(ids: true));
-        await EngineCalls.TransactionAsync(engine, r, transaction, ct);
-        return new FhirResponse { Resource = await EngineCalls.ReadAsync<Appointment>(engine, r, $"Appointment/{plan.Appointment.Id}", ct) };
+        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
+        return FhirResponse.ForRecord(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct), System.Net.HttpStatusCode.OK, r.BaseUrl, withLocation: false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
@@ -10,6 +11,12 @@ namespace FhirPractice.Scheduling.Operations;
 /// <summary>Reads the Schedules an operation names and what their actors have booked.</summary>
 public sealed class ScheduleRules(AvailabilityCalculator calculator)
 {
+    /// <summary>
+    /// The rules last read of each Schedule id, with the version they came from: every booking reads its Schedules, and
+    /// parsing one (model and RRULEs) costs more than the rest of the plan. A newer version replaces the entry.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (long Version, AvailabilityRules Rules)> _parsed = new(StringComparer.Ordinal);
+
     public AvailabilityCalculator Calculator => calculator;
 
     /// <summary>The rules of each named Schedule; a reference that is no current Schedule is a 422 naming <paramref name="where"/>.</summary>
@@ -23,9 +30,18 @@ public sealed class ScheduleRules(AvailabilityCalculator calculator)
                 throw FhirError.Unprocessable($"'{reference}' is not a reference to a Schedule", where);
             var record = await store.ReadAsync("Schedule", parts[1], ct);
             if (record is null or { Deleted: true }) throw FhirError.Unprocessable($"{reference} does not exist", where);
-            rules.Add(AvailabilityRules.From((Schedule)ResourceSerializer.ParseTrustedJson(record.Json.Span), calculator.Zone));
+            rules.Add(RulesOf(record));
         }
         return rules.Count > 0 ? rules : throw FhirError.Unprocessable("At least one Schedule is needed", where);
+    }
+
+    /// <summary>The rules of a current Schedule version, parsed once per version.</summary>
+    private AvailabilityRules RulesOf(ResourceRecord record)
+    {
+        if (_parsed.TryGetValue(record.Id, out var known) && known.Version == record.Version) return known.Rules;
+        var rules = AvailabilityRules.From((Schedule)ResourceSerializer.ParseTrustedJson(record.Json.Span), calculator.Zone);
+        _parsed.AddOrUpdate(record.Id, (record.Version, rules), (_, old) => old.Version > record.Version ? old : (record.Version, rules));
+        return rules;
     }
 
     /// <summary>The rules of the Schedules an Appointment was booked on (none for one written directly).</summary>

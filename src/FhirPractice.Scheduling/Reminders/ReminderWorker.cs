@@ -100,7 +100,7 @@ public sealed class ReminderWorker(IServiceProvider services, IReminderSender se
         var fullUrl = "urn:uuid:" + Guid.NewGuid();
         var transaction = new Bundle { Entry = [EngineCalls.Post(communication, fullUrl)] };
         var result = await EngineCalls.TransactionAsync(engine, EngineCalls.Internal, transaction, ct);
-        return await EngineCalls.WrittenAsync<Communication>(engine, EngineCalls.Internal, transaction, result, fullUrl, ct);
+        return EngineCalls.Parse<Communication>(await EngineCalls.WrittenAsync(engine, transaction, result, fullUrl, ct));
     }
 
     /// <summary>Hands the reminder to the sender and records the outcome on its Communication; false when the sender failed.</summary>

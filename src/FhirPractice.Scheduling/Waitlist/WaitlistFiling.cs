@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
@@ -15,10 +14,7 @@ internal static class WaitlistFiling
     /// <summary>Files a waitlist Appointment (refused with a 422 when its preferences cannot be read) in offer order.</summary>
     public static void File(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
     {
-        using (var document = JsonDocument.Parse(write.Json))
-            if (!(document.RootElement.TryGetProperty("status", out var status) && status.GetString() == "waitlist")) return;
-        // Waitlist entries are written rarely: parsing the model here is affordable.
-        var appointment = (Appointment)write.Resource();
+        if (write.Resource() is not Appointment { Status: Appointment.AppointmentStatus.Waitlist } appointment) return;
         WaitlistEntry.From(appointment);
         var created = appointment.CreatedElement?.ToDateTimeOffset(TimeSpan.Zero) ?? write.LastUpdated;
         var key = WaitlistKeys.WaitingKey(appointment.Priority, created, write.Id);

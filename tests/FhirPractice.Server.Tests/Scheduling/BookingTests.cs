@@ -67,6 +67,44 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
     }
 
     [Fact]
+    public async Task Book_answers_the_version_it_wrote_and_is_audited_as_the_transaction_and_the_operation_without_a_read()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var patient = await _client.PatientAsync();
+        var requestId = Guid.NewGuid().ToString("N");
+
+        var response = await _client.SendAsync(HttpMethod.Post, "Appointment/$book", WithAppointment(Proposal(Nine, NineThirty, patient, doctor)), ("X-Request-Id", requestId));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
+        var appointment = await response.JsonAsync();
+        Assert.Equal("1", (string?)appointment["meta"]!["versionId"]);
+        Assert.Equal("booked", (string?)appointment["status"]);
+        var stored = await (await _client.GetAsync($"Appointment/{Id(appointment)}")).JsonAsync();
+        Assert.Equal(stored.ToJsonString(), appointment.ToJsonString());
+
+        var events = await Audit.AuditLog.EventsAsync(server.Services, requestId);
+        // The transaction, its two creates (Appointment, Slot), and the operation (once, and once more for its patient).
+        Assert.Equal(["create", "create", "operation", "operation", "transaction"], events.Select(Audit.AuditLog.Subtype).Order());
+        Assert.Contains(events, e => Audit.AuditLog.Subtype(e) == "operation" && Audit.AuditLog.Patients(e).SequenceEqual([patient]));
+        Assert.Contains(events, e => Audit.AuditLog.Data(e).Contains($"Appointment/{Id(appointment)}/_history/1"));
+    }
+
+    [Fact]
+    public async Task A_booking_follows_the_schedules_current_version_not_the_rules_read_before()
+    {
+        var practitioner = await _client.PractitionerAsync();
+        var doctor = await _client.ScheduleAsync(practitioner);
+        await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), doctor);
+        var schedule = await (await _client.GetAsync(doctor)).JsonAsync();
+        schedule["extension"]!.AsArray().Add(JsonNode.Parse($$$"""{"url":"{{{Ext}}}exception","valuePeriod":{"start":"{{{Ten}}}","end":"{{{TenThirty}}}"}}"""));
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(doctor, FhirServerFactory.Json(schedule.ToJsonString()))).StatusCode);
+
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync(Ten, TenThirty, await _client.PatientAsync(), doctor), HttpStatusCode.UnprocessableEntity, "not open");
+        await _client.BookedAsync(NineThirty, Ten, await _client.PatientAsync(), doctor);
+    }
+
+    [Fact]
     public async Task Twenty_clients_booking_the_same_time_give_one_booking_and_nineteen_409s()
     {
         var practitioner = await _client.PractitionerAsync();
