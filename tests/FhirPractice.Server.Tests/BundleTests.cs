@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FhirPractice.Fhir.Rest;
 using FhirPractice.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirPractice.Server.Tests;
 
@@ -355,5 +357,29 @@ public sealed class BundleTests(FhirServerFactory server) : IClassFixture<FhirSe
         Assert.Equal($"{FhirServerFactory.BaseUrl}/Patient/{target}/_history/1", (string?)answered[0]["response"]!["location"]);
         Assert.Matches(@"/Patient/[^/]+/_history/1$", (string)answered[1]["response"]!["location"]!);
         Assert.All(answered, e => Assert.Null(e["resource"]));
+    }
+
+    [Fact]
+    public async Task Transaction_built_in_memory_with_one_resource_object_in_several_entries_writes_each_with_its_own_id()
+    {
+        var value = FhirHttp.Unique();
+        var patient = new Hl7.Fhir.Model.Patient { Identifier = [new Hl7.Fhir.Model.Identifier("urn:test:bundle", value)] };
+        var bundle = new Hl7.Fhir.Model.Bundle { Type = Hl7.Fhir.Model.Bundle.BundleType.Transaction };
+        for (var i = 0; i < 6; i++)
+            bundle.Entry.Add(new Hl7.Fhir.Model.Bundle.EntryComponent
+            {
+                Resource = patient,
+                Request = new Hl7.Fhir.Model.Bundle.RequestComponent { Method = Hl7.Fhir.Model.Bundle.HTTPVerb.POST, Url = "Patient" },
+            });
+
+        var response = await server.Services.GetRequiredService<FhirEngine>().HandleAsync(
+            new FhirRequest("POST", "", []) { ParsedBody = bundle, Caller = FhirCaller.Internal("test"), Return = PreferReturn.Minimal });
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var ids = ((Hl7.Fhir.Model.Bundle)response.ToResource()!).Entry.Select(e => e.Response.Location.Split('/')[^3]).ToList();
+        Assert.Equal(6, ids.Distinct().Count());
+        foreach (var id in ids)
+            Assert.Equal(id, (string?)(await (await _client.GetAsync($"Patient/{id}")).JsonAsync())["id"]);
+        Assert.Equal(6, await CountAsync(value));
     }
 }

@@ -208,9 +208,11 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             catch (FhirError error) { failures[i] = ExceptionDispatchInfo.Capture(Located(error, writes[i].Index)); }
             catch (Exception e) when (e is not OperationCanceledException) { failures[i] = ExceptionDispatchInfo.Capture(e); }
         }
-        // One entry is prepared on the request's own thread, without a hop to the pool.
+        // Preparing sets the resource's id and meta: a Bundle built in memory that puts one resource object in two
+        // entries has them prepared one after the other. One entry is prepared on the request's own thread.
+        var shared = writes.Select(e => e.Resource).Distinct(ReferenceEqualityComparer.Instance).Count() < writes.Count;
         if (writes.Count == 1) await Plan(0, ct);
-        else await Parallel.ForEachAsync(Enumerable.Range(0, writes.Count), ct, Plan);
+        else await Parallel.ForEachAsync(Enumerable.Range(0, writes.Count), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = shared ? 1 : -1 }, Plan);
         foreach (var failure in failures) failure?.Throw();
     }
 
