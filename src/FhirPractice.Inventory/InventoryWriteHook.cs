@@ -29,7 +29,7 @@ public sealed class InventoryWriteHook(FollowUpSignal signal, PracticeCalendar c
 
     private void Delivery(IStoreTransaction tx, ResourceWrite write)
     {
-        var stockEvent = write.Deleted ? null : StockEventReader.Read((SupplyDelivery)ResourceSerializer.ParseTrustedJson(write.Json.Span), tx.Timestamp);
+        var stockEvent = write.Deleted ? null : StockEventReader.Read((SupplyDelivery)write.Resource(), tx.Timestamp);
         var known = tx.ReadState(StockKeys.Event, write.Id) is not null;
         if (stockEvent is null && !known) return;
         foreach (var (item, location) in new StockLedger(tx, calendar).Replace(write.Id, stockEvent))
@@ -41,7 +41,7 @@ public sealed class InventoryWriteHook(FollowUpSignal signal, PracticeCalendar c
 
     private static void Level(IStoreTransaction tx, ResourceWrite write)
     {
-        var basic = write.Deleted ? null : (Basic)ResourceSerializer.ParseTrustedJson(write.Json.Span);
+        var basic = write.Deleted ? null : (Basic)write.Resource();
         var level = basic is not null && StockLevel.IsStockLevel(basic) ? StockLevel.Read(basic) : null;
         var source = $"Basic/{write.Id}";
         // A level moved to another item or location, or no longer a level, stops applying where it was.

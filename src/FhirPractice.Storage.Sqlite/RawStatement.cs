@@ -67,6 +67,26 @@ internal sealed class RawStatement : IDisposable
         }
     }
 
+    /// <summary>Runs a query, reading each row it returns with <paramref name="read"/> (through <see cref="Text"/>).</summary>
+    public List<T> Rows<T>(Func<RawStatement, T> read)
+    {
+        var rows = new List<T>();
+        try
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW) rows.Add(read(this));
+            if (rc != raw.SQLITE_DONE) Check(rc);
+            return rows;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>A text column of the current row.</summary>
+    public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
     public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
 
     private void Check(int rc)

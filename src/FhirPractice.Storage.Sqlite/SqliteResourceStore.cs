@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace FhirPractice.Storage.Sqlite;
 
@@ -12,6 +13,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 {
+    private const int SQLITE_DBCONFIG_ENABLE_QPSG = 1007;
     private readonly string _connectionString;
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _clock;
@@ -31,6 +33,10 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
         var writer = Open();
         Pragma(writer, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864;");
+        // The writer's statements are prepared once; without the planner's stability guarantee SQLite prepares a
+        // statement again on every run once a bound value (a LIMIT, a key range) could change its plan.
+        if (raw.sqlite3_db_config(writer.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
+            throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
         SqliteSchema.Create(writer);
         _readers = new SqliteReaderPool(Open);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
@@ -155,18 +161,16 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                     foreach (var job in batch)
                     {
                         context.Timestamp = NextTimestamp();
-                        transaction.Save("w");
+                        context.StartJob();
                         try
                         {
                             job.Run(context);
-                            transaction.Release("w");
+                            context.KeepJob();
                             done.Add(job);
                         }
                         catch (Exception e)
                         {
-                            transaction.Rollback("w");
-                            transaction.Release("w");
-                            context.RolledBack();
+                            context.UndoJob();
                             job.Fail(e);
                         }
                     }

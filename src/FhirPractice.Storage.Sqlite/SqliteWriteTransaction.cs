@@ -15,6 +15,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly SqliteCommand _readCurrent, _readChainHead;
     private readonly RawStatement _currentRid, _insertVersion, _upsertCurrent, _currentVersionRid;
     private readonly RawStatement[] _deleteIndex, _deleteParamIndex;
+    private readonly RawStatement _savepoint, _release, _rollbackTo;
     private readonly RawStatement _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue, _saveChainHead;
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
@@ -56,6 +57,9 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
         _enqueue = new(connection, SqliteOutbox.InsertSql);
         _state = new SqliteModuleState(connection);
+        _savepoint = new(connection, "SAVEPOINT job");
+        _release = new(connection, "RELEASE job");
+        _rollbackTo = new(connection, "ROLLBACK TO job");
         _readChainHead = connection.CreateCommand();
         _readChainHead.CommandText = "SELECT sequence, hash FROM chain_head WHERE chain = $c";
         _readChainHead.Parameters.Add(new SqliteParameter("$c", null));
@@ -67,8 +71,20 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     {
         _transaction = transaction;
         _readCurrent.Transaction = transaction;
-        _state.Begin(transaction);
         _readChainHead.Transaction = transaction;
+    }
+
+    /// <summary>Isolates the next job of the group commit: it ends with <see cref="KeepJob"/> or <see cref="UndoJob"/>.</summary>
+    public void StartJob() => _savepoint.Run();
+
+    public void KeepJob() => _release.Run();
+
+    /// <summary>Takes back what the job wrote, leaving the rest of the group as it was.</summary>
+    public void UndoJob()
+    {
+        _rollbackTo.Run();
+        _release.Run();
+        RolledBack();
     }
 
     public ResourceRecord? ReadCurrent(string type, string id)
@@ -219,7 +235,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _readCurrent.Dispose();
         _state.Dispose();
         _readChainHead.Dispose();
-        foreach (var s in new[] { _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue, _saveChainHead }.Concat(_deleteIndex).Concat(_deleteParamIndex))
+        foreach (var s in new[] { _savepoint, _release, _rollbackTo, _currentRid, _currentVersionRid, _insertVersion, _upsertCurrent, _insString, _insToken, _insReference, _insDate, _insNumber, _insQuantity, _insUri, _insComposite, _findParam, _addParam, _enqueue, _saveChainHead }.Concat(_deleteIndex).Concat(_deleteParamIndex))
             s.Dispose();
     }
 }

@@ -23,6 +23,24 @@ public sealed class SqliteModuleStateTests : TempStoreTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task The_writer_scans_each_range_and_limit_as_bound_however_often_its_statement_is_reused()
+    {
+        var scans = await Store.WriteAsync(tx =>
+        {
+            foreach (var key in new[] { "a|1", "a|2", "a|3", "b|1" }) tx.SaveState(Entry(key, key));
+            return new[]
+            {
+                tx.ScanState(new StateRange("test.balance", "a|", "a}", Limit: 1)),
+                tx.ScanState(new StateRange("test.balance", "a|", "a}", Limit: 10)),
+                tx.ScanState(new StateRange("test.balance", "a|2", "b}", Limit: 2)),
+                tx.ScanState(new StateRange("test.balance", "c|", "c}")),
+            }.Select(page => string.Join(",", page.Select(e => e.Key))).ToArray();
+        });
+
+        Assert.Equal(["a|1", "a|1,a|2,a|3", "a|2,a|3", ""], scans);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_transaction_sees_its_own_changes_and_a_rollback_keeps_none()
     {
         await Store.WriteAsync(tx => { tx.SaveState(Entry("item", "5")); return 0; });

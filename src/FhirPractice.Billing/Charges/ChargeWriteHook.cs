@@ -17,7 +17,7 @@ public sealed class ChargeWriteHook(ChargeCompletionSignal signal) : IWriteHook
     public void Written(IStoreTransaction transaction, ResourceWrite write)
     {
         if (write.Type != "ChargeItem") return;
-        if (!write.Deleted && ChargeCompletion.Needed((ChargeItem)ResourceSerializer.ParseTrustedJson(write.Json.Span)))
+        if (!write.Deleted && ChargeCompletion.Needed((ChargeItem)write.Resource()))
             transaction.SaveState(new StateEntry(Kind, write.Id, write.Version.ToString(CultureInfo.InvariantCulture)));
         else if (transaction.ReadState(Kind, write.Id) is not null)
             transaction.DeleteState(Kind, write.Id);

@@ -14,7 +14,7 @@ public sealed class ClaimWriteHook : IWriteHook
     public void Written(IStoreTransaction transaction, ResourceWrite write)
     {
         if (write.Type != "Claim" || write.Deleted) return;
-        var claim = (Claim)ResourceSerializer.ParseTrustedJson(write.Json.Span);
+        var claim = (Claim)write.Resource();
         if (claim.ClaimNumber() is null) return;
         var key = ClaimFingerprint.Of(claim);
         switch (claim.Status)

@@ -30,7 +30,7 @@ public sealed class CodeSystemWriteHook(CodeSetCatalog catalog, IResourceStore s
             // Committed runs after the engine's await of the commit; a read by id is a prepared statement on the read pool.
             var stored = store.ReadAsync("CodeSystem", write.Id).AsTask().GetAwaiter().GetResult();
             if (stored is null || stored.Version != write.Version) continue;
-            var release = write.Deleted ? null : CodeSystemResource.FromCodeSystem((CodeSystem)ResourceSerializer.ParseTrustedJson(write.Json.Span));
+            var release = write.Deleted ? null : CodeSystemResource.FromCodeSystem((CodeSystem)write.Resource());
             if (release is null) catalog.Forget(write.Id);
             else catalog.Load(release, write.Id);
         }

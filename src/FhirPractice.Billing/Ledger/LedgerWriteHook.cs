@@ -23,7 +23,7 @@ public sealed class LedgerWriteHook(LedgerProjection projection) : IWriteHook
         if (write.Type == "PaymentNotice" && !write.Deleted && CardNumbers.Contains(Encoding.UTF8.GetString(write.Json.Span)))
             throw FhirError.Unprocessable("A PaymentNotice records the payment processor's token (payment.identifier with system " +
                 PostingSystems.ProcessorToken + "), never a card number", "PaymentNotice");
-        var resource = write.Deleted ? null : ResourceSerializer.ParseTrustedJson(write.Json.Span);
+        var resource = write.Deleted ? null : write.Resource();
         if (resource is PaymentReconciliation reconciliation) ClaimTrace(transaction, reconciliation);
         Replace(transaction, $"{write.Type}/{write.Id}", resource is null ? ([], []) : projection.Of(transaction, resource));
     }

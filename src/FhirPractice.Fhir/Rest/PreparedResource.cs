@@ -17,7 +17,7 @@ public sealed class PreparedResource
     public required IReadOnlyList<IndexEntry> Index { get; init; }
 
     public ResourceWrite ToWrite(long version, DateTimeOffset lastUpdated, string method) =>
-        new(Type, Id, version, lastUpdated, method, MetaStamp.Stamp(Template, version, lastUpdated), Index);
+        new(Type, Id, version, lastUpdated, method, MetaStamp.Stamp(Template, version, lastUpdated), Index) { Parsed = Resource };
 
     /// <summary>Whether this is the content of <paramref name="stored"/>: its JSON byte for byte once given that version's meta.</summary>
     public bool IsSameAs(ResourceRecord stored) =>

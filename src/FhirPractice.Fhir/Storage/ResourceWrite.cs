@@ -1,4 +1,5 @@
 using FhirPractice.Fhir.Search;
+using Hl7.Fhir.Model;
 
 namespace FhirPractice.Fhir.Storage;
 
@@ -16,4 +17,11 @@ public sealed record ResourceWrite(
     IReadOnlyList<IndexEntry> Index)
 {
     public bool Deleted => Method == "DELETE";
+
+    /// <summary>
+    /// The resource the bytes were serialised from, when the writer had it parsed (the engine's own writes), so that
+    /// write hooks on the single writer's thread need not parse the bytes again. Read-only: it may be the caller's
+    /// object. Its meta holds placeholders for this version's id and instant, which only <see cref="Json"/> has.
+    /// </summary>
+    public Resource? Parsed { get; init; }
 }

@@ -21,12 +21,28 @@ public sealed record RecallValue(string Patient, string Item, string Lot, string
 /// <summary>A receipt, for FIFO valuation.</summary>
 public sealed record ReceiptValue(decimal Q, decimal? Cost, string Event);
 
-/// <summary>JSON of the state values: small, camel-case free, nulls left out.</summary>
+/// <summary>JSON of the state values: small, camel-case free, nulls left out. The ledger reads and writes a dozen per
+/// movement on the store's single writer, so their converters are generated at build time instead of reflected.</summary>
 public static class StateJson
 {
-    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = StateJsonContext.Default,
+    };
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)!;
 }
+
+[JsonSerializable(typeof(LineValue))]
+[JsonSerializable(typeof(OnHandValue))]
+[JsonSerializable(typeof(LotValue))]
+[JsonSerializable(typeof(EventValue))]
+[JsonSerializable(typeof(RecallValue))]
+[JsonSerializable(typeof(ReceiptValue))]
+[JsonSerializable(typeof(Levels.WatchValue))]
+[JsonSerializable(typeof(Levels.StockLevel))]
+[JsonSerializable(typeof(FollowUps.FollowUp))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -66,7 +66,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
     private void RecordCapacity(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
     {
         // Schedules are written rarely: parsing the model here is affordable, and refuses broken rules at every door.
-        var rules = AvailabilityRules.From((Schedule)ResourceSerializer.ParseTrustedJson(write.Json.Span), calculator.Zone);
+        var rules = AvailabilityRules.From((Schedule)write.Resource(), calculator.Zone);
         if (rules.Capacity <= 1) return;
         foreach (var actor in rules.Actors)
         {

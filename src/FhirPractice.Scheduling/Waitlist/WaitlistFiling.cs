@@ -18,7 +18,7 @@ internal static class WaitlistFiling
         using (var document = JsonDocument.Parse(write.Json))
             if (!(document.RootElement.TryGetProperty("status", out var status) && status.GetString() == "waitlist")) return;
         // Waitlist entries are written rarely: parsing the model here is affordable.
-        var appointment = (Appointment)ResourceSerializer.ParseTrustedJson(write.Json.Span);
+        var appointment = (Appointment)write.Resource();
         WaitlistEntry.From(appointment);
         var created = appointment.CreatedElement?.ToDateTimeOffset(TimeSpan.Zero) ?? write.LastUpdated;
         var key = WaitlistKeys.WaitingKey(appointment.Priority, created, write.Id);
