@@ -41,10 +41,11 @@ public sealed class BillingDoor(FhirEngine engine, FhirRequest origin)
 
     /// <summary>
     /// Commits a transaction Bundle as one store transaction; a refusal is raised as the engine's error. The Bundle goes as
-    /// built, checked by the engine as strictly as the JSON of a transaction over HTTP, without a JSON round trip.
+    /// built, checked by the engine as strictly as the JSON of a transaction over HTTP, without a JSON round trip. Billing
+    /// reads only where each entry was written (<c>response.location</c>), so the answer leaves the resources out.
     /// </summary>
     public async Task<Bundle> TransactionAsync(Bundle bundle, CancellationToken ct) =>
-        (Bundle)Success(await engine.HandleAsync(Request("POST", "") with { ParsedBody = bundle, CheckParsedBody = true }, ct));
+        (Bundle)Success(await engine.HandleAsync(Request("POST", "") with { ParsedBody = bundle, CheckParsedBody = true, Return = PreferReturn.Minimal }, ct));
 
     private static Resource Success(FhirResponse response) =>
         (int)response.Status < 400 ? response.ToResource()! : throw new FhirError(response.Status, (OperationOutcome)response.Resource!);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FhirPractice.Fhir.Rest;
 using FhirPractice.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirPractice.Server.Tests;
 
@@ -300,5 +302,84 @@ public sealed class BundleTests(FhirServerFactory server) : IClassFixture<FhirSe
 
         await FhirHttp.AssertOutcomeAsync(response, HttpStatusCode.BadRequest, "more than one entry", "Bundle.entry[1]");
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"Patient/{target}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Transaction_whose_entries_are_prepared_together_reports_the_first_failing_entry_and_writes_nothing()
+    {
+        var value = FhirHttp.Unique();
+        // An id the URL gives is checked when its entry is prepared: entries 5 and 9 both fail there.
+        var entries = Enumerable.Range(0, 12).Select(i =>
+            $$$"""{"resource":{{{PatientWith(value)}}},"request":{"method":"PUT","url":"Patient/{{{(i is 5 or 9 ? $"bad_{i}" : FhirHttp.Unique())}}}"}}""").ToArray();
+
+        var response = await _client.PostAsync("", Bundle("transaction", entries));
+
+        var outcome = await FhirHttp.AssertOutcomeAsync(response, HttpStatusCode.BadRequest, "Bundle.entry[5]: 'bad_5' is not a valid resource id", "Bundle.entry[5]");
+        Assert.DoesNotContain("entry[9]", outcome.ToJsonString());
+        Assert.Equal(0, await CountAsync(value));
+    }
+
+    [Fact]
+    public async Task Transaction_prepared_together_keeps_each_entry_its_own_id_references_and_response()
+    {
+        var value = FhirHttp.Unique();
+        const int observations = 16;
+        var patient = $$$"""{"fullUrl":"urn:uuid:5a0c3f7e-1b7d-4c55-9f3a-0b1d2e3f4a5b","resource":{{{PatientWith(value)}}},"request":{"method":"POST","url":"Patient"}}""";
+        var entries = Enumerable.Range(0, observations).Select(i =>
+            $$$"""{"fullUrl":"urn:uuid:00000000-0000-4000-8000-{{{i:D12}}}","resource":{"resourceType":"Observation","status":"final","code":{"text":"n{{{i}}}"},"subject":{"reference":"urn:uuid:5a0c3f7e-1b7d-4c55-9f3a-0b1d2e3f4a5b"}{{{(i == 0 ? "" : $$$""","hasMember":[{"reference":"urn:uuid:00000000-0000-4000-8000-{{{i - 1:D12}}}"}]""")}}}},"request":{"method":"POST","url":"Observation"}}""");
+
+        var response = await _client.PostAsync("", Bundle("transaction", [.. entries, patient]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answered = Entries(await response.JsonAsync());
+        var patientId = ((string)answered[observations]["response"]!["location"]!).Split('/')[^3];
+        var ids = answered.Take(observations).Select(e => ((string)e["response"]!["location"]!).Split('/')[^3]).ToList();
+        Assert.Equal(observations, ids.Distinct().Count());
+        for (var i = 0; i < observations; i++)
+        {
+            var observation = await (await _client.GetAsync($"Observation/{ids[i]}")).JsonAsync();
+            Assert.Equal($"n{i}", (string?)observation["code"]!["text"]);
+            Assert.Equal($"Patient/{patientId}", (string?)observation["subject"]!["reference"]);
+            if (i > 0) Assert.Equal($"Observation/{ids[i - 1]}", (string?)observation["hasMember"]![0]!["reference"]);
+        }
+    }
+
+    [Fact]
+    public async Task Transaction_with_Prefer_return_minimal_answers_each_write_with_its_location_and_no_resource()
+    {
+        var target = FhirHttp.Unique();
+        var response = await _client.SendAsync(HttpMethod.Post, "", Bundle("transaction",
+            $$$"""{"resource":{"resourceType":"Patient","id":"{{{target}}}","active":true},"request":{"method":"PUT","url":"Patient/{{{target}}}"}}""",
+            $$$"""{"resource":{{{PatientWith(FhirHttp.Unique())}}},"request":{"method":"POST","url":"Patient"}}"""), ("Prefer", "return=minimal"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answered = Entries(await response.JsonAsync());
+        Assert.Equal($"{FhirServerFactory.BaseUrl}/Patient/{target}/_history/1", (string?)answered[0]["response"]!["location"]);
+        Assert.Matches(@"/Patient/[^/]+/_history/1$", (string)answered[1]["response"]!["location"]!);
+        Assert.All(answered, e => Assert.Null(e["resource"]));
+    }
+
+    [Fact]
+    public async Task Transaction_built_in_memory_with_one_resource_object_in_several_entries_writes_each_with_its_own_id()
+    {
+        var value = FhirHttp.Unique();
+        var patient = new Hl7.Fhir.Model.Patient { Identifier = [new Hl7.Fhir.Model.Identifier("urn:test:bundle", value)] };
+        var bundle = new Hl7.Fhir.Model.Bundle { Type = Hl7.Fhir.Model.Bundle.BundleType.Transaction };
+        for (var i = 0; i < 6; i++)
+            bundle.Entry.Add(new Hl7.Fhir.Model.Bundle.EntryComponent
+            {
+                Resource = patient,
+                Request = new Hl7.Fhir.Model.Bundle.RequestComponent { Method = Hl7.Fhir.Model.Bundle.HTTPVerb.POST, Url = "Patient" },
+            });
+
+        var response = await server.Services.GetRequiredService<FhirEngine>().HandleAsync(
+            new FhirRequest("POST", "", []) { ParsedBody = bundle, Caller = FhirCaller.Internal("test"), Return = PreferReturn.Minimal });
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var ids = ((Hl7.Fhir.Model.Bundle)response.ToResource()!).Entry.Select(e => e.Response.Location.Split('/')[^3]).ToList();
+        Assert.Equal(6, ids.Distinct().Count());
+        foreach (var id in ids)
+            Assert.Equal(id, (string?)(await (await _client.GetAsync($"Patient/{id}")).JsonAsync())["id"]);
+        Assert.Equal(6, await CountAsync(value));
     }
 }

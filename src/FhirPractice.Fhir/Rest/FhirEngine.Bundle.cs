@@ -62,12 +62,12 @@ public sealed partial class FhirEngine
     }
 
     /// <param name="method">The entry's method: a successful write (an update too, not only a create) answers
-    /// with the location of the version it wrote, as the R4 example responses show.</param>
+    /// with the location of the version it wrote, as the R4 example responses show — also when Prefer left its body out.</param>
     internal static Bundle.EntryComponent ResponseEntry(FhirResponse response, FhirRequest r, Bundle.HTTPVerb? method)
     {
         var location = response.Location;
         if (location is null && method is Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.POST or Bundle.HTTPVerb.PATCH
-            && (int)response.Status < 300 && response.Record is { Deleted: false } written)
+            && (int)response.Status < 300 && (response.Record ?? response.Subject) is { Deleted: false } written)
             location = $"{r.BaseUrl}/{written.Type}/{written.Id}/_history/{written.Version}";
         var entry = new Bundle.EntryComponent
         {

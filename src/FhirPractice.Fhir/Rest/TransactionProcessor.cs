@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.ExceptionServices;
 using FhirPractice.Fhir.Access;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
@@ -9,8 +10,8 @@ namespace FhirPractice.Fhir.Rest;
 /// <summary>
 /// A transaction Bundle, all or nothing. Entries are processed in the order the spec sets
 /// (DELETE, POST, PUT/PATCH, then GET); ids are assigned and urn:uuid and conditional references
-/// rewritten before anything is written; every write and every conditional match is then checked
-/// and committed in one store transaction. Should a conditional match change meanwhile, the whole
+/// rewritten before anything is written, then the written resources are prepared in parallel; every
+/// write and every conditional match is then checked and committed in one store transaction. Should a conditional match change meanwhile, the whole
 /// transaction is prepared again.
 /// </summary>
 internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest request, Bundle bundle)
@@ -57,8 +58,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                     else reference.Reference = await RewriteAsync(reference.Reference, conditionalReferences, checks, ct);
                 }
             });
-        foreach (var e in ordered.Where(e => e.Resource is not null && e.Plan is null))
-            await OnEntry(e, async () => e.Plan = await PlanWriteAsync(e, ct));
+        await PlanWritesAsync(ordered.Where(e => e.Resource is not null && e.Plan is null).ToList(), ct);
 
         var results = await engine.WriteAsync(request, tx =>
         {
@@ -192,6 +192,28 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             throw FhirError.PreconditionFailed($"The conditional reference '{reference}' matched {matches.Count} resources; it must match exactly one");
         checks.Add(new MatchCheck(query, [matches[0].Id]));
         return conditional[reference] = $"{type}/{matches[0].Id}";
+    }
+
+    /// <summary>
+    /// Prepares the written resources (validated, indexed, serialised) on all cores: once ids and references are settled,
+    /// no entry's preparation depends on another's. Should several fail, the first in processing order is reported, the
+    /// one that preparing them one after another would have stopped at.
+    /// </summary>
+    private async System.Threading.Tasks.Task PlanWritesAsync(List<Entry> writes, CancellationToken ct)
+    {
+        var failures = new ExceptionDispatchInfo?[writes.Count];
+        async ValueTask Plan(int i, CancellationToken ct)
+        {
+            try { writes[i].Plan = await PlanWriteAsync(writes[i], ct); }
+            catch (FhirError error) { failures[i] = ExceptionDispatchInfo.Capture(Located(error, writes[i].Index)); }
+            catch (Exception e) when (e is not OperationCanceledException) { failures[i] = ExceptionDispatchInfo.Capture(e); }
+        }
+        // Preparing sets the resource's id and meta: a Bundle built in memory that puts one resource object in two
+        // entries has them prepared one after the other. One entry is prepared on the request's own thread.
+        var shared = writes.Select(e => e.Resource).Distinct(ReferenceEqualityComparer.Instance).Count() < writes.Count;
+        if (writes.Count == 1) await Plan(0, ct);
+        else await Parallel.ForEachAsync(Enumerable.Range(0, writes.Count), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = shared ? 1 : -1 }, Plan);
+        foreach (var failure in failures) failure?.Throw();
     }
 
     private async Task<WritePlan> PlanWriteAsync(Entry e, CancellationToken ct)

@@ -46,4 +46,40 @@ public sealed class StrictCheckTests
         ResourceSerializer.CheckStrict(bundle);
         ResourceSerializer.ParseJson(ResourceSerializer.ToJsonBytes(bundle)); // the JSON round trip accepted it too
     }
+
+    private static Bundle Transaction(IEnumerable<Patient> patients) => new()
+    {
+        Type = Bundle.BundleType.Transaction,
+        Entry = patients.Select(p => new Bundle.EntryComponent { Resource = p, Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Patient" } }).ToList(),
+    };
+
+    [Fact]
+    public void A_bundle_of_many_entries_checked_in_parallel_names_the_same_elements_as_the_strict_parse()
+    {
+        var bundle = Transaction(Enumerable.Range(0, 20).Select(i => i switch
+        {
+            7 => new Patient { BirthDateElement = new Date("19610615") },
+            13 => new Patient { Telecom = [new ContactPoint { Value = "555", Rank = -1 }] },
+            _ => new Patient { Active = true },
+        }));
+        bundle.Entry[16].Request.Method = null; // the Bundle's own elements are checked too
+
+        var parsed = Assert.Throws<FhirError>(() => ResourceSerializer.ParseJson(ResourceSerializer.ToJsonBytes(bundle)));
+        var checkedInMemory = Assert.Throws<FhirError>(() => ResourceSerializer.CheckStrict(bundle));
+
+        Assert.Equal(new[] { "Bundle.entry[7].resource.birthDate", "Bundle.entry[13].resource.telecom[0].rank", "Bundle.entry[16].request.method" }.Order(),
+            checkedInMemory.Outcome.Issue.SelectMany(i => i.Expression).Order());
+        Assert.Equal(parsed.Outcome.Issue.SelectMany(i => i.Expression).Order(), checkedInMemory.Outcome.Issue.SelectMany(i => i.Expression).Order());
+    }
+
+    [Fact]
+    public void A_bundle_checked_in_parallel_passes_with_each_entry_keeping_its_resource()
+    {
+        var patients = Enumerable.Range(0, 20).Select(i => new Patient { Id = "p" + i, Active = true }).ToList();
+        var bundle = Transaction(patients);
+
+        ResourceSerializer.CheckStrict(bundle);
+
+        Assert.Equal(patients, bundle.Entry.Select(e => e.Resource));
+    }
 }
