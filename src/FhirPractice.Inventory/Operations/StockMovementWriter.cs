@@ -13,7 +13,7 @@ internal sealed record Movement(string Kind, string Item, string Lot, decimal Qu
 /// <summary>
 /// Records movements as completed SupplyDeliveries in one transaction through the engine, as the caller: the
 /// write hook checks and books them like any other write, so a shortage found there (a concurrent consumption)
-/// comes back as the transaction's 409.
+/// comes back as the transaction's 409. The answer is minimal: only each entry's location is read.
 /// </summary>
 internal static class StockMovementWriter
 {
@@ -27,7 +27,7 @@ internal static class StockMovementWriter
                 Resource = Delivery(m),
                 Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "SupplyDelivery" },
             });
-        var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = bundle, BaseUrl = r.BaseUrl, Caller = r.Caller }, ct);
+        var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = bundle, BaseUrl = r.BaseUrl, Caller = r.Caller, Return = PreferReturn.Minimal }, ct);
         if (response.Status != HttpStatusCode.OK) return (response, null);
         var answer = (Bundle)response.ToResource()!;
         var result = new Parameters();
