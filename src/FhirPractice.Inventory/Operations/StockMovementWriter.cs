@@ -11,13 +11,38 @@ internal sealed record Movement(string Kind, string Item, string Lot, decimal Qu
     string? Patient = null, string? Reason = null, string? FefoOverride = null);
 
 /// <summary>
-/// Records movements as completed SupplyDeliveries in one transaction through the engine, as the caller: the
-/// write hook checks and books them like any other write, so a shortage found there (a concurrent consumption)
-/// comes back as the transaction's 409. The answer is minimal: only each entry's location is read.
+/// Records movements as completed SupplyDeliveries through the engine, as the caller: one movement as a create, several
+/// (first-expiry-first-out across lots) in one transaction, so all or none are recorded. The write hook checks and
+/// books them like any other write, so a shortage found there (a concurrent consumption) comes back as the write's
+/// 409. Answers are minimal: only what was written is read.
 /// </summary>
 internal static class StockMovementWriter
 {
     public static async Task<(FhirResponse Response, Parameters? Result)> WriteAsync(FhirEngine engine, FhirRequest r, IReadOnlyList<Movement> movements, CancellationToken ct)
+    {
+        var single = movements.Count == 1;
+        var request = single
+            ? new FhirRequest("POST", "SupplyDelivery", []) { ParsedBody = Delivery(movements[0]) }
+            : new FhirRequest("POST", "", []) { ParsedBody = Transaction(movements) };
+        var response = await engine.HandleAsync(request with { BaseUrl = r.BaseUrl, Caller = r.Caller, Return = PreferReturn.Minimal }, ct);
+        if (response.Status != (single ? HttpStatusCode.Created : HttpStatusCode.OK)) return (response, null);
+        IReadOnlyList<string> written = single ? [$"SupplyDelivery/{response.Subject!.Id}"] : [.. ((Bundle)response.ToResource()!).Entry.Select(e => Reference(e.Response?.Location))];
+        var result = new Parameters();
+        for (var i = 0; i < movements.Count; i++)
+            result.Parameter.Add(new Parameters.ParameterComponent
+            {
+                Name = "movement",
+                Part =
+                [
+                    new() { Name = "supplyDelivery", Value = new ResourceReference(written[i]) },
+                    new() { Name = "lot", Value = new FhirString(movements[i].Lot) },
+                    new() { Name = "quantity", Value = new FhirDecimal(movements[i].Quantity) },
+                ],
+            });
+        return (response, result);
+    }
+
+    private static Bundle Transaction(IReadOnlyList<Movement> movements)
     {
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
         foreach (var m in movements)
@@ -27,29 +52,16 @@ internal static class StockMovementWriter
                 Resource = Delivery(m),
                 Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "SupplyDelivery" },
             });
-        var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = bundle, BaseUrl = r.BaseUrl, Caller = r.Caller, Return = PreferReturn.Minimal }, ct);
-        if (response.Status != HttpStatusCode.OK) return (response, null);
-        var answer = (Bundle)response.ToResource()!;
-        var result = new Parameters();
-        for (var i = 0; i < movements.Count; i++)
-        {
-            // The entry's Location is [base/]SupplyDelivery/{id}/_history/{version}.
-            var location = answer.Entry[i].Response?.Location ?? "";
-            var start = Math.Max(location.IndexOf("SupplyDelivery/", StringComparison.Ordinal), 0);
-            var end = location.IndexOf("/_history", StringComparison.Ordinal);
-            var reference = location[start..(end < 0 ? location.Length : end)];
-            result.Parameter.Add(new Parameters.ParameterComponent
-            {
-                Name = "movement",
-                Part =
-                [
-                    new() { Name = "supplyDelivery", Value = new ResourceReference(reference) },
-                    new() { Name = "lot", Value = new FhirString(movements[i].Lot) },
-                    new() { Name = "quantity", Value = new FhirDecimal(movements[i].Quantity) },
-                ],
-            });
-        }
-        return (response, result);
+        return bundle;
+    }
+
+    /// <summary>An entry's Location is [base/]SupplyDelivery/{id}/_history/{version}.</summary>
+    private static string Reference(string? location)
+    {
+        location ??= "";
+        var start = Math.Max(location.IndexOf("SupplyDelivery/", StringComparison.Ordinal), 0);
+        var end = location.IndexOf("/_history", StringComparison.Ordinal);
+        return location[start..(end < 0 ? location.Length : end)];
     }
 
     private static SupplyDelivery Delivery(Movement m)
