@@ -16,8 +16,10 @@ public sealed class PreparedResource
     public required byte[] Template { get; init; }
     public required IReadOnlyList<IndexEntry> Index { get; init; }
 
+    /// <remarks>The parsed resource goes along unless it was prepared again since, under another id (one object in
+    /// two entries of a Bundle built in memory): then the hooks parse the bytes.</remarks>
     public ResourceWrite ToWrite(long version, DateTimeOffset lastUpdated, string method) =>
-        new(Type, Id, version, lastUpdated, method, MetaStamp.Stamp(Template, version, lastUpdated), Index) { Parsed = Resource };
+        new(Type, Id, version, lastUpdated, method, MetaStamp.Stamp(Template, version, lastUpdated), Index) { Parsed = Resource.Id == Id ? Resource : null };
 
     /// <summary>Whether this is the content of <paramref name="stored"/>: its JSON byte for byte once given that version's meta.</summary>
     public bool IsSameAs(ResourceRecord stored) =>
