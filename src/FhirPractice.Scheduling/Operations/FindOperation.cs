@@ -96,8 +96,8 @@ public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions opt
     }
 
     /// <summary>
-    /// A HealthcareService's hours and the active Schedules that serve it: those with the service as an actor, and
-    /// those whose service type is one of the service's types.
+    /// A HealthcareService's hours and the Schedules that serve it: those with the service as an actor, and those whose
+    /// service type is one of the service's types; all but those marked inactive (a Schedule without <c>active</c> is in use).
     /// </summary>
     private async Task<(ServiceHours Hours, IReadOnlyList<AvailabilityRules> Serving)> ServingAsync(FhirEngine engine, FhirRequest r, string service, CancellationToken ct)
     {
@@ -111,7 +111,7 @@ public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions opt
         searches.AddRange(hours.Types.Where(t => t.Code is not null).Select(t => new KeyValuePair<string, string>("service-type", t.System is null ? t.Code! : $"{t.System}|{t.Code}")));
         var serving = new Dictionary<string, AvailabilityRules>();
         foreach (var search in searches)
-            foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, r, "Schedule", [search, new("active", "true"), new("_count", "100")], ct))
+            foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, r, "Schedule", [search, new("active:not", "false"), new("_count", "100")], ct))
                 serving.TryAdd(schedule.Id ?? "", AvailabilityRules.From(schedule, schedules.Calculator.Zone));
         return (hours, serving.Values.ToList());
     }

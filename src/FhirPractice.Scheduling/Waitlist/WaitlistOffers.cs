@@ -101,7 +101,7 @@ public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules sche
         if (entry.Schedules.Count > 0) return await schedules.LoadAsync(engine.Store, entry.Schedules, "Appointment.extension", ct);
         var found = new List<AvailabilityRules>();
         foreach (var actor in entry.Actors)
-            foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, EngineCalls.Internal, "Schedule", [new("actor", actor), new("active", "true")], ct))
+            foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, EngineCalls.Internal, "Schedule", [new("actor", actor), new("active:not", "false")], ct))
                 found.Add(AvailabilityRules.From(schedule, schedules.Calculator.Zone));
         return found;
     }

@@ -23,12 +23,18 @@ public sealed class ServiceFindTests(SchedulingServerFactory server) : IClassFix
         var type = FhirHttp.Unique();
         var clinic = await ClinicAsync(type);
         var byActor = await _client.ScheduleAsync(clinic);
+        // Without "active": a Schedule is in use unless it says it is not.
         var byType = await _client.CreateAsync($$$"""
-            {"resourceType":"Schedule","active":true,"serviceType":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}],"actor":[{"reference":"{{{await _client.PractitionerAsync()}}}"}],
+            {"resourceType":"Schedule","serviceType":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}],"actor":[{"reference":"{{{await _client.PractitionerAsync()}}}"}],
              "extension":[{"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"17:00:00"}]},
                {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
             """);
         await _client.ScheduleAsync(await _client.PractitionerAsync()); // serves another service
+        await _client.CreateAsync($$$"""
+            {"resourceType":"Schedule","active":false,"serviceType":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}],"actor":[{"reference":"{{{await _client.PractitionerAsync()}}}"}],
+             "extension":[{"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"17:00:00"}]},
+               {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
+            """); // not in use
 
         var response = await _client.GetAsync($"Appointment/$find?healthcare-service={clinic}&start=2025-06-10&end=2025-06-12");
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
