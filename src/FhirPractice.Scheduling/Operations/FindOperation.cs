@@ -112,7 +112,7 @@ public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions opt
         var serving = new Dictionary<string, AvailabilityRules>();
         foreach (var search in searches)
             foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, r, "Schedule", [search, new("active:not", "false"), new("_count", "100")], ct))
-                serving.TryAdd(schedule.Id ?? "", AvailabilityRules.From(schedule, schedules.Calculator.Zone));
+                serving.TryAdd(schedule.Id ?? "", schedules.RulesOf(schedule));
         return (hours, serving.Values.ToList());
     }
 

@@ -36,11 +36,20 @@ public sealed class ScheduleRules(AvailabilityCalculator calculator)
     }
 
     /// <summary>The rules of a current Schedule version, parsed once per version.</summary>
-    private AvailabilityRules RulesOf(ResourceRecord record)
+    private AvailabilityRules RulesOf(ResourceRecord record) =>
+        Cached(record.Id, record.Version, () => (Schedule)ResourceSerializer.ParseTrustedJson(record.Json.Span));
+
+    /// <summary>The rules of a Schedule a search found (its meta names its version), read once per version.</summary>
+    public AvailabilityRules RulesOf(Schedule schedule) =>
+        schedule.Id is { } id && long.TryParse(schedule.Meta?.VersionId, out var version)
+            ? Cached(id, version, () => schedule)
+            : AvailabilityRules.From(schedule, calculator.Zone);
+
+    private AvailabilityRules Cached(string id, long version, Func<Schedule> schedule)
     {
-        if (_parsed.TryGetValue(record.Id, out var known) && known.Version == record.Version) return known.Rules;
-        var rules = AvailabilityRules.From((Schedule)ResourceSerializer.ParseTrustedJson(record.Json.Span), calculator.Zone);
-        _parsed.AddOrUpdate(record.Id, (record.Version, rules), (_, old) => old.Version > record.Version ? old : (record.Version, rules));
+        if (_parsed.TryGetValue(id, out var known) && known.Version == version) return known.Rules;
+        var rules = AvailabilityRules.From(schedule(), calculator.Zone);
+        _parsed.AddOrUpdate(id, (version, rules), (_, old) => old.Version > version ? old : (version, rules));
         return rules;
     }
 
