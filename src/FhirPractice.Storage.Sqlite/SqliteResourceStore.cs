@@ -9,7 +9,8 @@ namespace FhirPractice.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Reads run in parallel on pooled connections;
 /// writes go through a single writer that commits queued transactions together (group commit),
-/// each isolated in a savepoint, and acknowledges them only after the commit.
+/// each isolated in a savepoint, and acknowledges them only after the commit is durable (with
+/// <c>Synchronous=FULL</c>, once <see cref="WalFlusher"/> has put it on disk while the writer goes on).
 /// </summary>
 public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     private readonly Channel<WriteJob> _queue = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly SqliteReaderPool _readers;
+    private readonly WalFlusher? _flusher;
     private DateTimeOffset _lastTimestamp;
 
     public SqliteResourceStore(SqliteStoreOptions options, TimeProvider clock)
@@ -34,6 +36,12 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         var writer = Open();
         Pragma(writer, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864;");
         SqliteSchema.Create(writer);
+        if (Synchronous(options) is "FULL" or "EXTRA")
+        {
+            // The writer's commits reach the WAL file; the flusher puts them on disk before they are answered.
+            Pragma(writer, "PRAGMA synchronous = NORMAL;");
+            _flusher = WalFlusher.ForDatabase(full);
+        }
         _readers = new SqliteReaderPool(Open);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
     }
@@ -46,9 +54,12 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         // one again on every run once a bound value could change its plan (a bound LIMIT does).
         if (raw.sqlite3_db_config(connection.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
             throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
-        Pragma(connection, $"PRAGMA synchronous = {(_options.Synchronous.ToUpperInvariant() is "NORMAL" or "FULL" or "EXTRA" ? _options.Synchronous : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
+        Pragma(connection, $"PRAGMA synchronous = {Synchronous(_options)}; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
         return connection;
     }
+
+    private static string Synchronous(SqliteStoreOptions options) =>
+        options.Synchronous.ToUpperInvariant() is ("NORMAL" or "FULL" or "EXTRA") and var setting ? setting : "FULL";
 
     private static void Pragma(SqliteConnection connection, string sql)
     {
@@ -175,11 +186,15 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                     foreach (var job in done) job.Fail(e);
                     done.Clear();
                 }
-                foreach (var job in done) job.Complete();
+                if (_flusher is null)
+                    foreach (var job in done) job.Complete();
+                else if (done.Count > 0)
+                    _flusher.Committed(done.Select(job => (Action<Exception?>)job.Answer).ToList());
             }
         }
         finally
         {
+            if (_flusher is not null) await _flusher.CompleteAsync().ConfigureAwait(false);
             context.Dispose(); // its statements go before their connection
             await connection.DisposeAsync();
         }
@@ -207,6 +222,13 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         public abstract void Run(IStoreTransaction transaction);
         public abstract void Complete();
         public abstract void Fail(Exception e);
+
+        /// <summary>Completes the committed job, or fails it when its commit could not be made durable.</summary>
+        public void Answer(Exception? failure)
+        {
+            if (failure is null) Complete();
+            else Fail(failure);
+        }
     }
 
     private sealed class WriteJob<T>(Func<IStoreTransaction, T> work) : WriteJob

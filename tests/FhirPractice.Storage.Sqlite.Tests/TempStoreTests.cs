@@ -7,7 +7,10 @@ public abstract class TempStoreTests : IAsyncLifetime
 
     protected SqliteResourceStore Store { get; private set; } = null!;
 
-    private SqliteStoreOptions Options => new() { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" };
+    private SqliteStoreOptions Options => new() { Path = Path.Combine(_folder, "fhir.db"), Synchronous = Synchronous };
+
+    /// <summary>NORMAL unless a test is about durability: no fsync per commit keeps the tests quick.</summary>
+    protected virtual string Synchronous => "NORMAL";
 
     public virtual System.Threading.Tasks.Task InitializeAsync()
     {

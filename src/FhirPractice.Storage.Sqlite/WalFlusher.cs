@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+
+namespace FhirPractice.Storage.Sqlite;
+
+/// <summary>
+/// Makes the writer's commits durable beside it instead of inside it. With <c>Synchronous=FULL</c> the writer commits
+/// with SQLite's NORMAL setting (the commit is in the WAL file, not yet on disk) and hands the committed jobs here; one
+/// fsync of the WAL then covers every commit handed over before it started, and only after it are those jobs answered.
+/// So an acknowledged write is on disk as before, while the writer runs the next group of jobs during the fsync
+/// instead of waiting for it. The WAL is written in commit order and recovered as a prefix, so no acknowledged write
+/// can depend on one that is lost. What a power cut can still take is a commit that other readers saw in the
+/// milliseconds before its fsync, never one its writer was told had succeeded.
+/// </summary>
+internal sealed class WalFlusher
+{
+    private readonly Channel<IReadOnlyList<Action<Exception?>>> _committed =
+        Channel.CreateUnbounded<IReadOnlyList<Action<Exception?>>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Action _flush;
+    private readonly Action _close;
+    private readonly Task _loop;
+
+    /// <param name="flush">Puts everything written to the WAL so far on disk; throws when it cannot.</param>
+    /// <param name="close">Releases what <paramref name="flush"/> holds, once the last flush is done.</param>
+    public WalFlusher(Action flush, Action close)
+    {
+        _flush = flush;
+        _close = close;
+        _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    /// <summary>The WAL beside <paramref name="databasePath"/> flushed through a handle of its own (an fsync applies to the file, whoever wrote it).</summary>
+    public static WalFlusher ForDatabase(string databasePath)
+    {
+        FileStream? wal = null;
+        return new WalFlusher(
+            () =>
+            {
+                // SQLite keeps the WAL file while any connection is open (it truncates it in place, never replaces it).
+                wal ??= new FileStream(databasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                wal.Flush(flushToDisk: true);
+            },
+            () => wal?.Dispose());
+    }
+
+    /// <summary>Answers these jobs once a flush that starts after this call has succeeded (or with its failure).</summary>
+    public void Committed(IReadOnlyList<Action<Exception?>> answers)
+    {
+        if (!_committed.Writer.TryWrite(answers)) throw new ObjectDisposedException(nameof(WalFlusher));
+    }
+
+    /// <summary>Flushes and answers what was handed over, then stops.</summary>
+    public Task CompleteAsync()
+    {
+        _committed.Writer.TryComplete();
+        return _loop;
+    }
+
+    private async Task Loop()
+    {
+        var reader = _committed.Reader;
+        var pending = new List<IReadOnlyList<Action<Exception?>>>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            pending.Clear();
+            while (reader.TryRead(out var answers)) pending.Add(answers);
+            Exception? failure = null;
+            try { _flush(); }
+            catch (Exception e) { failure = new IOException("The committed write could not be made durable (the WAL's fsync failed)", e); }
+            foreach (var answers in pending)
+                foreach (var answer in answers) answer(failure);
+        }
+        _close();
+    }
+}
