@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Search;
 using FhirPractice.Hl7v2.Er7;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Hl7v2.Mllp;
@@ -24,10 +25,10 @@ namespace FhirPractice.Hl7v2.Inbound;
 /// content: a <see cref="MappingException"/> without Reject, or a 4xx from the engine.
 /// </para>
 /// </summary>
-public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, FhirEngine engine, InboundOptions options,
-    TimeProvider clock, ILogger<InboundPipeline> log)
+public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, FhirEngine engine, SearchQueryParser queryParser,
+    InboundOptions options, TimeProvider clock, ILogger<InboundPipeline> log)
 {
-    private readonly EngineFhirLookup _lookup = new(engine);
+    private readonly StoreFhirLookup _lookup = new(engine.Store, queryParser);
 
     // Messages being processed, by store id: a concurrent resend or a replay joins or waits for the one run.
     private readonly ConcurrentDictionary<long, Lazy<Task<StoredMessage>>> _inFlight = new();

@@ -77,32 +77,7 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
 
     public async Task<Admission> AdmitAsync(NewMessage m, CancellationToken ct = default)
     {
-        var now = m.ReceivedAt.ToUnixTimeMilliseconds();
-        var id = await WriteAsync(transaction =>
-        {
-            using var cmd = Command(transaction);
-            cmd.CommandText = """
-                INSERT OR IGNORE INTO hl7v2_message (raw, received_at, updated_at, status, message_type, sending_application,
-                  sending_facility, control_id, patient_value, patient_authority, accept_ack, ack, error, deduplicated)
-                VALUES ($raw, $at, $at, $status, $type, $app, $facility, $control, $pv, $pa, $accept, $ack, $error, $dedup)
-                RETURNING id
-                """;
-            cmd.Parameters.AddWithValue("$raw", m.Raw);
-            cmd.Parameters.AddWithValue("$at", now);
-            cmd.Parameters.AddWithValue("$status", StatusText(m.Status));
-            var key = m.DuplicateKey;
-            cmd.Parameters.AddWithValue("$type", (object?)m.MessageType ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$app", (object?)(key?.SendingApplication ?? m.SendingApplication) ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$facility", (object?)(key?.SendingFacility ?? m.SendingFacility) ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$control", (object?)(key?.ControlId ?? m.ControlId) ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$pv", (object?)m.Patient?.Value ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$pa", (object?)m.Patient?.AssigningAuthority ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$accept", (object?)m.AcceptAck ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$ack", (object?)m.Ack ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$error", (object?)m.Error ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$dedup", key is null ? 0 : 1);
-            return cmd.ExecuteScalar() is long inserted ? inserted : (long?)null;
-        }, ct);
+        var id = await WriteAsync(statements => statements.Admit(m), ct);
 
         if (id is long newId)
             return new Admission(new StoredMessage(newId, m.Raw, m.ReceivedAt, m.ReceivedAt, m.Status, m.MessageType,
@@ -124,16 +99,9 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
     public Task CompleteAsync(long id, MessageStatus status, byte[]? ack, string? error, CancellationToken ct = default)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return WriteAsync<object?>(transaction =>
+        return WriteAsync<object?>(statements =>
         {
-            using var cmd = Command(transaction);
-            cmd.CommandText = "UPDATE hl7v2_message SET status = $status, ack = COALESCE($ack, ack), error = $error, updated_at = $now WHERE id = $id";
-            cmd.Parameters.AddWithValue("$status", StatusText(status));
-            cmd.Parameters.AddWithValue("$ack", (object?)ack ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$now", now);
-            cmd.Parameters.AddWithValue("$id", id);
-            cmd.ExecuteNonQuery();
+            statements.Complete(id, status, ack, error, now);
             return null;
         }, ct);
     }
@@ -176,8 +144,10 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
 
     private T OnReader<T>(Func<SqliteConnection, T> query)
     {
-        // Pooled by Microsoft.Data.Sqlite; WAL readers never wait for the writer.
-        using var connection = Open();
+        // Pooled by Microsoft.Data.Sqlite; WAL readers never wait for the writer, and the synchronous setting is the
+        // writer's concern, so a read sets nothing (each PRAGMA is a statement prepared on every open).
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
         return query(connection);
     }
 
@@ -201,16 +171,9 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
 
     private static MessageStatus ParseStatus(string text) => Enum.Parse<MessageStatus>(text, ignoreCase: true);
 
-    private static SqliteCommand Command(SqliteTransaction transaction)
+    private Task<T> WriteAsync<T>(Func<MessageWriterStatements, T> work, CancellationToken ct)
     {
-        var cmd = transaction.Connection!.CreateCommand();
-        cmd.Transaction = transaction;
-        return cmd;
-    }
-
-    private Task<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken ct)
-    {
-        var write = new Write(transaction => work(transaction));
+        var write = new Write(statements => work(statements));
         if (!_queue.Writer.TryWrite(write)) throw new ObjectDisposedException(nameof(SqliteMessageStore));
         return write.Done.Task.ContinueWith(t => (T)t.Result!, ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -218,6 +181,7 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
     // Group commit: every write waiting runs in one transaction and completes after its commit.
     private async Task WriteLoop(SqliteConnection connection)
     {
+        using var statements = new MessageWriterStatements(connection);
         var batch = new List<(Write Write, object? Result, Exception? Error)>();
         try
         {
@@ -229,9 +193,10 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
                 {
                     using (var transaction = connection.BeginTransaction())
                     {
+                        statements.Enlist(transaction);
                         for (var i = 0; i < batch.Count; i++)
                         {
-                            try { batch[i] = batch[i] with { Result = batch[i].Write.Work(transaction) }; }
+                            try { batch[i] = batch[i] with { Result = batch[i].Write.Work(statements) }; }
                             catch (SqliteException e) { batch[i] = batch[i] with { Error = e }; }
                         }
                         transaction.Commit();
@@ -257,9 +222,9 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
         await _writer.ConfigureAwait(false);
     }
 
-    private sealed class Write(Func<SqliteTransaction, object?> work)
+    private sealed class Write(Func<MessageWriterStatements, object?> work)
     {
-        public Func<SqliteTransaction, object?> Work { get; } = work;
+        public Func<MessageWriterStatements, object?> Work { get; } = work;
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -45,9 +45,9 @@ public sealed class InProcessFhirStore : IFhirLookup, IAsyncDisposable
         return (Bundle)body!;
     }
 
-    /// <summary>The bridge's own lookup over the engine.</summary>
+    /// <summary>The bridge's own lookup over the store.</summary>
     public Task<IReadOnlyList<Resource>> SearchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct = default) =>
-        new EngineFhirLookup(Engine).SearchAsync(type, parameters, ct);
+        new StoreFhirLookup(Engine.Store, _services.GetRequiredService<FhirPractice.Fhir.Search.SearchQueryParser>()).SearchAsync(type, parameters, ct);
 
     public async ValueTask DisposeAsync()
     {
