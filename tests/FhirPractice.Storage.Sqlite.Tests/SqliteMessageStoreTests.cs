@@ -15,7 +15,7 @@ public sealed class SqliteMessageStoreTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _store = new SqliteMessageStore(Path.Combine(_folder, "fhir.hl7v2.db"), "NORMAL", TimeProvider.System);
+        _store = new SqliteMessageStore(Path.Combine(_folder, "fhir.hl7v2.db"), "FULL", TimeProvider.System);
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,7 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
     private readonly string _synchronous;
     private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly WalFlusher? _flusher;
     private readonly TimeProvider _clock;
 
     /// <summary>The message store file for a FHIR database file: <c>fhir.db</c> → <c>fhir.hl7v2.db</c>.</summary>
@@ -57,6 +58,12 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
             CREATE INDEX IF NOT EXISTS hl7v2_message_type ON hl7v2_message (message_type, id);
             CREATE INDEX IF NOT EXISTS hl7v2_message_patient ON hl7v2_message (patient_value, id);
             """);
+        if (_synchronous.ToUpperInvariant() is "FULL" or "EXTRA")
+        {
+            // As in the FHIR store: commits reach the WAL file, the flusher puts them on disk before they are answered.
+            Execute(writer, "PRAGMA synchronous = NORMAL;");
+            _flusher = WalFlusher.ForDatabase(full);
+        }
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -178,7 +185,7 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
         return write.Done.Task.ContinueWith(t => (T)t.Result!, ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    // Group commit: every write waiting runs in one transaction and completes after its commit.
+    // Group commit: every write waiting runs in one transaction and completes after its commit is durable.
     private async Task WriteLoop(SqliteConnection connection)
     {
         using var statements = new MessageWriterStatements(connection);
@@ -201,8 +208,10 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
                         }
                         transaction.Commit();
                     }
-                    foreach (var (write, result, error) in batch)
-                        if (error is null) write.Done.TrySetResult(result); else write.Done.TrySetException(error);
+                    if (_flusher is null)
+                        foreach (var (write, result, error) in batch) Answer(write, result, error);
+                    else
+                        _flusher.Committed(batch.Select(w => (Action<Exception?>)(failure => Answer(w.Write, w.Result, w.Error ?? failure))).ToList());
                 }
                 catch (Exception e)
                 {
@@ -212,8 +221,14 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
         }
         finally
         {
+            if (_flusher is not null) await _flusher.CompleteAsync().ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static void Answer(Write write, object? result, Exception? error)
+    {
+        if (error is null) write.Done.TrySetResult(result); else write.Done.TrySetException(error);
     }
 
     public async ValueTask DisposeAsync()
