@@ -17,7 +17,8 @@ public sealed partial class FhirEngine
         CheckType(resource, type);
         var ifNoneExist = r.IfNoneExist is { } condition ? ConditionQuery(r.Caller, FhirInteraction.Create, type, FhirRequest.ParseQuery(condition)) : null;
         var prepared = await _preparer.PrepareAsync(resource, ResourcePreparer.NewId(), ct);
-        var result = await CommitAsync(r, tx => new CreatePlan(prepared, ifNoneExist).Execute(tx), ct);
+        var plan = new CreatePlan(prepared, ifNoneExist);
+        var result = await CommitAsync(r, plan, plan.Execute, ct);
         return WriteResponse(r, result);
     }
 
@@ -29,11 +30,12 @@ public sealed partial class FhirEngine
         if (resource.Id is null) throw FhirError.BadRequest("The resource has no id; an update needs the id of the URL in the body", $"{type}.id");
         if (resource.Id != id) throw FhirError.BadRequest($"The id '{resource.Id}' in the body does not match the id '{id}' in the URL", $"{type}.id");
         var prepared = await _preparer.PrepareAsync(resource, id, ct);
-        var result = await CommitAsync(r, tx =>
+        var plan = new UpdatePlan(prepared, r.IfMatch, null, skipUnchanged: r.SkipUnchangedUpdates);
+        var result = await CommitAsync(r, plan, tx =>
         {
             if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
                 throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
-            return new UpdatePlan(prepared, r.IfMatch, null, skipUnchanged: r.SkipUnchangedUpdates).Execute(tx);
+            return plan.Execute(tx);
         }, ct);
         return WriteResponse(r, result);
     }
@@ -64,10 +66,11 @@ public sealed partial class FhirEngine
             }
             var prepared = await _preparer.PrepareAsync((Resource)resource.DeepCopy(), id, ct);
             var ids = matches.Select(m => m.Id).ToList();
-            var result = await CommitAsync(r, tx =>
+            var plan = new UpdatePlan(prepared, r.IfMatch, expected, skipUnchanged: r.SkipUnchangedUpdates);
+            var result = await CommitAsync(r, plan, tx =>
             {
                 new MatchCheck(query, ids).Execute(tx);
-                return new UpdatePlan(prepared, r.IfMatch, expected, skipUnchanged: r.SkipUnchangedUpdates).Execute(tx);
+                return plan.Execute(tx);
             }, ct);
             return WriteResponse(r, result);
         });
@@ -76,7 +79,8 @@ public sealed partial class FhirEngine
     private async Task<FhirResponse> DeleteAsync(FhirRequest r, string type, string id, CancellationToken ct)
     {
         Demand(r.Caller, type, FhirInteraction.Delete);
-        var result = await CommitAsync(r, tx => new DeletePlan(type, id, null, r.IfMatch).Execute(tx), ct);
+        var plan = new DeletePlan(type, id, null, r.IfMatch);
+        var result = await CommitAsync(r, plan, plan.Execute, ct);
         return DeleteResponse(result);
     }
 
@@ -84,7 +88,8 @@ public sealed partial class FhirEngine
     {
         Demand(r.Caller, type, FhirInteraction.Delete);
         var query = ConditionQuery(r.Caller, FhirInteraction.Delete, type, r.Query);
-        var result = await CommitAsync(r, tx => new DeletePlan(type, null, query, r.IfMatch).Execute(tx), ct);
+        var plan = new DeletePlan(type, null, query, r.IfMatch);
+        var result = await CommitAsync(r, plan, plan.Execute, ct);
         return DeleteResponse(result);
     }
 
@@ -103,7 +108,7 @@ public sealed partial class FhirEngine
         return WithRetries(async () =>
         {
             var plan = await PatchPlanAsync(r, type, id, ct);
-            var result = await CommitAsync(r, tx => plan.Execute(tx), ct);
+            var result = await CommitAsync(r, plan, plan.Execute, ct);
             return WriteResponse(r, result);
         });
     }

@@ -251,9 +251,9 @@ public sealed partial class FhirEngine
     }
 
     /// <summary>Commits one write of <paramref name="r"/>; a SearchParameter's write then changes the registry.</summary>
-    private async Task<WriteResult> CommitAsync(FhirRequest r, Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
+    private async Task<WriteResult> CommitAsync(FhirRequest r, WritePlan plan, Func<IStoreTransaction, WriteResult> work, CancellationToken ct)
     {
-        var result = await WriteAsync(r, work, ct);
+        var result = await WriteAsync(r, work, ct, plan.Planned is { } planned ? [planned] : []);
         Committed(result);
         return result;
     }
@@ -263,9 +263,15 @@ public sealed partial class FhirEngine
     /// hooks (<see cref="IWriteHook"/>) and, at its end, the request's interaction hooks (<see cref="IInteractionHook.Written"/>);
     /// every write of the engine goes through here.
     /// </summary>
-    internal async Task<T> WriteAsync<T>(FhirRequest request, Func<IStoreTransaction, T> work, CancellationToken ct)
+    internal async Task<T> WriteAsync<T>(FhirRequest request, Func<IStoreTransaction, T> work, CancellationToken ct, IReadOnlyList<PlannedWrite>? planned = null)
     {
         var trace = request.Trace;
+        var prepared = new object?[_interactionHooks.Length];
+        if (trace is not null && planned is { Count: > 0 })
+        {
+            var plan = new InteractionContext(request, trace.Interaction) { Planned = planned };
+            for (var i = 0; i < prepared.Length; i++) prepared[i] = _interactionHooks[i].Prepare(plan);
+        }
         var result = await _store.WriteAsync(tx =>
         {
             var hooked = new HookedTransaction(tx, _writeHooks);
@@ -274,7 +280,7 @@ public sealed partial class FhirEngine
             if (trace is not null && hooked.Written.Count > 0)
             {
                 var context = new InteractionContext(request, trace.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp };
-                foreach (var hook in _interactionHooks) hook.Written(tx, context);
+                for (var i = 0; i < _interactionHooks.Length; i++) _interactionHooks[i].Written(tx, context, prepared[i]);
                 trace.Written = true;
             }
             return value;

@@ -13,8 +13,16 @@ namespace FhirPractice.Fhir.Rest;
 /// </summary>
 public interface IInteractionHook
 {
+    /// <summary>
+    /// Before a write transaction, on the caller's thread: what the hook can build ahead for the writes planned
+    /// (<see cref="InteractionContext.Planned"/>), handed back to <see cref="Written"/>; the writer is the server's
+    /// bottleneck, so the work belongs here wherever it can. It may still find writes it did not plan for.
+    /// </summary>
+    object? Prepare(InteractionContext planned) => null;
+
     /// <summary>Runs on the store's single writer: build quickly, no I/O beyond the transaction.</summary>
-    void Written(IStoreTransaction transaction, InteractionContext interaction);
+    /// <param name="prepared">What <see cref="Prepare"/> returned for this interaction.</param>
+    void Written(IStoreTransaction transaction, InteractionContext interaction, object? prepared);
 
     Task CompletedAsync(InteractionContext interaction, CancellationToken ct);
 }

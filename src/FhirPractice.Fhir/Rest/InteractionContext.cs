@@ -18,6 +18,9 @@ public sealed record InteractionContext(FhirRequest Request, RestfulInteraction 
     /// <summary>Why it failed: the OperationOutcome of a 4xx, or a generic one for a 5xx.</summary>
     public OperationOutcome? Failure { get; init; }
 
+    /// <summary>Before a write transaction: the versions the interaction means to write, as far as known (<see cref="PlannedWrite"/>).</summary>
+    public IReadOnlyList<PlannedWrite> Planned { get; init; } = [];
+
     /// <summary>The versions the interaction wrote, in order (several for a transaction).</summary>
     public IReadOnlyList<ResourceWrite> Writes { get; init; } = [];
 

@@ -67,7 +67,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             foreach (var e in ordered.Where(e => e.Plan is not null))
                 written[e] = OnEntry(e, () => e.Plan!.Execute(tx));
             return written;
-        }, ct);
+        }, ct, ordered.Select(e => e.Plan?.Planned).OfType<PlannedWrite>().ToList());
 
         foreach (var result in results.Values) engine.Committed(result);
         foreach (var (e, result) in results)

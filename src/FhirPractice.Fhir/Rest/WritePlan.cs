@@ -21,6 +21,9 @@ public abstract class WritePlan
 {
     public abstract WriteResult Execute(IStoreTransaction tx);
 
+    /// <summary>The version this plan means to write, as far as it is known before the transaction (null: not known, or nothing).</summary>
+    public virtual PlannedWrite? Planned => null;
+
     protected static ResourceRecord Record(ResourceWrite w) => new(w.Type, w.Id, w.Version, w.LastUpdated, w.Method, w.Deleted, w.Json);
 
     protected static void CheckIfMatch(string? ifMatch, ResourceRecord? current, string type, string id)
@@ -37,6 +40,8 @@ public abstract class WritePlan
 public sealed class CreatePlan(PreparedResource resource, SearchQuery? ifNoneExist) : WritePlan
 {
     public PreparedResource Resource => resource;
+
+    public override PlannedWrite Planned => new(resource.Type, resource.Id, "POST", resource);
 
     public override WriteResult Execute(IStoreTransaction tx)
     {
@@ -60,6 +65,8 @@ public sealed class CreatePlan(PreparedResource resource, SearchQuery? ifNoneExi
 /// </summary>
 public sealed class UpdatePlan(PreparedResource resource, string? ifMatch, long? expectedVersion, string method = "PUT", bool skipUnchanged = false) : WritePlan
 {
+    public override PlannedWrite Planned => new(resource.Type, resource.Id, method, resource);
+
     public override WriteResult Execute(IStoreTransaction tx)
     {
         var current = tx.ReadCurrent(resource.Type, resource.Id);
@@ -78,6 +85,8 @@ public sealed class UpdatePlan(PreparedResource resource, string? ifMatch, long?
 /// <summary>Delete by id, or the single match of a conditional delete. Deleting nothing succeeds.</summary>
 public sealed class DeletePlan(string type, string? id, SearchQuery? condition, string? ifMatch) : WritePlan
 {
+    public override PlannedWrite? Planned => condition is null && id is not null ? new(type, id, "DELETE", null) : null;
+
     public override WriteResult Execute(IStoreTransaction tx)
     {
         var targetId = id;

@@ -7,8 +7,16 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Security.Audit;
 
-/// <summary>An AuditEvent ready to be appended: indexed and serialised with placeholders (meta, chain fields).</summary>
-public sealed record PreparedAuditEvent(string Id, byte[] Template, IReadOnlyList<IndexEntry> Index);
+/// <summary>An AuditEvent ready to be appended: indexed and serialised with placeholders (meta, chain fields, and for one built before its write's transaction, <see cref="WritePlaceholders"/>).</summary>
+public sealed record PreparedAuditEvent(string Id, byte[] Template, IReadOnlyList<IndexEntry> Index)
+{
+    /// <summary>The event with its write's version and instant in place of <see cref="WritePlaceholders"/>.</summary>
+    public PreparedAuditEvent Filled(long version, DateTimeOffset instant)
+    {
+        var (json, index) = WritePlaceholders.Fill(Template, Index, version, instant, WritePlaceholders.Activity);
+        return this with { Template = json, Index = index };
+    }
+}
 
 /// <summary>The chain fields read back from a stored AuditEvent.</summary>
 /// <param name="Intact">Whether the stored bytes still hash to <see cref="Hash"/>.</param>

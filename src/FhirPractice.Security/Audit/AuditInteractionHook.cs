@@ -17,7 +17,33 @@ namespace FhirPractice.Security.Audit;
 /// </summary>
 public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents events, WriteProvenance provenance, AuditTrail trail) : IInteractionHook
 {
-    public void Written(IStoreTransaction tx, InteractionContext interaction)
+    /// <summary>The records of one planned write, built before its transaction.</summary>
+    private sealed record PlannedRecords(string Method, IReadOnlyList<PreparedAuditEvent> Events, PreparedProvenance? Provenance);
+
+    /// <summary>What <see cref="Prepare"/> hands to <see cref="Written"/>: the Bundle's own event and each planned write's records, by Type/id.</summary>
+    private sealed record Prepared(PreparedAuditEvent? Bundle, Dictionary<string, PlannedRecords> Writes);
+
+    /// <summary>
+    /// Builds, serialises and indexes the AuditEvents and Provenance of the planned writes on the caller's thread, with
+    /// <see cref="WritePlaceholders"/> for the version and instant, so the single writer only fills them in, links and stores them.
+    /// </summary>
+    public object? Prepare(InteractionContext planned)
+    {
+        var at = WritePlaceholders.Instant;
+        var isBundle = planned.Interaction.Code == "transaction";
+        var writes = new Dictionary<string, PlannedRecords>(StringComparer.Ordinal);
+        foreach (var write in planned.Planned)
+        {
+            var patients = write.Resource is null ? [] : PatientReferences.Of(new ResourceRecord(write.Type, write.Id, 1, at, write.Method, false, write.Resource.Template));
+            var what = $"{write.Type}/{write.Id}/_history/{WritePlaceholders.Version}";
+            var auditEvents = EventsOf(planned, at, what, patients, isBundle ? write.Method : null).Select(chain.Prepare).ToList();
+            var record = WriteProvenance.Applies(write.Type) ? provenance.Prepare(write, planned.Request.Caller) : null;
+            writes[$"{write.Type}/{write.Id}"] = new PlannedRecords(write.Method, auditEvents, record);
+        }
+        return new Prepared(isBundle ? chain.Prepare(events.Interaction(planned, at, [], null, withQuery: false)) : null, writes);
+    }
+
+    public void Written(IStoreTransaction tx, InteractionContext interaction, object? prepared)
     {
         var caller = interaction.Request.Caller;
         foreach (var write in interaction.Writes)
@@ -25,19 +51,33 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
                 throw FhirError.Unprocessable("The audit-chain extensions are the server's own; an AuditEvent written by a client may not carry them", "AuditEvent.extension");
 
         var recorded = tx.Timestamp;
+        var ahead = prepared as Prepared;
         var isBundle = interaction.Interaction.Code == "transaction";
         if (isBundle)
-            chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [], null, withQuery: false)));
+            chain.Append(tx, ahead?.Bundle?.Filled(0, recorded) ?? chain.Prepare(events.Interaction(interaction, recorded, [], null, withQuery: false)));
         foreach (var write in interaction.Writes)
         {
-            var patients = write.Deleted ? [] : PatientReferences.Of(Record(write)).Distinct().ToList();
+            // A write planned as it happened has its records ready; anything else (a conditional delete's match) is built here.
+            if (ahead is not null && ahead.Writes.Remove($"{write.Type}/{write.Id}", out var planned) && planned.Method == write.Method)
+            {
+                foreach (var e in planned.Events) chain.Append(tx, e.Filled(write.Version, recorded));
+                if (planned.Provenance is { } ready) provenance.Append(tx, ready, write);
+                continue;
+            }
+            var patients = write.Deleted ? [] : PatientReferences.Of(Record(write));
             var what = $"{write.Type}/{write.Id}/_history/{write.Version}";
-            var method = isBundle ? write.Method : null;
-            chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [what], patients.Count == 1 ? patients[0] : null, withQuery: false, method)));
-            foreach (var patient in patients.Count > 1 ? patients : [])
-                chain.Append(tx, chain.Prepare(events.Interaction(interaction, recorded, [what], patient, withQuery: false, method)));
-            if (WriteProvenance.Applies(write)) provenance.Write(tx, write, caller);
+            foreach (var e in EventsOf(interaction, recorded, what, patients, isBundle ? write.Method : null)) chain.Append(tx, chain.Prepare(e));
+            if (WriteProvenance.Applies(write.Type)) provenance.Write(tx, write, caller);
         }
+    }
+
+    /// <summary>The AuditEvents of one written version: one, or one per patient when it concerns several (BALP's patient slice is 1..1).</summary>
+    private IEnumerable<AuditEvent> EventsOf(InteractionContext interaction, DateTimeOffset recorded, string what, IReadOnlyList<string> mentioned, string? method)
+    {
+        var patients = mentioned.Distinct().ToList();
+        yield return events.Interaction(interaction, recorded, [what], patients.Count == 1 ? patients[0] : null, withQuery: false, method);
+        foreach (var patient in patients.Count > 1 ? patients : [])
+            yield return events.Interaction(interaction, recorded, [what], patient, withQuery: false, method);
     }
 
     public System.Threading.Tasks.Task CompletedAsync(InteractionContext interaction, CancellationToken ct)

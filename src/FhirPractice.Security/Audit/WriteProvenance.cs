@@ -5,6 +5,9 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Security.Audit;
 
+/// <summary>A Provenance ready to be written: indexed and serialised, with placeholders for what the writer decides.</summary>
+public sealed record PreparedProvenance(string Id, byte[] Template, IReadOnlyList<IndexEntry> Index);
+
 /// <summary>
 /// A Provenance for every version the engine writes (except AuditEvents and Provenances themselves), written in the
 /// same transaction: the versioned resource as target, the commit instant, the activity (create, update, delete) and
@@ -16,22 +19,39 @@ public sealed class WriteProvenance(SearchIndexer indexer)
     private const string DataOperation = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
     private const string ParticipantType = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 
-    public static bool Applies(ResourceWrite write) => write.Type is not ("AuditEvent" or "Provenance");
+    public static bool Applies(string type) => type is not ("AuditEvent" or "Provenance");
 
-    public void Write(IStoreTransaction tx, ResourceWrite write, FhirCaller caller)
+    /// <summary>Builds, indexes and serialises the Provenance of a write now (its version, instant and activity known).</summary>
+    public void Write(IStoreTransaction tx, ResourceWrite write, FhirCaller caller) =>
+        Append(tx, Prepare(write.Type, write.Id, write.Version, tx.Timestamp, Activity(write), caller), write);
+
+    /// <summary>
+    /// Before the transaction: the Provenance of a planned write with <see cref="WritePlaceholders"/> for what the
+    /// writer decides (a POST always creates and a DELETE deletes; a PUT's activity waits for its version).
+    /// </summary>
+    public PreparedProvenance Prepare(PlannedWrite planned, FhirCaller caller) =>
+        Prepare(planned.Type, planned.Id, WritePlaceholders.Version, WritePlaceholders.Instant,
+            planned.Method switch { "POST" => "CREATE", "DELETE" => "DELETE", _ => WritePlaceholders.Activity }, caller);
+
+    /// <summary>Writes the Provenance of <paramref name="write"/>, its placeholders filled; call inside the write's transaction.</summary>
+    public void Append(IStoreTransaction tx, PreparedProvenance prepared, ResourceWrite write)
+    {
+        var (json, index) = WritePlaceholders.Fill(prepared.Template, prepared.Index, write.Version, tx.Timestamp, Activity(write));
+        tx.Write(new ResourceWrite("Provenance", prepared.Id, 1, tx.Timestamp, "POST", MetaStamp.Stamp(json, 1, tx.Timestamp), index));
+    }
+
+    private PreparedProvenance Prepare(string type, string id, long version, DateTimeOffset recorded, string activity, FhirCaller caller)
     {
         var provenance = new Provenance
         {
             Id = ResourcePreparer.NewId(),
-            Target = [new ResourceReference($"{write.Type}/{write.Id}/_history/{write.Version}")],
-            Recorded = tx.Timestamp,
-            Activity = new CodeableConcept(DataOperation, Activity(write)),
+            Target = [new ResourceReference($"{type}/{id}/_history/{version}")],
+            Recorded = recorded,
+            Activity = new CodeableConcept(DataOperation, activity),
             Agent = Agents(caller).ToList(),
         };
         MetaStamp.SetPlaceholders(provenance);
-        var index = indexer.Index(provenance);
-        var json = MetaStamp.Stamp(ResourceSerializer.ToJsonBytes(provenance), 1, tx.Timestamp);
-        tx.Write(new ResourceWrite("Provenance", provenance.Id, 1, tx.Timestamp, "POST", json, index));
+        return new PreparedProvenance(provenance.Id, ResourceSerializer.ToJsonBytes(provenance), indexer.Index(provenance));
     }
 
     private static string Activity(ResourceWrite write) =>
