@@ -78,9 +78,9 @@ public static class SchedulingLoad
                     await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
         }
 
-        var (finds, findLatency, findSeconds) = phases.Contains("find") ? await MeasureFindAsync(client, workers, seconds, errors,
+        var (finds, findLatency, findSeconds, findCpu) = phases.Contains("find") ? await MeasureFindAsync(client, workers, seconds, errors, serverPid,
             random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500") : default;
-        var (serviceFinds, serviceLatency, serviceSeconds) = phases.Contains("service-find") ? await MeasureFindAsync(client, workers, seconds, errors,
+        var (serviceFinds, serviceLatency, serviceSeconds, serviceCpu) = phases.Contains("service-find") ? await MeasureFindAsync(client, workers, seconds, errors, serverPid,
             _ => $"Appointment/$find?healthcare-service={service}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500") : default;
 
         var overlaps = 0;
@@ -107,9 +107,9 @@ public static class SchedulingLoad
             Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
         }
         if (phases.Contains("find"))
-            Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency!.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
+            Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency!.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms{findCpu}");
         if (phases.Contains("service-find"))
-            Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency!.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
+            Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency!.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms{serviceCpu}");
         Console.WriteLine($"overlapping booked appointments: {overlaps} among {checkedBookings}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
         return overlaps == 0 && errors.IsEmpty ? 0 : 1;
     }
@@ -161,15 +161,15 @@ public static class SchedulingLoad
             _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             _serverCpu += ServerCpu(serverPid) - serverBefore;
         }
+    }
 
-        /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
-        private static TimeSpan ServerCpu(int pid)
-        {
-            if (pid <= 0) return TimeSpan.Zero;
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
-        }
+    /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
+    private static TimeSpan ServerCpu(int pid)
+    {
+        if (pid <= 0) return TimeSpan.Zero;
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
     }
 
     /// <summary>A proposed Appointment, as $find proposes one: $book books it, a plain write of it takes no time.</summary>
@@ -179,12 +179,16 @@ public static class SchedulingLoad
          "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"accepted"}]}
         """;
 
-    /// <summary>Runs $find with every worker for the given seconds; returns how many answered, their latencies and the seconds taken.</summary>
-    private static async Task<(int Finds, LatencyRecorder Latency, double Seconds)> MeasureFindAsync(HttpClient client, int workers, int seconds,
-        ConcurrentBag<string> errors, Func<Random, string> url)
+    /// <summary>
+    /// Runs $find with every worker for the given seconds; returns how many answered, their latencies, the seconds taken
+    /// and a note of the server's CPU time per answer (steadier than answers/s on a shared machine; empty without a pid).
+    /// </summary>
+    private static async Task<(int Finds, LatencyRecorder Latency, double Seconds, string ServerCpu)> MeasureFindAsync(HttpClient client, int workers, int seconds,
+        ConcurrentBag<string> errors, int serverPid, Func<Random, string> url)
     {
         var latency = new LatencyRecorder();
         var finds = 0;
+        var serverBefore = ServerCpu(serverPid);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
         {
@@ -199,7 +203,8 @@ public static class SchedulingLoad
                 else errors.Add($"$find {(int)response.StatusCode}");
             }
         }));
-        return (finds, latency, clock.Elapsed.TotalSeconds);
+        var serverCpu = ServerCpu(serverPid) - serverBefore;
+        return (finds, latency, clock.Elapsed.TotalSeconds, serverPid <= 0 || finds == 0 ? "" : $"; server CPU {serverCpu.TotalMilliseconds / finds:F2} ms an answer");
     }
 
     private static async Task<string> CreateAsync(HttpClient client, string json)
