@@ -2,7 +2,8 @@
 # Scheduling load against a fresh Release server: sustained Appointment/$book (bookings/s, 409s, latency), then
 # Appointment/$find over SCHED_DAYS (default 30) days for one of SCHED_PROVIDERS (default 20) providers and for all of
 # them at once through a HealthcareService (p50/p99 each), then a check that no provider is double-booked (every booked
-# Appointment read back). SCHED_SECONDS (default 20) per phase, SCHED_WORKERS (default 16) clients.
+# Appointment read back). SCHED_SECONDS (default 20) per phase, SCHED_WORKERS (default 16) clients; SCHED_PHASES (default
+# book,find,service-find) picks the phases (the $find phases without book run over empty calendars).
 set -euo pipefail
 # shellcheck source=lib/processes.sh
 source "$(dirname "$0")/lib/processes.sh"
@@ -16,4 +17,5 @@ wait_ready "http://127.0.0.1:$port/fhir/metadata" "$server_pid" 120 || { tail -2
 wait_idle "$server_pid"
 harness_within $((4 * ${SCHED_SECONDS:-20} + 300)) scheduling-load --base "http://127.0.0.1:$port/fhir" \
   --providers "${SCHED_PROVIDERS:-20}" --days "${SCHED_DAYS:-30}" --workers "${SCHED_WORKERS:-16}" --seconds "${SCHED_SECONDS:-20}" \
+  --phases "${SCHED_PHASES:-book,find,service-find}" \
   --server-pid "$server_pid"

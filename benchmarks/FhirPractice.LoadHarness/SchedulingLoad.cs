@@ -28,6 +28,10 @@ public static class SchedulingLoad
         var days = options.Number("days", 30);
         var bookDays = options.Number("book-days", 90);
         var serverPid = options.Number("server-pid", 0);
+        // Which phases run (book, find, service-find; all by default): the $find phases alone skip the bookings, so their
+        // calendars are empty, but an iteration on $find takes a third of the time.
+        var phases = options.Text("phases", "book,find,service-find").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        if (phases.Except(["book", "find", "service-find"]).FirstOrDefault() is { } unknown) throw new ArgumentException($"unknown phase '{unknown}' (book, find, service-find)");
         using var client = LoopbackFhirClient.Create(options.Required("base"), workers, TimeSpan.FromMinutes(2));
         var from = DateTime.UtcNow.Date.AddDays(1);
 
@@ -66,15 +70,18 @@ public static class SchedulingLoad
         var book = new WriteMeasure("Appointment/$book", (schedule, start, end, patient) => $$$"""
             {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson(schedule, start, end, patient)}}}}]}
             """);
-        Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
-        for (var slice = 0; slice * SliceSeconds < seconds; slice++)
-            foreach (var measure in new[] { bare, book })
-                await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
+        if (phases.Contains("book"))
+        {
+            Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
+            for (var slice = 0; slice * SliceSeconds < seconds; slice++)
+                foreach (var measure in new[] { bare, book })
+                    await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
+        }
 
-        var (finds, findLatency, findSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
-            random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
-        var (serviceFinds, serviceLatency, serviceSeconds) = await MeasureFindAsync(client, workers, seconds, errors,
-            _ => $"Appointment/$find?healthcare-service={service}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500");
+        var (finds, findLatency, findSeconds, findCpu) = phases.Contains("find") ? await MeasureFindAsync(client, workers, seconds, errors, serverPid,
+            random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500") : default;
+        var (serviceFinds, serviceLatency, serviceSeconds, serviceCpu) = phases.Contains("service-find") ? await MeasureFindAsync(client, workers, seconds, errors, serverPid,
+            _ => $"Appointment/$find?healthcare-service={service}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500") : default;
 
         var overlaps = 0;
         var checkedBookings = 0;
@@ -93,11 +100,16 @@ public static class SchedulingLoad
             overlaps += intervals.Zip(intervals.Skip(1)).Count(p => p.First.End > p.Second.Start);
         }
 
-        Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine{bare.ServerCpuPerWrite}");
-        Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine{book.ServerCpuPerWrite}");
-        Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
-        Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms");
-        Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms");
+        if (phases.Contains("book"))
+        {
+            Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine{bare.ServerCpuPerWrite}");
+            Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine{book.ServerCpuPerWrite}");
+            Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
+        }
+        if (phases.Contains("find"))
+            Console.WriteLine($"$find over {days} days, one of {providers} providers: {finds / findSeconds:F0}/s, p50 {findLatency!.Percentile(50):F1} ms, p99 {findLatency.Percentile(99):F1} ms{findCpu}");
+        if (phases.Contains("service-find"))
+            Console.WriteLine($"$find over {days} days, all {providers} providers (HealthcareService): {serviceFinds / serviceSeconds:F0}/s, p50 {serviceLatency!.Percentile(50):F1} ms, p99 {serviceLatency.Percentile(99):F1} ms{serviceCpu}");
         Console.WriteLine($"overlapping booked appointments: {overlaps} among {checkedBookings}; other answers: {errors.Count}{(errors.IsEmpty ? "" : " (first: " + errors.First() + ")")}");
         return overlaps == 0 && errors.IsEmpty ? 0 : 1;
     }
@@ -149,15 +161,15 @@ public static class SchedulingLoad
             _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             _serverCpu += ServerCpu(serverPid) - serverBefore;
         }
+    }
 
-        /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
-        private static TimeSpan ServerCpu(int pid)
-        {
-            if (pid <= 0) return TimeSpan.Zero;
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
-        }
+    /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
+    private static TimeSpan ServerCpu(int pid)
+    {
+        if (pid <= 0) return TimeSpan.Zero;
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
     }
 
     /// <summary>A proposed Appointment, as $find proposes one: $book books it, a plain write of it takes no time.</summary>
@@ -167,12 +179,16 @@ public static class SchedulingLoad
          "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"accepted"}]}
         """;
 
-    /// <summary>Runs $find with every worker for the given seconds; returns how many answered, their latencies and the seconds taken.</summary>
-    private static async Task<(int Finds, LatencyRecorder Latency, double Seconds)> MeasureFindAsync(HttpClient client, int workers, int seconds,
-        ConcurrentBag<string> errors, Func<Random, string> url)
+    /// <summary>
+    /// Runs $find with every worker for the given seconds; returns how many answered, their latencies, the seconds taken
+    /// and a note of the server's CPU time per answer (steadier than answers/s on a shared machine; empty without a pid).
+    /// </summary>
+    private static async Task<(int Finds, LatencyRecorder Latency, double Seconds, string ServerCpu)> MeasureFindAsync(HttpClient client, int workers, int seconds,
+        ConcurrentBag<string> errors, int serverPid, Func<Random, string> url)
     {
         var latency = new LatencyRecorder();
         var finds = 0;
+        var serverBefore = ServerCpu(serverPid);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
         {
@@ -187,7 +203,8 @@ public static class SchedulingLoad
                 else errors.Add($"$find {(int)response.StatusCode}");
             }
         }));
-        return (finds, latency, clock.Elapsed.TotalSeconds);
+        var serverCpu = ServerCpu(serverPid) - serverBefore;
+        return (finds, latency, clock.Elapsed.TotalSeconds, serverPid <= 0 || finds == 0 ? "" : $"; server CPU {serverCpu.TotalMilliseconds / finds:F2} ms an answer");
     }
 
     private static async Task<string> CreateAsync(HttpClient client, string json)

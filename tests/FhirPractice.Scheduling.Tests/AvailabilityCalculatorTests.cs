@@ -87,6 +87,29 @@ public sealed class AvailabilityCalculatorTests
         Assert.Equal([2, 16, 30], starts);
     }
 
+    [Theory]
+    [InlineData("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH")] // every other week, counted from the range's first day (no anchor)
+    [InlineData("FREQ=DAILY;COUNT=5")] // the first five days of the range
+    [InlineData("FREQ=DAILY")] // across the spring change, a holiday and the planning horizon's start
+    public void A_range_read_a_local_day_at_a_time_gives_the_windows_it_gives_read_whole(string rrule)
+    {
+        var schedule = Schedule(rrule, "08:00:00", "18:00:00", new Extension(SchedulingUrls.Exception, new Period { Start = "2025-03-12", End = "2025-03-12" }));
+        schedule.PlanningHorizon = new Period { Start = "2025-03-06T17:00:00-05:00" };
+        var rules = AvailabilityRules.From(schedule, NewYork);
+        var (from, to) = (DateTimeOffset.Parse("2025-03-05T15:30:00Z"), DateTimeOffset.Parse("2025-04-02T12:00:00Z"));
+
+        var parts = new List<TimeRange>();
+        for (var part = from; part < to; part = _calculator.StartOfDay(part, 1))
+        {
+            var end = _calculator.StartOfDay(part, 1);
+            parts.AddRange(_calculator.Windows(rules, from, part, end < to ? end : to));
+        }
+
+        var whole = _calculator.Windows(rules, from, to);
+        Assert.NotEmpty(whole);
+        Assert.Equal(whole, parts);
+    }
+
     [Fact]
     public void The_planning_horizon_and_an_inactive_schedule_limit_availability()
     {

@@ -18,17 +18,26 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
     public DateTimeZone Zone => zone;
 
     /// <summary>The open windows within [<paramref name="from"/>, <paramref name="to"/>), ordered and merged.</summary>
-    public IReadOnlyList<TimeRange> Windows(AvailabilityRules rules, DateTimeOffset from, DateTimeOffset to)
+    public IReadOnlyList<TimeRange> Windows(AvailabilityRules rules, DateTimeOffset from, DateTimeOffset to) => Windows(rules, from, from, to);
+
+    /// <summary>
+    /// The open windows within [<paramref name="from"/>, <paramref name="to"/>) of a longer range that starts at
+    /// <paramref name="askedFrom"/>: weekly hours without a first day of their own are read from that range's first day,
+    /// so a range read a few local days at a time gives the windows it gives read whole (no window crosses local midnight).
+    /// </summary>
+    public IReadOnlyList<TimeRange> Windows(AvailabilityRules rules, DateTimeOffset askedFrom, DateTimeOffset from, DateTimeOffset to)
     {
         if (!rules.Active) return [];
         if (rules.HorizonStart is { } hs && hs > from) from = hs;
+        if (rules.HorizonStart is { } ahs && ahs > askedFrom) askedFrom = ahs;
         if (rules.HorizonEnd is { } he && he < to) to = he;
         if (to <= from) return [];
+        var readFrom = Instant.FromDateTimeOffset(askedFrom).InZone(zone).Date;
         var firstDay = Instant.FromDateTimeOffset(from).InZone(zone).Date;
         var lastDay = Instant.FromDateTimeOffset(to).InZone(zone).Date;
         var windows = new List<TimeRange>();
         foreach (var hours in rules.Hours)
-            foreach (var day in Days(hours, firstDay, lastDay))
+            foreach (var day in Days(hours, readFrom, firstDay, lastDay))
             {
                 var window = new TimeRange(At(day, hours.Start), At(day, hours.End));
                 if (window.End <= window.Start) continue;
@@ -55,6 +64,10 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
         return Subtract(Merge(windows), hours.NotAvailable.ToList());
     }
 
+    /// <summary>The start of the local day <paramref name="days"/> after the one <paramref name="instant"/> falls on.</summary>
+    public DateTimeOffset StartOfDay(DateTimeOffset instant, int days) =>
+        zone.AtStartOfDay(Instant.FromDateTimeOffset(instant).InZone(zone).Date.PlusDays(days)).ToDateTimeOffset();
+
     /// <summary>Whether <paramref name="range"/> lies inside one open window of the schedule.</summary>
     public bool IsOpen(AvailabilityRules rules, TimeRange range) =>
         Windows(rules, range.Start.AddDays(-1), range.End.AddDays(1)).Any(w => w.Contains(range));
@@ -79,9 +92,9 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
         return starts.Count <= max ? starts : throw FhirError.BadRequest($"A recurring series has at most {max} occurrences", "recurrence");
     }
 
-    private static IEnumerable<LocalDate> Days(WeeklyHours hours, LocalDate firstDay, LocalDate lastDay)
+    private static IEnumerable<LocalDate> Days(WeeklyHours hours, LocalDate readFrom, LocalDate firstDay, LocalDate lastDay)
     {
-        var anchor = hours.Anchor ?? firstDay;
+        var anchor = hours.Anchor ?? readFrom;
         if (anchor > lastDay) yield break;
         var calendarEvent = new CalendarEvent { DtStart = new CalDateTime(anchor.Year, anchor.Month, anchor.Day), RecurrenceRule = new RecurrencePattern(hours.RRule) };
         var from = anchor > firstDay ? anchor : firstDay;

@@ -1,6 +1,8 @@
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
+using FhirPractice.Fhir.Search;
+using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Availability;
 using FhirPractice.Scheduling.Occupancy;
 using Hl7.Fhir.Model;
@@ -12,7 +14,7 @@ namespace FhirPractice.Scheduling.Operations;
 /// free for a visit of the service type, within [start, end), and the patient (when named) is free; answered as a
 /// searchset of proposed Appointments that <c>$hold</c>/<c>$book</c> take as they are. Nothing is stored.
 /// </summary>
-public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions options)
+public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earliest, SchedulingOptions options, SearchQueryParser queries)
 {
     public FhirOperation Definition => new("find", "http://fhirpractice.org/fhir/OperationDefinition/Appointment-find",
         System: false, Type: true, Instance: false, Types: ["Appointment"], Handler: InvokeAsync);
@@ -38,27 +40,21 @@ public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions opt
         var range = new TimeRange(start, end);
         var patientBusy = patient is null ? [] : await ScheduleRules.BusyAsync(engine.Store, patient, range, ct);
 
-        IEnumerable<(IReadOnlyList<AvailabilityRules> Rules, TimeRange Visit)> visits;
-        if (service is null)
-        {
-            var rules = await schedules.LoadAsync(engine.Store, input.All("schedule"), "schedule", ct);
-            visits = (await OpenAsync(engine, rules, range, serviceType, patientBusy, null, ct)).Select(v => (rules, v));
-        }
+        // With Schedules, they are taken together; with a HealthcareService, each Schedule serving it is an alternative, inside the service's own hours.
+        IReadOnlyList<VisitOption> choices;
+        if (service is null) choices = [new VisitOption(await schedules.LoadAsync(engine.Store, input.All("schedule"), "schedule", ct), null)];
         else
         {
-            // Each Schedule serving the service is an alternative, inside the service's own hours.
-            var (hours, serving) = await ServingAsync(engine, r, service, ct);
+            var (hours, serving) = await ServingAsync(engine.Store, service, ct);
             var within = schedules.Calculator.Windows(hours, start, end);
-            var all = new List<(IReadOnlyList<AvailabilityRules>, TimeRange)>();
-            foreach (var rule in serving)
-                all.AddRange((await OpenAsync(engine, [rule], range, serviceType, patientBusy, within, ct)).Select(v => ((IReadOnlyList<AvailabilityRules>)[rule], v)));
-            visits = all.OrderBy(v => v.Item2.Start);
+            choices = serving.Select(rule => new VisitOption([rule], within)).ToList();
         }
+        var visits = await earliest.FindAsync(engine.Store, choices, range, serviceType, patientBusy, count, ct);
 
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.NewGuid().ToString("N") };
-        foreach (var (rules, visit) in visits.Take(count))
+        foreach (var (option, visit) in visits)
         {
-            var proposal = Proposal(rules, visit, serviceType, patient);
+            var proposal = Proposal(option.Rules, visit, serviceType, patient);
             if (service is not null && !proposal.Participant.Any(p => p.Actor?.Reference == service))
                 proposal.Participant.Add(new Appointment.ParticipantComponent
                 {
@@ -77,42 +73,32 @@ public sealed class FindOperation(ScheduleRules schedules, SchedulingOptions opt
         return new FhirResponse { Resource = bundle };
     }
 
-    /// <summary>The visits at which all <paramref name="rules"/> are open (and inside <paramref name="within"/>, when given) and free.</summary>
-    private async Task<IEnumerable<TimeRange>> OpenAsync(FhirEngine engine, IReadOnlyList<AvailabilityRules> rules, TimeRange range, Coding? serviceType,
-        IReadOnlyList<BusyInterval> patientBusy, IReadOnlyList<TimeRange>? within, CancellationToken ct)
-    {
-        var duration = TimeSpan.FromMinutes(rules.Max(s => s.DurationFor(serviceType, options.DefaultVisitMinutes)));
-        var alignment = TimeSpan.FromMinutes(rules[0].AlignmentMinutes ?? duration.TotalMinutes);
-        var views = new List<ScheduleView>();
-        foreach (var rule in rules)
-        {
-            var claimed = OpenTimes.WithBuffers(rule, range);
-            var busy = new Dictionary<string, IReadOnlyList<BusyInterval>>();
-            foreach (var actor in ScheduleRules.ActorsOf(rule)) busy[actor] = await ScheduleRules.BusyAsync(engine.Store, actor, claimed, ct);
-            var windows = schedules.Calculator.Windows(rule, range.Start, range.End);
-            views.Add(new ScheduleView(rule, within is null ? windows : OpenTimes.Intersect(windows, within), busy));
-        }
-        return OpenTimes.Find(views, duration, alignment, patientBusy);
-    }
-
     /// <summary>
     /// A HealthcareService's hours and the Schedules that serve it: those with the service as an actor, and those whose
     /// service type is one of the service's types; all but those marked inactive (a Schedule without <c>active</c> is in use).
     /// </summary>
-    private async Task<(ServiceHours Hours, IReadOnlyList<AvailabilityRules> Serving)> ServingAsync(FhirEngine engine, FhirRequest r, string service, CancellationToken ct)
+    private async Task<(ServiceHours Hours, IReadOnlyList<AvailabilityRules> Serving)> ServingAsync(IResourceStore store, string service, CancellationToken ct)
     {
         var parts = service.Split('/');
         if (parts is not ["HealthcareService", var id])
             throw FhirError.BadRequest($"'{service}' is not a reference to a HealthcareService", "healthcare-service");
-        var record = await engine.Store.ReadAsync("HealthcareService", id, ct);
+        var record = await store.ReadAsync("HealthcareService", id, ct);
         if (record is null or { Deleted: true }) throw FhirError.Unprocessable($"{service} does not exist", "healthcare-service");
         var hours = ServiceHours.From((HealthcareService)ResourceSerializer.ParseTrustedJson(record.Json.Span), schedules.Calculator.Zone);
         var searches = new List<KeyValuePair<string, string>> { new("actor", service) };
         searches.AddRange(hours.Types.Where(t => t.Code is not null).Select(t => new KeyValuePair<string, string>("service-type", t.System is null ? t.Code! : $"{t.System}|{t.Code}")));
+        // Searched in the store, as the Schedules named by 'schedule' are read: $find is authorized and audited as an
+        // operation, and a search interaction of its own would write an AuditEvent per search on every $find.
         var serving = new Dictionary<string, AvailabilityRules>();
         foreach (var search in searches)
-            foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, r, "Schedule", [search, new("active:not", "false"), new("_count", "100")], ct))
-                serving.TryAdd(schedule.Id ?? "", schedules.RulesOf(schedule));
+        {
+            var query = queries.Parse("Schedule", [search, new("active:not", "false")], strict: true).Query with { Count = 100 };
+            for (var page = await store.SearchAsync(query, ct); ; page = await store.SearchAsync(query with { Position = page.Next }, ct))
+            {
+                foreach (var schedule in page.Matches) serving.TryAdd(schedule.Id, schedules.RulesOf(schedule));
+                if (page.Next is null) break;
+            }
+        }
         return (hours, serving.Values.ToList());
     }
 

@@ -36,14 +36,8 @@ public sealed class ScheduleRules(AvailabilityCalculator calculator)
     }
 
     /// <summary>The rules of a current Schedule version, parsed once per version.</summary>
-    private AvailabilityRules RulesOf(ResourceRecord record) =>
+    public AvailabilityRules RulesOf(ResourceRecord record) =>
         Cached(record.Id, record.Version, () => (Schedule)ResourceSerializer.ParseTrustedJson(record.Json.Span));
-
-    /// <summary>The rules of a Schedule a search found (its meta names its version), read once per version.</summary>
-    public AvailabilityRules RulesOf(Schedule schedule) =>
-        schedule.Id is { } id && long.TryParse(schedule.Meta?.VersionId, out var version)
-            ? Cached(id, version, () => schedule)
-            : AvailabilityRules.From(schedule, calculator.Zone);
 
     private AvailabilityRules Cached(string id, long version, Func<Schedule> schedule)
     {

@@ -55,6 +55,74 @@ public sealed class ServiceFindTests(SchedulingServerFactory server) : IClassFix
         Assert.Equal(5, (await _client.FindAsync($"healthcare-service={clinic}&start=2025-06-10&end=2025-06-12")).Count);
     }
 
+    /// <summary>A Schedule of <paramref name="actor"/> serving the service type by its <c>serviceType</c>: weekdays from <paramref name="from"/> to <paramref name="to"/>, visits of <paramref name="minutes"/>.</summary>
+    private static string ServingJson(string type, string actor, string from, string to, int minutes, string? id = null, bool active = true)
+    {
+        var head = (id is null ? "" : $"\"id\":\"{id}\",") + (active ? "" : "\"active\":false,");
+        return $$$"""
+            {"resourceType":"Schedule",{{{head}}}"serviceType":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}],"actor":[{"reference":"{{{actor}}}"}],
+             "extension":[{"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"{{{from}}}"},{"url":"end","valueTime":"{{{to}}}"}]},
+               {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":{{{minutes}}}}]}]}
+            """;
+    }
+
+    /// <summary>The proposals of a $find as (start in UTC, the Schedule it is on).</summary>
+    private async Task<List<(DateTimeOffset Start, string Schedule)>> ProposalsAsync(string query)
+    {
+        var response = await _client.GetAsync("Appointment/$find?" + query);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return ((await response.JsonAsync())["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!)
+            .Select(p => (DateTimeOffset.Parse((string)p["start"]!).ToUniversalTime(), (string)p["extension"]![0]!["valueReference"]!["reference"]!)).ToList();
+    }
+
+    [Fact]
+    public async Task Find_by_healthcare_service_orders_by_start_then_serving_schedule_and_count_keeps_the_earliest()
+    {
+        var type = FhirHttp.Unique();
+        var clinic = await _client.CreateAsync($$$"""{"resourceType":"HealthcareService","type":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}]}""");
+        var mornings = await _client.CreateAsync(ServingJson(type, await _client.PractitionerAsync(), "09:00:00", "12:00:00", 45));
+        var days = await _client.CreateAsync(ServingJson(type, await _client.PractitionerAsync(), "09:00:00", "17:00:00", 30));
+        var byActor = await _client.ScheduleAsync(clinic); // created last, served first: the Schedules with the service as their actor come first
+        await _client.BookedAsync("2025-06-10T09:00:00-04:00", "2025-06-10T09:30:00-04:00", await _client.PatientAsync(), days);
+        const string range = "start=2025-06-10&end=2025-06-24";
+
+        var all = await ProposalsAsync($"healthcare-service={clinic}&{range}");
+
+        // Each Schedule's own times, merged by start; at the same start, in serving order (stable).
+        var serving = new[] { byActor, mornings, days };
+        var expected = new List<(DateTimeOffset, string)>();
+        foreach (var schedule in serving) expected.AddRange(await ProposalsAsync($"schedule={schedule}&{range}"));
+        Assert.Equal(expected.OrderBy(p => p.Item1).ToList(), all);
+        var nine = DateTimeOffset.Parse("2025-06-10T13:00:00Z");
+        Assert.Equal([(nine, byActor), (nine, mornings), (nine.AddMinutes(30), byActor), (nine.AddMinutes(30), days), (nine.AddMinutes(45), mornings)], all.Take(5));
+        Assert.Equal(10 * (16 + 4 + 16) - 1, all.Count);
+
+        // Fewer asked for: the earliest ones of the whole answer, however few days they take.
+        foreach (var count in new[] { 1, 2, 37, 100, 350 })
+            Assert.Equal(all.Take(count), await ProposalsAsync($"healthcare-service={clinic}&{range}&_count={count}"));
+    }
+
+    [Fact]
+    public async Task Find_by_healthcare_service_sees_a_schedule_added_deactivated_or_deleted_at_once()
+    {
+        var type = FhirHttp.Unique();
+        var clinic = await _client.CreateAsync($$$"""{"resourceType":"HealthcareService","type":[{"coding":[{"system":"urn:svc","code":"{{{type}}}"}]}]}""");
+        var first = await _client.CreateAsync(ServingJson(type, await _client.PractitionerAsync(), "09:00:00", "10:00:00", 30));
+        const string range = "start=2025-06-10&end=2025-06-11";
+        Assert.Equal([first], (await ProposalsAsync($"healthcare-service={clinic}&{range}")).Select(p => p.Schedule).Distinct());
+
+        var second = await _client.CreateAsync(ServingJson(type, await _client.PractitionerAsync(), "09:00:00", "10:00:00", 30));
+        Assert.Equal([first, second, first, second], (await ProposalsAsync($"healthcare-service={clinic}&{range}")).Select(p => p.Schedule));
+
+        var update = await _client.PutAsync(second, FhirServerFactory.Json(ServingJson(type, await _client.PractitionerAsync(), "09:00:00", "10:00:00", 30, second.Split('/')[1], active: false)));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        Assert.Equal([first, first], (await ProposalsAsync($"healthcare-service={clinic}&{range}")).Select(p => p.Schedule));
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(second, FhirServerFactory.Json(ServingJson(type, await _client.PractitionerAsync(), "09:00:00", "10:00:00", 30, second.Split('/')[1])))).StatusCode);
+        Assert.True((await _client.DeleteAsync(first)).IsSuccessStatusCode);
+        Assert.Equal([second, second], (await ProposalsAsync($"healthcare-service={clinic}&{range}")).Select(p => p.Schedule));
+    }
+
     [Fact]
     public async Task Find_by_healthcare_service_refuses_bad_input()
     {
@@ -64,6 +132,8 @@ public sealed class ServiceFindTests(SchedulingServerFactory server) : IClassFix
             HttpStatusCode.BadRequest, "not both", "healthcare-service");
         await FhirHttp.AssertOutcomeAsync(await _client.GetAsync("Appointment/$find?healthcare-service=Patient/1&start=2025-06-10&end=2025-06-11"),
             HttpStatusCode.BadRequest, "not a reference to a HealthcareService", "healthcare-service");
+        await FhirHttp.AssertOutcomeAsync(await _client.GetAsync($"Appointment/$find?healthcare-service={clinic}&start=2025-06-10&end=2025-06-11&_count=many"),
+            HttpStatusCode.BadRequest, "_count", "_count");
         await FhirHttp.AssertOutcomeAsync(await _client.GetAsync("Appointment/$find?healthcare-service=HealthcareService/missing&start=2025-06-10&end=2025-06-11"),
             HttpStatusCode.UnprocessableEntity, "does not exist", "healthcare-service");
         var broken = await _client.CreateAsync("""
