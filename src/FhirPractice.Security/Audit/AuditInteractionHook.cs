@@ -29,23 +29,18 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
     /// </summary>
     public object? Prepare(InteractionContext planned)
     {
-        var at = WritePlaceholders.Instant;
         var isBundle = planned.Interaction.Code == "transaction";
         var writes = new Dictionary<string, PlannedRecords>(StringComparer.Ordinal);
         foreach (var write in planned.Planned)
         {
-            var patients = write.Resource is null ? [] : PatientReferences.Of(new ResourceRecord(write.Type, write.Id, 1, at, write.Method, false, write.Resource.Template));
-            var what = $"{write.Type}/{write.Id}/_history/{WritePlaceholders.Version}";
-            var auditEvents = EventsOf(planned, at, what, patients, isBundle ? write.Method : null).Select(chain.Prepare).ToList();
-            var record = WriteProvenance.Applies(write.Type) ? provenance.Prepare(write, planned.Request.Caller) : null;
-            writes[$"{write.Type}/{write.Id}"] = new PlannedRecords(write.Method, auditEvents, record);
+            var patients = write.Resource is null ? [] : PatientReferences.Of(new ResourceRecord(write.Type, write.Id, 1, WritePlaceholders.Instant, write.Method, false, write.Resource.Template));
+            writes[$"{write.Type}/{write.Id}"] = RecordsOf(planned, write, patients, isBundle);
         }
-        return new Prepared(isBundle ? chain.Prepare(events.Interaction(planned, at, [], null, withQuery: false)) : null, writes);
+        return new Prepared(isBundle ? BundleEvent(planned) : null, writes);
     }
 
     public void Written(IStoreTransaction tx, InteractionContext interaction, object? prepared)
     {
-        var caller = interaction.Request.Caller;
         foreach (var write in interaction.Writes)
             if (write.Type == "AuditEvent" && AuditChain.MentionsChain(write.Json.Span))
                 throw FhirError.Unprocessable("The audit-chain extensions are the server's own; an AuditEvent written by a client may not carry them", "AuditEvent.extension");
@@ -53,22 +48,27 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
         var recorded = tx.Timestamp;
         var ahead = prepared as Prepared;
         var isBundle = interaction.Interaction.Code == "transaction";
-        if (isBundle)
-            chain.Append(tx, ahead?.Bundle?.Filled(0, recorded) ?? chain.Prepare(events.Interaction(interaction, recorded, [], null, withQuery: false)));
+        if (isBundle) chain.Append(tx, (ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
         foreach (var write in interaction.Writes)
         {
-            // A write planned as it happened has its records ready; anything else (a conditional delete's match) is built here.
-            if (ahead is not null && ahead.Writes.Remove($"{write.Type}/{write.Id}", out var planned) && planned.Method == write.Method)
-            {
-                foreach (var e in planned.Events) chain.Append(tx, e.Filled(write.Version, recorded));
-                if (planned.Provenance is { } ready) provenance.Append(tx, ready, write);
-                continue;
-            }
-            var patients = write.Deleted ? [] : PatientReferences.Of(Record(write));
-            var what = $"{write.Type}/{write.Id}/_history/{write.Version}";
-            foreach (var e in EventsOf(interaction, recorded, what, patients, isBundle ? write.Method : null)) chain.Append(tx, chain.Prepare(e));
-            if (WriteProvenance.Applies(write.Type)) provenance.Write(tx, write, caller);
+            // A write planned as it happened has its records ready; anything else (a conditional delete's match) has them built here.
+            var records = ahead is not null && ahead.Writes.Remove($"{write.Type}/{write.Id}", out var planned) && planned.Method == write.Method
+                ? planned
+                : RecordsOf(interaction, new PlannedWrite(write.Type, write.Id, write.Method, null), write.Deleted ? [] : PatientReferences.Of(Record(write)), isBundle);
+            foreach (var e in records.Events) chain.Append(tx, e.Filled(write.Version, recorded));
+            if (records.Provenance is { } ready) provenance.Append(tx, ready, write);
         }
+    }
+
+    private PreparedAuditEvent BundleEvent(InteractionContext interaction) =>
+        chain.Prepare(events.Interaction(interaction, WritePlaceholders.Instant, [], null, withQuery: false));
+
+    /// <summary>A write's AuditEvents and Provenance, with <see cref="WritePlaceholders"/> for its version and instant.</summary>
+    private PlannedRecords RecordsOf(InteractionContext interaction, PlannedWrite write, IReadOnlyList<string> patients, bool isBundle)
+    {
+        var what = $"{write.Type}/{write.Id}/_history/{WritePlaceholders.Version}";
+        var auditEvents = EventsOf(interaction, WritePlaceholders.Instant, what, patients, isBundle ? write.Method : null).Select(chain.Prepare).ToList();
+        return new PlannedRecords(write.Method, auditEvents, WriteProvenance.Applies(write.Type) ? provenance.Prepare(write, interaction.Request.Caller) : null);
     }
 
     /// <summary>The AuditEvents of one written version: one, or one per patient when it concerns several (BALP's patient slice is 1..1).</summary>

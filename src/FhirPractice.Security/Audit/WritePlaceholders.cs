@@ -20,7 +20,7 @@ public static class WritePlaceholders
 
     private static readonly byte[] VersionPattern = Encoding.UTF8.GetBytes($"/_history/{Version}\"");
     private static readonly byte[] ActivityPattern = Encoding.UTF8.GetBytes($"\"{Activity}\"");
-    private static readonly byte[] InstantPattern = Encoding.UTF8.GetBytes($"\"{InstantText(Instant)}\"");
+    private static readonly byte[] InstantPattern = Encoding.UTF8.GetBytes($"\"{PlaceholderText()}\"");
 
     /// <summary>The record with the write's values in place of the placeholders (a record without any is returned as it is).</summary>
     public static (byte[] Json, IReadOnlyList<IndexEntry> Index) Fill(byte[] template, IReadOnlyList<IndexEntry> index, long version, DateTimeOffset instant, string activity)
@@ -34,16 +34,16 @@ public static class WritePlaceholders
         return (json, index.Select(e => e is DateIndexEntry d && d.Low == Instant ? new DateIndexEntry(d.Param, range.Low, range.High) : e).ToList());
     }
 
-    [ThreadStatic] private static (DateTimeOffset At, string Text) _last;
+    /// <summary>The instant as meta.lastUpdated carries it (UTC, milliseconds), so a record's instant and its meta agree to the character and index alike.</summary>
+    private static string InstantText(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>An instant exactly as the SDK's serialiser writes it (the writer asks for the same instant many times in a row).</summary>
-    private static string InstantText(DateTimeOffset instant)
+    /// <summary>The placeholder as the SDK's serialiser writes it.</summary>
+    private static string PlaceholderText()
     {
-        if (_last.Text is not null && _last.At == instant) return _last.Text;
-        var json = Encoding.UTF8.GetString(FhirPractice.Fhir.Rest.ResourceSerializer.ToJsonBytes(new Provenance { Recorded = instant }));
+        var json = Encoding.UTF8.GetString(FhirPractice.Fhir.Rest.ResourceSerializer.ToJsonBytes(new Provenance { Recorded = Instant }));
         var start = json.IndexOf("\"recorded\":\"", StringComparison.Ordinal) + 12;
-        _last = (instant, json[start..json.IndexOf('"', start)]);
-        return _last.Text;
+        return json[start..json.IndexOf('"', start)];
     }
 
     private static byte[] Replace(byte[] json, byte[] pattern, byte[] replacement)

@@ -21,37 +21,29 @@ public sealed class WriteProvenance(SearchIndexer indexer)
 
     public static bool Applies(string type) => type is not ("AuditEvent" or "Provenance");
 
-    /// <summary>Builds, indexes and serialises the Provenance of a write now (its version, instant and activity known).</summary>
-    public void Write(IStoreTransaction tx, ResourceWrite write, FhirCaller caller) =>
-        Append(tx, Prepare(write.Type, write.Id, write.Version, tx.Timestamp, Activity(write), caller), write);
-
     /// <summary>
     /// Before the transaction: the Provenance of a planned write with <see cref="WritePlaceholders"/> for what the
     /// writer decides (a POST always creates and a DELETE deletes; a PUT's activity waits for its version).
     /// </summary>
-    public PreparedProvenance Prepare(PlannedWrite planned, FhirCaller caller) =>
-        Prepare(planned.Type, planned.Id, WritePlaceholders.Version, WritePlaceholders.Instant,
-            planned.Method switch { "POST" => "CREATE", "DELETE" => "DELETE", _ => WritePlaceholders.Activity }, caller);
+    public PreparedProvenance Prepare(PlannedWrite planned, FhirCaller caller)
+    {
+        var provenance = new Provenance
+        {
+            Id = ResourcePreparer.NewId(),
+            Target = [new ResourceReference($"{planned.Type}/{planned.Id}/_history/{WritePlaceholders.Version}")],
+            Recorded = WritePlaceholders.Instant,
+            Activity = new CodeableConcept(DataOperation, planned.Method switch { "POST" => "CREATE", "DELETE" => "DELETE", _ => WritePlaceholders.Activity }),
+            Agent = Agents(caller).ToList(),
+        };
+        MetaStamp.SetPlaceholders(provenance);
+        return new PreparedProvenance(provenance.Id, ResourceSerializer.ToJsonBytes(provenance), indexer.Index(provenance));
+    }
 
     /// <summary>Writes the Provenance of <paramref name="write"/>, its placeholders filled; call inside the write's transaction.</summary>
     public void Append(IStoreTransaction tx, PreparedProvenance prepared, ResourceWrite write)
     {
         var (json, index) = WritePlaceholders.Fill(prepared.Template, prepared.Index, write.Version, tx.Timestamp, Activity(write));
         tx.Write(new ResourceWrite("Provenance", prepared.Id, 1, tx.Timestamp, "POST", MetaStamp.Stamp(json, 1, tx.Timestamp), index));
-    }
-
-    private PreparedProvenance Prepare(string type, string id, long version, DateTimeOffset recorded, string activity, FhirCaller caller)
-    {
-        var provenance = new Provenance
-        {
-            Id = ResourcePreparer.NewId(),
-            Target = [new ResourceReference($"{type}/{id}/_history/{version}")],
-            Recorded = recorded,
-            Activity = new CodeableConcept(DataOperation, activity),
-            Agent = Agents(caller).ToList(),
-        };
-        MetaStamp.SetPlaceholders(provenance);
-        return new PreparedProvenance(provenance.Id, ResourceSerializer.ToJsonBytes(provenance), indexer.Index(provenance));
     }
 
     private static string Activity(ResourceWrite write) =>

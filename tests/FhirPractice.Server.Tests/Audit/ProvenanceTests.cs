@@ -37,6 +37,31 @@ public sealed class ProvenanceTests(FhirServerFactory server) : IClassFixture<Fh
     }
 
     [Fact]
+    public async Task The_records_built_before_a_write_carry_the_version_instant_and_activity_the_writer_decided()
+    {
+        // A PUT that creates is planned before anyone knows it creates; a conditional delete is not planned at all.
+        var id = FhirHttp.Unique();
+        var system = "urn:test:" + id;
+        var put = await _client.PutAsync($"Patient/{id}", FhirServerFactory.Json($$"""{"resourceType":"Patient","id":"{{id}}","identifier":[{"system":"{{system}}","value":"1"}]}"""));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        var lastUpdated = (string)(await put.JsonAsync())["meta"]!["lastUpdated"]!;
+        var created = Assert.Single(await ProvenancesAsync(server.Services, $"Patient/{id}/_history/1"));
+        Assert.Equal("CREATE", Activity(created));
+        Assert.Equal(DateTimeOffset.Parse(lastUpdated), DateTimeOffset.Parse((string)created["recorded"]!));
+
+        // The AuditEvent's instant is indexed as its own, to the millisecond like meta.lastUpdated: a search at that instant finds it, with the version written.
+        var found = await (await _client.GetAsync($"AuditEvent?entity=Patient/{id}&date=eq{Uri.EscapeDataString(lastUpdated)}")).JsonAsync();
+        var auditEvent = Assert.Single(found["entry"]!.AsArray())!["resource"]!;
+        Assert.Equal(DateTimeOffset.Parse(lastUpdated), DateTimeOffset.Parse((string)auditEvent["recorded"]!));
+        Assert.Contains(auditEvent["entity"]!.AsArray(), e => (string?)e!["what"]?["reference"] == $"Patient/{id}/_history/1");
+        var before = await (await _client.GetAsync($"AuditEvent?entity=Patient/{id}&date=lt{Uri.EscapeDataString(lastUpdated)}")).JsonAsync();
+        Assert.Null(before["entry"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.DeleteAsync($"Patient?identifier={Uri.EscapeDataString(system)}|1")).StatusCode);
+        Assert.Equal("DELETE", Activity(Assert.Single(await ProvenancesAsync(server.Services, $"Patient/{id}/_history/2"))));
+    }
+
+    [Fact]
     public async Task Every_entry_of_a_transaction_gets_its_Provenance()
     {
         var family = FhirHttp.Unique();
