@@ -17,14 +17,9 @@ public sealed class StoreFhirLookup(IResourceStore store, SearchQueryParser pars
 {
     public async Task<IReadOnlyList<Resource>> SearchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct = default)
     {
-        var query = parser.Parse(type, parameters, strict: true).Query;
         var matches = new List<Resource>();
-        while (true)
-        {
-            var page = await store.SearchAsync(query, ct);
-            matches.AddRange(page.Matches.Select(record => ResourceSerializer.ParseTrustedJson(record.Json.Span)));
-            if (page.Next is not { } next) return matches;
-            query = query with { Position = next };
-        }
+        await foreach (var record in store.SearchAllAsync(parser.Parse(type, parameters, strict: true).Query, ct))
+            matches.Add(ResourceSerializer.ParseTrustedJson(record.Json.Span));
+        return matches;
     }
 }

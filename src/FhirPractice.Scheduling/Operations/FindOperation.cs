@@ -93,11 +93,7 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
         foreach (var search in searches)
         {
             var query = queries.Parse("Schedule", [search, new("active:not", "false")], strict: true).Query with { Count = 100 };
-            for (var page = await store.SearchAsync(query, ct); ; page = await store.SearchAsync(query with { Position = page.Next }, ct))
-            {
-                foreach (var schedule in page.Matches) serving.TryAdd(schedule.Id, schedules.RulesOf(schedule));
-                if (page.Next is null) break;
-            }
+            await foreach (var schedule in store.SearchAllAsync(query, ct)) serving.TryAdd(schedule.Id, schedules.RulesOf(schedule));
         }
         return (hours, serving.Values.ToList());
     }
