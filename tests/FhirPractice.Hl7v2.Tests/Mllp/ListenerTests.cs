@@ -211,11 +211,12 @@ public class ListenerTests
     [Fact]
     public async Task Idle_timeout_restarts_with_every_message()
     {
-        await using var listener = Start(Echo, o => o.IdleTimeout = TimeSpan.FromMilliseconds(1500));
+        await using var listener = Start(Echo, o => o.IdleTimeout = TimeSpan.FromSeconds(3));
         await using var client = await Connect(listener);
 
-        // 6 messages 500 ms apart: 3 s in all, twice the idle timeout, yet never idle for 1.5 s.
-        for (var i = 0; i < 6; i++)
+        // 13 messages 500 ms apart: 6.5 s in all, over twice the idle timeout, yet never idle for 3 s (a margin a busy
+        // CI machine's scheduling cannot eat, as it did the 1 s margin of a 1.5 s timeout).
+        for (var i = 0; i < 13; i++)
         {
             Assert.Equal($"ACK:{i}", S(await client.SendAsync(B($"{i}")).WaitAsync(Bound)));
             await Task.Delay(500);
