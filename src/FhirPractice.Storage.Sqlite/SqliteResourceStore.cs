@@ -36,12 +36,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         var writer = Open();
         Pragma(writer, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864;");
         SqliteSchema.Create(writer);
-        if (Synchronous(options) is "FULL" or "EXTRA")
-        {
-            // The writer's commits reach the WAL file; the flusher puts them on disk before they are answered.
-            Pragma(writer, "PRAGMA synchronous = NORMAL;");
-            _flusher = WalFlusher.ForDatabase(full);
-        }
+        _flusher = WalFlusher.ForWriter(writer, full, options.Synchronous);
         _readers = new SqliteReaderPool(Open);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
     }
@@ -54,12 +49,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         // one again on every run once a bound value could change its plan (a bound LIMIT does).
         if (raw.sqlite3_db_config(connection.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
             throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
-        Pragma(connection, $"PRAGMA synchronous = {Synchronous(_options)}; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
+        Pragma(connection, $"PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
         return connection;
     }
-
-    private static string Synchronous(SqliteStoreOptions options) =>
-        options.Synchronous.ToUpperInvariant() is ("NORMAL" or "FULL" or "EXTRA") and var setting ? setting : "FULL";
 
     private static void Pragma(SqliteConnection connection, string sql)
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 
 namespace FhirPractice.Storage.Sqlite;
 
@@ -28,8 +29,24 @@ internal sealed class WalFlusher
         _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning).Unwrap();
     }
 
+    /// <summary>
+    /// Sets the writer's <c>synchronous</c> for the configured setting (NORMAL, FULL or EXTRA; anything else is FULL) and,
+    /// for FULL and EXTRA, returns the flusher that makes its commits durable (the writer itself then commits with NORMAL).
+    /// </summary>
+    public static WalFlusher? ForWriter(SqliteConnection writer, string databasePath, string synchronous)
+    {
+        var setting = synchronous.ToUpperInvariant() is ("NORMAL" or "FULL" or "EXTRA") and var known ? known : "FULL";
+        var flushed = setting is "FULL" or "EXTRA";
+        using (var pragma = writer.CreateCommand())
+        {
+            pragma.CommandText = $"PRAGMA synchronous = {(flushed ? "NORMAL" : setting)};";
+            pragma.ExecuteNonQuery();
+        }
+        return flushed ? ForDatabase(databasePath) : null;
+    }
+
     /// <summary>The WAL beside <paramref name="databasePath"/> flushed through a handle of its own (an fsync applies to the file, whoever wrote it).</summary>
-    public static WalFlusher ForDatabase(string databasePath)
+    private static WalFlusher ForDatabase(string databasePath)
     {
         FileStream? wal = null;
         return new WalFlusher(

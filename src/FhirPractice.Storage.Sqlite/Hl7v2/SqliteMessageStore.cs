@@ -15,7 +15,6 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
         "control_id, patient_value, patient_authority, accept_ack, ack, error";
 
     private readonly string _connectionString;
-    private readonly string _synchronous;
     private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly WalFlusher? _flusher;
@@ -28,12 +27,13 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
     public SqliteMessageStore(string path, string synchronous, TimeProvider clock)
     {
         _clock = clock;
-        _synchronous = synchronous.ToUpperInvariant() is "NORMAL" or "FULL" or "EXTRA" ? synchronous : "FULL";
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
 
-        var writer = Open();
+        var writer = new SqliteConnection(_connectionString);
+        writer.Open();
+        Execute(writer, "PRAGMA busy_timeout = 30000;");
         Execute(writer, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS hl7v2_message (
@@ -58,21 +58,8 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
             CREATE INDEX IF NOT EXISTS hl7v2_message_type ON hl7v2_message (message_type, id);
             CREATE INDEX IF NOT EXISTS hl7v2_message_patient ON hl7v2_message (patient_value, id);
             """);
-        if (_synchronous.ToUpperInvariant() is "FULL" or "EXTRA")
-        {
-            // As in the FHIR store: commits reach the WAL file, the flusher puts them on disk before they are answered.
-            Execute(writer, "PRAGMA synchronous = NORMAL;");
-            _flusher = WalFlusher.ForDatabase(full);
-        }
+        _flusher = WalFlusher.ForWriter(writer, full, synchronous);
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Execute(connection, $"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000;");
-        return connection;
     }
 
     private static void Execute(SqliteConnection connection, string sql)
