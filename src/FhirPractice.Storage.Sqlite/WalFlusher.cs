@@ -76,15 +76,21 @@ internal sealed class WalFlusher
     {
         var reader = _committed.Reader;
         var pending = new List<IReadOnlyList<Action<Exception?>>>();
+        // After a failed fsync the kernel may have dropped the pages it could not write, and a later fsync can succeed
+        // without them; the WAL is recovered as a prefix, so every later commit is as uncertain. Nothing is
+        // acknowledged any more until a restart recovers the WAL from disk.
+        Exception? broken = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             pending.Clear();
             while (reader.TryRead(out var answers)) pending.Add(answers);
-            Exception? failure = null;
-            try { _flush(); }
-            catch (Exception e) { failure = new IOException("The committed write could not be made durable (the WAL's fsync failed)", e); }
+            if (broken is null)
+            {
+                try { _flush(); }
+                catch (Exception e) { broken = new IOException("The committed write could not be made durable (the WAL's fsync failed); the store acknowledges no write until it is restarted", e); }
+            }
             foreach (var answers in pending)
-                foreach (var answer in answers) answer(failure);
+                foreach (var answer in answers) answer(broken);
         }
         _close();
     }
