@@ -16,7 +16,7 @@ public static class OpenTimes
             for (var start = window.Start; start + duration <= window.End; start += alignment)
             {
                 var visit = new TimeRange(start, start + duration);
-                if (schedules.All(s => IsFree(s, visit)) && BusyInterval.OtherBookings(patientBusy, visit, null) == 0) yield return visit;
+                if (schedules.All(s => IsFree(s, visit)) && BusyInterval.HasRoom(patientBusy, visit, null, 1)) yield return visit;
             }
     }
 
@@ -27,7 +27,7 @@ public static class OpenTimes
     private static bool IsFree(ScheduleView schedule, TimeRange visit)
     {
         var claimed = WithBuffers(schedule.Rules, visit);
-        return schedule.Busy.Values.All(busy => BusyInterval.OtherBookings(busy, claimed, null) < schedule.Rules.Capacity);
+        return schedule.Busy.Values.All(busy => BusyInterval.HasRoom(busy, claimed, null, schedule.Rules.Capacity));
     }
 
     /// <summary>The parts two ordered lists of ranges have in common.</summary>

@@ -19,15 +19,41 @@ public sealed record BusyInterval(TimeRange Range, string Owner, IReadOnlyList<s
     }
 
     /// <summary>
-    /// How many bookings other than the one <paramref name="self"/> belongs to overlap <paramref name="range"/>. A slot
-    /// belongs to the booking of an overlapping Appointment that lists it, else it is a booking of its own.
+    /// Whether a booking fits over <paramref name="range"/> beside the others: at every moment of it fewer than
+    /// <paramref name="capacity"/> bookings other than the one <paramref name="self"/> belongs to are taking the actor.
+    /// The peak at one moment counts, not every booking that overlaps somewhere (with room for two, a visit across the
+    /// end of one booking and the start of the next fits). A slot belongs to the booking of an overlapping Appointment
+    /// that lists it, else it is a booking of its own.
     /// </summary>
-    public static int OtherBookings(IEnumerable<BusyInterval> intervals, TimeRange range, BusyInterval? self)
+    public static bool HasRoom(IEnumerable<BusyInterval> intervals, TimeRange range, BusyInterval? self, int capacity)
     {
-        var overlapping = intervals.Where(i => i.Range.Overlaps(range) && i.Owner != self?.Owner).ToList();
+        List<BusyInterval>? overlapping = null;
+        foreach (var i in intervals)
+            if (i.Range.Overlaps(range) && i.Owner != self?.Owner) (overlapping ??= []).Add(i);
+        if (overlapping is null) return true;
+
         var all = self is null ? overlapping : [.. overlapping, self];
         string BookingOf(BusyInterval i) => all.FirstOrDefault(a => a.Slots.Contains(i.Owner))?.Owner ?? i.Owner;
         var mine = self is null ? null : BookingOf(self);
-        return overlapping.Select(BookingOf).Where(b => b != mine).Distinct().Count();
+        var others = overlapping.Select(i => (Booking: BookingOf(i), i.Range)).Where(o => o.Booking != mine).ToList();
+        if (others.Count == 0) return true;
+        if (capacity <= 1) return false;
+
+        // A sweep over the others' starts and ends within the range; at one instant ends go first, as touching intervals do not overlap.
+        var moments = others
+            .SelectMany(o => new[] { (At: Max(o.Range.Start, range.Start), Step: 1, o.Booking), (At: Min(o.Range.End, range.End), Step: -1, o.Booking) })
+            .OrderBy(m => m.At).ThenBy(m => m.Step);
+        var active = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (_, step, booking) in moments)
+        {
+            var now = active.GetValueOrDefault(booking) + step;
+            if (now == 0) active.Remove(booking);
+            else active[booking] = now;
+            if (active.Count >= capacity) return false;
+        }
+        return true;
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

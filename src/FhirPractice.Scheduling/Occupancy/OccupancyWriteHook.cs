@@ -11,8 +11,8 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// <summary>
 /// No double booking, for every door: inside the store's write transaction, each Appointment and Slot version
 /// gives up the intervals its previous version held and claims its own for each actor, refused with a 409 (which
-/// rolls the whole write back) when the actor already has as many other bookings overlapping as its capacity
-/// allows. Schedules are checked against the availability rules and record their actors' capacity. See ADR 0008.
+/// rolls the whole write back) when at some moment of it the actor already has as many other bookings as its
+/// capacity allows. Schedules are checked against the availability rules and record their actors' capacity. See ADR 0008.
 /// In the same transaction it keeps what follows from a version: the waitlist's entries and the times freed for it,
 /// and an Appointment's due reminders.
 /// </summary>
@@ -90,7 +90,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
             {
                 var capacity = CapacityOf(transaction, actor);
                 var existing = OccupancyKeys.Distinct(transaction.ScanState(OccupancyKeys.BusyRange(actor, interval.Range)));
-                if (BusyInterval.OtherBookings(existing, interval.Range, interval) >= capacity)
+                if (!BusyInterval.HasRoom(existing, interval.Range, interval, capacity))
                     throw FhirError.Conflict($"{actor} is already booked between {interval.Range.Start:O} and {interval.Range.End:O}");
             }
             foreach (var key in OccupancyKeys.BusyKeys(actor, interval))

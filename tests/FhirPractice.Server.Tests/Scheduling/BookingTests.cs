@@ -156,6 +156,27 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
     }
 
     [Fact]
+    public async Task A_group_visit_takes_as_many_patients_at_one_moment_as_its_capacity_and_find_and_book_agree()
+    {
+        var group = await _client.ScheduleAsync(await _client.PractitionerAsync(), $$$"""
+            {"url":"{{{Ext}}}capacity","valuePositiveInt":2},{"url":"{{{Ext}}}alignment-minutes","valuePositiveInt":15}
+            """);
+        await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), group);
+        await _client.BookedAsync(NineThirty, Ten, await _client.PatientAsync(), group);
+
+        // 09:15–09:45 meets the first booking, then the second, never two at once: with room for two it fits.
+        await _client.BookedAsync("2025-06-10T13:15:00Z", "2025-06-10T13:45:00Z", await _client.PatientAsync(), group);
+        // Now 09:15–09:45 has two at every moment, and so has 09:00–09:30 from 09:15 on.
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync("2025-06-10T13:15:00Z", "2025-06-10T13:45:00Z", await _client.PatientAsync(), group),
+            HttpStatusCode.Conflict, "already booked");
+        await FhirHttp.AssertOutcomeAsync(await _client.BookAsync(Nine, NineThirty, await _client.PatientAsync(), group), HttpStatusCode.Conflict, "already booked");
+
+        var times = await _client.FindAsync($"schedule={group}&start={Nine}&end={TenThirty}");
+        Assert.Equal([DateTimeOffset.Parse("2025-06-10T13:45:00Z"), DateTimeOffset.Parse(Ten)], times.Select(t => t.Start));
+        await _client.BookedAsync("2025-06-10T13:45:00Z", "2025-06-10T14:15:00Z", await _client.PatientAsync(), group);
+    }
+
+    [Fact]
     public async Task Cancel_frees_the_visit_and_its_buffers_with_a_reason_and_a_late_flag()
     {
         var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync(), $$"""{"url":"{{Ext}}buffer-after-minutes","valuePositiveInt":15}""");
