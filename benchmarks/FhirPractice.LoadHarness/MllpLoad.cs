@@ -12,31 +12,55 @@ namespace FhirPractice.LoadHarness;
 /// </summary>
 public static class MllpLoad
 {
-    /// <summary>mllp-load: --port P --connections C --seconds S; prints messages/s and ACK latency (p50, p99).</summary>
+    /// <summary>
+    /// mllp-load: --port P --connections C --seconds S [--warmup W] [--server-pid PID]; prints messages/s, ACK latency (p50,
+    /// p99) and, given the server's pid, its CPU per message. The first W seconds are sent but not measured: the server's
+    /// JIT compiles and tiers up its hot paths then, which would otherwise weigh on a short run's CPU per message.
+    /// </summary>
     public static async Task<int> LoadAsync(CommandLineOptions options)
     {
         var port = options.Number("port", 2575);
         var connections = options.Number("connections", 8);
-        var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * options.Number("seconds", 10);
-        var latency = new LatencyRecorder();
+        var serverPid = options.Number("server-pid", 0);
         var run = Guid.NewGuid().ToString("N")[..8];
-        long accepted = 0, refused = 0;
-        var started = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+        var clients = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => MllpClient.ConnectAsync("127.0.0.1", port)));
+        try
         {
-            await using var client = await MllpClient.ConnectAsync("127.0.0.1", port);
-            for (var i = 0; Stopwatch.GetTimestamp() < until; i++)
+            var sent = new int[connections];
+            await SendForAsync(clients, sent, run, options.Number("warmup", 0), null);
+            var latency = new LatencyRecorder();
+            var cpuBefore = ServerCpu.Of(serverPid);
+            var started = Stopwatch.StartNew();
+            var (accepted, refused) = await SendForAsync(clients, sent, run, options.Number("seconds", 10), latency);
+            var seconds = started.Elapsed.TotalSeconds;
+            var cpu = ServerCpu.Of(serverPid) - cpuBefore;
+            Console.WriteLine($"ADT^A08 over {connections} connections: {accepted / seconds:F0} messages/s AA ({accepted} in {seconds:F1} s, {refused} not AA), " +
+                $"ACK latency p50 {latency.Percentile(50):F1} ms, p99 {latency.Percentile(99):F1} ms" +
+                (serverPid > 0 && accepted > 0 ? $"; server CPU {cpu.TotalMilliseconds / accepted:F2} ms a message" : ""));
+            return refused == 0 && accepted > 0 ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+    }
+
+    /// <summary>Every connection sends for the given seconds, one message at a time; ACKs are counted (and timed, given a recorder).</summary>
+    private static async Task<(long Accepted, long Refused)> SendForAsync(MllpClient[] clients, int[] sent, string run, int seconds, LatencyRecorder? latency)
+    {
+        long accepted = 0, refused = 0;
+        var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * seconds;
+        await Task.WhenAll(clients.Select(async (client, c) =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
             {
-                var sent = Stopwatch.GetTimestamp();
-                var ack = await client.SendAsync(Adt08($"{run}-{c}-{i}"));
-                latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                var start = Stopwatch.GetTimestamp();
+                var ack = await client.SendAsync(Adt08($"{run}-{c}-{sent[c]++}"));
+                latency?.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 if (AckCode(ack) == "AA") Interlocked.Increment(ref accepted); else Interlocked.Increment(ref refused);
             }
         }));
-        var seconds = started.Elapsed.TotalSeconds;
-        Console.WriteLine($"ADT^A08 over {connections} connections: {accepted / seconds:F0} messages/s AA ({accepted} in {seconds:F1} s, {refused} not AA), " +
-            $"ACK latency p50 {latency.Percentile(50):F1} ms, p99 {latency.Percentile(99):F1} ms");
-        return refused == 0 && accepted > 0 ? 0 : 1;
+        return (accepted, refused);
     }
 
     /// <summary>mllp-stream: --port P --connections C --log F --max-seconds S; appends "control-id" to F for every AA, until a connection fails.</summary>

@@ -28,6 +28,9 @@ public static class SchedulingLoad
         var days = options.Number("days", 30);
         var bookDays = options.Number("book-days", 90);
         var serverPid = options.Number("server-pid", 0);
+        // Seconds of each phase's requests sent before it is measured: the server's JIT compiles and tiers up the phase's
+        // code paths meanwhile, which would otherwise weigh on its CPU per request and latency.
+        var warmup = options.Number("warmup", 0);
         // Which phases run (book, find, service-find; all by default): the $find phases alone skip the bookings, so their
         // calendars are empty, but an iteration on $find takes a third of the time.
         var phases = options.Text("phases", "book,find,service-find").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
@@ -62,26 +65,42 @@ public static class SchedulingLoad
         // one transaction from the client), in statuses that take no time (proposed, free), so the occupancy hook files
         // nothing and no operation runs. The two alternate in slices of two seconds, so a neighbour's build that starts
         // or stops weighs on both alike: their ratio travels across machines, the absolute figures do not.
-        var bare = new WriteMeasure("", (schedule, start, end, patient) => $$$"""
+        Func<string, string, string, string, string> bareBody = (schedule, start, end, patient) => $$$"""
             {"resourceType":"Bundle","type":"transaction","entry":[
              {"fullUrl":"urn:uuid:{{{Guid.NewGuid()}}}","resource":{{{AppointmentJson(schedule, start, end, patient)}}},"request":{"method":"POST","url":"Appointment"}},
              {"resource":{"resourceType":"Slot","status":"free","schedule":{"reference":"{{{schedule}}}"},"start":"{{{start}}}","end":"{{{end}}}"},"request":{"method":"POST","url":"Slot"}}]}
-            """);
-        var book = new WriteMeasure("Appointment/$book", (schedule, start, end, patient) => $$$"""
+            """;
+        Func<string, string, string, string, string> bookBody = (schedule, start, end, patient) => $$$"""
             {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson(schedule, start, end, patient)}}}}]}
-            """);
+            """;
+        var bare = new WriteMeasure("", bareBody);
+        var book = new WriteMeasure("Appointment/$book", bookBody);
         if (phases.Contains("book"))
         {
+            if (warmup > 0)
+            {
+                Console.Error.WriteLine($"warm-up (not measured): the bare baseline and $book, {warmup} s each");
+                var (warmBare, warmBook) = (new WriteMeasure("", bareBody), new WriteMeasure("Appointment/$book", bookBody));
+                for (var slice = 0; slice * SliceSeconds < warmup; slice++)
+                    foreach (var measure in new[] { warmBare, warmBook })
+                        await measure.RunAsync(client, workers, Math.Min(SliceSeconds, warmup - slice * SliceSeconds), -1 - slice, times, patients, errors, serverPid);
+            }
             Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
             for (var slice = 0; slice * SliceSeconds < seconds; slice++)
                 foreach (var measure in new[] { bare, book })
                     await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
         }
 
-        var (finds, findLatency, findSeconds, findCpu) = phases.Contains("find") ? await MeasureFindAsync(client, workers, seconds, errors, serverPid,
-            random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500") : default;
-        var (serviceFinds, serviceLatency, serviceSeconds, serviceCpu) = phases.Contains("service-find") ? await MeasureFindAsync(client, workers, seconds, errors, serverPid,
-            _ => $"Appointment/$find?healthcare-service={service}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500") : default;
+        Func<Random, string> providerFind = random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500";
+        Func<Random, string> serviceFind = _ => $"Appointment/$find?healthcare-service={service}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500";
+        var (finds, findLatency, findSeconds, findCpu) = phases.Contains("find") ? await WarmedFindAsync(providerFind) : default;
+        var (serviceFinds, serviceLatency, serviceSeconds, serviceCpu) = phases.Contains("service-find") ? await WarmedFindAsync(serviceFind) : default;
+
+        async Task<(int, LatencyRecorder, double, string)> WarmedFindAsync(Func<Random, string> url)
+        {
+            if (warmup > 0) await MeasureFindAsync(client, workers, warmup, errors, serverPid, url);
+            return await MeasureFindAsync(client, workers, seconds, errors, serverPid, url);
+        }
 
         var overlaps = 0;
         var checkedBookings = 0;
@@ -140,7 +159,7 @@ public static class SchedulingLoad
             List<string> patients, ConcurrentBag<string> errors, int serverPid)
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var serverBefore = ServerCpu(serverPid);
+            var serverBefore = ServerCpu.Of(serverPid);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
             {
@@ -159,17 +178,8 @@ public static class SchedulingLoad
             }));
             _seconds += clock.Elapsed.TotalSeconds;
             _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-            _serverCpu += ServerCpu(serverPid) - serverBefore;
+            _serverCpu += ServerCpu.Of(serverPid) - serverBefore;
         }
-    }
-
-    /// <summary>User and system time of a process from /proc (fields 14 and 15, in clock ticks of 1/100 s); zero without one.</summary>
-    private static TimeSpan ServerCpu(int pid)
-    {
-        if (pid <= 0) return TimeSpan.Zero;
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
     }
 
     /// <summary>A proposed Appointment, as $find proposes one: $book books it, a plain write of it takes no time.</summary>
@@ -188,7 +198,7 @@ public static class SchedulingLoad
     {
         var latency = new LatencyRecorder();
         var finds = 0;
-        var serverBefore = ServerCpu(serverPid);
+        var serverBefore = ServerCpu.Of(serverPid);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
         {
@@ -203,7 +213,7 @@ public static class SchedulingLoad
                 else errors.Add($"$find {(int)response.StatusCode}");
             }
         }));
-        var serverCpu = ServerCpu(serverPid) - serverBefore;
+        var serverCpu = ServerCpu.Of(serverPid) - serverBefore;
         return (finds, latency, clock.Elapsed.TotalSeconds, serverPid <= 0 || finds == 0 ? "" : $"; server CPU {serverCpu.TotalMilliseconds / finds:F2} ms an answer");
     }
 
