@@ -73,24 +73,32 @@ public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules sche
         return offers;
     }
 
-    /// <summary>The visits inside the freed time that fit the entry, per Schedule it waits for that the freed time was on, earliest first.</summary>
+    /// <summary>
+    /// The visits that take some of the freed time and fit the entry, per Schedule it waits for that the freed time was
+    /// on, earliest first. A visit longer than the freed time takes it with the free time beside it (a freed half hour
+    /// and the free half hour after it make a 60-minute visit), so each Schedule is looked at a visit's length either side,
+    /// from the start of that local day so that its visits keep the grid they have in <c>$find</c>.
+    /// </summary>
     private async Task<IReadOnlyList<(AvailabilityRules Rules, TimeRange Visit)>> CandidatesAsync(FhirEngine engine, WaitlistEntry entry, FreedTime freed, CancellationToken ct)
     {
         var calculator = schedules.Calculator;
-        var acceptable = entry.Acceptable(freed.Range, calculator.Zone);
-        if (acceptable.Count == 0) return [];
-        var patientBusy = await ScheduleRules.BusyAsync(engine.Store, entry.Patient, freed.Range, ct);
+        var now = clock.GetUtcNow();
         var candidates = new List<(AvailabilityRules, TimeRange)>();
         foreach (var rules in await WaitedForAsync(engine, entry, ct))
         {
             var actors = ScheduleRules.ActorsOf(rules);
             if (!actors.Intersect(freed.Actors).Any()) continue;
             var duration = TimeSpan.FromMinutes(rules.DurationFor(entry.ServiceType, options.DefaultVisitMinutes));
-            var windows = OpenTimes.Intersect(calculator.Windows(rules, freed.Range.Start, freed.Range.End), acceptable);
+            var around = new TimeRange(calculator.StartOfDay(freed.Range.Start - duration, 0), freed.Range.End + duration);
+            var acceptable = entry.Acceptable(around, calculator.Zone);
+            if (acceptable.Count == 0) continue;
+            var windows = OpenTimes.Intersect(calculator.Windows(rules, around.Start, around.End), acceptable);
             var busy = new Dictionary<string, IReadOnlyList<BusyInterval>>();
-            foreach (var actor in actors) busy[actor] = await ScheduleRules.BusyAsync(engine.Store, actor, OpenTimes.WithBuffers(rules, freed.Range), ct);
+            foreach (var actor in actors) busy[actor] = await ScheduleRules.BusyAsync(engine.Store, actor, OpenTimes.WithBuffers(rules, around), ct);
+            var patientBusy = await ScheduleRules.BusyAsync(engine.Store, entry.Patient, around, ct);
             var view = new ScheduleView(rules, windows, busy);
-            candidates.AddRange(OpenTimes.Find([view], duration, TimeSpan.FromMinutes(rules.AlignmentMinutes ?? duration.TotalMinutes), patientBusy).Select(v => (rules, v)));
+            candidates.AddRange(OpenTimes.Find([view], duration, TimeSpan.FromMinutes(rules.AlignmentMinutes ?? duration.TotalMinutes), patientBusy)
+                .Where(visit => visit.Start >= now && visit.Overlaps(freed.Range)).Select(visit => (rules, visit)));
         }
         return candidates.OrderBy(c => c.Item2.Start).ToList();
     }

@@ -101,8 +101,9 @@ public sealed class WaitlistTests
         var elsewhere = await client.BookedAsync(Nine, NineThirty, await client.PatientAsync(), other);
         // Afternoons only (13:00–17:00 New York), that week.
         var afternoons = await client.WaitAsync(await client.PatientAsync(), doctor, created: "2025-06-01T10:00:00Z", timeOfDay: ("13:00:00", "17:00:00"));
-        // A 60-minute visit does not fit in a freed half hour.
-        var longVisit = await client.WaitAsync(await client.PatientAsync(), doctor, created: "2025-06-01T09:00:00Z", serviceType: "long");
+        // A 60-minute visit in the morning does not fit in the freed half hour between the opening and the next booking.
+        await client.BookedAsync(NineThirty, "2025-06-10T14:00:00Z", await client.PatientAsync(), doctor);
+        var longVisit = await client.WaitAsync(await client.PatientAsync(), doctor, created: "2025-06-01T09:00:00Z", serviceType: "long", timeOfDay: ("09:00:00", "12:00:00"));
         var offers = server.Services.GetRequiredService<WaitlistOffers>();
 
         foreach (var appointment in new[] { morning, elsewhere, afternoon })
@@ -112,6 +113,34 @@ public sealed class WaitlistTests
         var offer = Assert.Single(await client.OffersAsync(afternoons));
         Assert.Equal(DateTimeOffset.Parse("2025-06-10T18:00:00Z"), DateTimeOffset.Parse((string)offer["start"]!));
         Assert.Empty(await client.OffersAsync(longVisit));
+    }
+
+    [Fact]
+    public async Task A_longer_visit_is_offered_the_freed_time_with_the_free_time_beside_it()
+    {
+        using var server = new SchedulingServerFactory();
+        var client = server.Client;
+        var doctor = await client.ScheduleAsync(await client.PractitionerAsync(), $$$"""
+            {"url":"{{{Ext}}}visit-duration","extension":[{"url":"serviceType","valueCoding":{"system":"urn:visit","code":"long"}},{"url":"minutes","valuePositiveInt":60}]}
+            """);
+        // 09:00–10:00 is taken by two half-hour visits, 10:30–11:00 by a third; 10:00–10:30 is free.
+        var nine = await client.BookedAsync(Nine, NineThirty, await client.PatientAsync(), doctor);
+        await client.BookedAsync(NineThirty, "2025-06-10T14:00:00Z", await client.PatientAsync(), doctor);
+        var tenThirty = await client.BookedAsync("2025-06-10T14:30:00Z", "2025-06-10T15:00:00Z", await client.PatientAsync(), doctor);
+        var longVisit = await client.WaitAsync(await client.PatientAsync(), doctor, created: "2025-06-01T09:00:00Z", serviceType: "long", timeOfDay: ("09:00:00", "12:00:00"));
+        var offers = server.Services.GetRequiredService<WaitlistOffers>();
+
+        // 09:00–09:30 freed: the half hour after it is taken, and before it the practice is closed.
+        await client.PostAsync($"Appointment/{Id(nine)}/$cancel", WithReason("moved"));
+        await offers.OfferFreedTimesAsync();
+        Assert.Empty(await client.OffersAsync(longVisit));
+
+        // 10:30–11:00 freed: with the free 10:00–10:30 before it, an hour from 10:00 (on the hourly grid of 60-minute visits).
+        await client.PostAsync($"Appointment/{Id(tenThirty)}/$cancel", WithReason("moved"));
+        await offers.OfferFreedTimesAsync();
+        var offer = Assert.Single(await client.OffersAsync(longVisit));
+        Assert.Equal((DateTimeOffset.Parse("2025-06-10T14:00:00Z"), DateTimeOffset.Parse("2025-06-10T15:00:00Z")),
+            (DateTimeOffset.Parse((string)offer["start"]!), DateTimeOffset.Parse((string)offer["end"]!)));
     }
 
     [Fact]
