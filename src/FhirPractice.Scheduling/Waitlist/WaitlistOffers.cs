@@ -3,7 +3,6 @@ using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Availability;
 using FhirPractice.Scheduling.Background;
-using FhirPractice.Scheduling.Occupancy;
 using FhirPractice.Scheduling.Operations;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ namespace FhirPractice.Scheduling.Waitlist;
 /// declined), is passed over. The queue entry is removed once handled: a restart in between offers it again, and the
 /// hold taken the first time (or the offered mark) keeps that from giving anyone a second offer.
 /// </summary>
-public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules schedules, BookOperation book, SchedulingOptions options, TimeProvider clock, ILogger<WaitlistOffers> log)
+public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules schedules, EarliestVisits earliest, BookOperation book, SchedulingOptions options, TimeProvider clock, ILogger<WaitlistOffers> log)
 {
     private const int Batch = 200;
     private const int MaxWaiting = 1000;
@@ -57,7 +56,7 @@ public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules sche
                 foreach (var (rules, visit) in await CandidatesAsync(engine, entry, freed, ct))
                 {
                     if (await HasAsync(engine.Store, WaitlistKeys.Offered, WaitlistKeys.OfferedKey(id, visit.Start), ct)) continue;
-                    var offer = FindOperation.Proposal([rules], visit, entry.ServiceType, entry.Patient);
+                    var offer = FindOperation.Proposal(rules, visit, entry.ServiceType, entry.Patient);
                     offer.ReasonCode = appointment.ReasonCode;
                     await book.OfferAsync(engine, EngineCalls.Internal, offer, id, ct);
                     offers++;
@@ -74,43 +73,44 @@ public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules sche
     }
 
     /// <summary>
-    /// The visits that take some of the freed time and fit the entry, per Schedule it waits for that the freed time was
+    /// The visits that take some of the freed time and fit the entry, per way it can be served that the freed time was
     /// on, earliest first. A visit longer than the freed time takes it with the free time beside it (a freed half hour
-    /// and the free half hour after it make a 60-minute visit), so each Schedule is looked at a visit's length either side,
-    /// from the start of that local day so that its visits keep the grid they have in <c>$find</c>.
+    /// and the free half hour after it make a 60-minute visit), so each way is looked at a visit's length either side,
+    /// from the start of that local day so that its visits keep the grid they have in <c>$find</c>, which finds them.
     /// </summary>
-    private async Task<IReadOnlyList<(AvailabilityRules Rules, TimeRange Visit)>> CandidatesAsync(FhirEngine engine, WaitlistEntry entry, FreedTime freed, CancellationToken ct)
+    private async Task<IReadOnlyList<(IReadOnlyList<AvailabilityRules> Rules, TimeRange Visit)>> CandidatesAsync(FhirEngine engine, WaitlistEntry entry, FreedTime freed, CancellationToken ct)
     {
         var calculator = schedules.Calculator;
         var now = clock.GetUtcNow();
-        var candidates = new List<(AvailabilityRules, TimeRange)>();
+        var candidates = new List<(IReadOnlyList<AvailabilityRules>, TimeRange)>();
         foreach (var rules in await WaitedForAsync(engine, entry, ct))
         {
-            var actors = ScheduleRules.ActorsOf(rules);
-            if (!actors.Intersect(freed.Actors).Any()) continue;
-            var duration = TimeSpan.FromMinutes(rules.DurationFor(entry.ServiceType, options.DefaultVisitMinutes));
+            if (!rules.SelectMany(ScheduleRules.ActorsOf).Intersect(freed.Actors).Any()) continue;
+            var duration = TimeSpan.FromMinutes(rules.Max(r => r.DurationFor(entry.ServiceType, options.DefaultVisitMinutes)));
             var around = new TimeRange(calculator.StartOfDay(freed.Range.Start - duration, 0), freed.Range.End + duration);
             var acceptable = entry.Acceptable(around, calculator.Zone);
             if (acceptable.Count == 0) continue;
-            var windows = OpenTimes.Intersect(calculator.Windows(rules, around.Start, around.End), acceptable);
-            var busy = new Dictionary<string, IReadOnlyList<BusyInterval>>();
-            foreach (var actor in actors) busy[actor] = await ScheduleRules.BusyAsync(engine.Store, actor, OpenTimes.WithBuffers(rules, around), ct);
             var patientBusy = await ScheduleRules.BusyAsync(engine.Store, entry.Patient, around, ct);
-            var view = new ScheduleView(rules, windows, busy);
-            candidates.AddRange(OpenTimes.Find([view], duration, TimeSpan.FromMinutes(rules.AlignmentMinutes ?? duration.TotalMinutes), patientBusy)
-                .Where(visit => visit.Start >= now && visit.Overlaps(freed.Range)).Select(visit => (rules, visit)));
+            var visits = await earliest.FindAsync(engine.Store, [new VisitOption(rules, acceptable)], around, entry.ServiceType, patientBusy, MaxVisitsAround, ct);
+            candidates.AddRange(visits.Select(v => v.Visit).Where(visit => visit.Start >= now && visit.Overlaps(freed.Range)).Select(visit => (rules, visit)));
         }
         return candidates.OrderBy(c => c.Item2.Start).ToList();
     }
 
-    /// <summary>The Schedules the entry names, else those of the practitioners (or rooms) it names.</summary>
-    private async Task<IReadOnlyList<AvailabilityRules>> WaitedForAsync(FhirEngine engine, WaitlistEntry entry, CancellationToken ct)
+    /// <summary>More visits than a day holds (one a minute), so the search around a freed time is never cut short.</summary>
+    private const int MaxVisitsAround = 2 * 24 * 60;
+
+    /// <summary>
+    /// The ways the entry can be served: the Schedules it names, taken together (a provider and a room, as <c>$find</c>
+    /// takes them), else each Schedule of the practitioners (or rooms) it names.
+    /// </summary>
+    private async Task<IReadOnlyList<IReadOnlyList<AvailabilityRules>>> WaitedForAsync(FhirEngine engine, WaitlistEntry entry, CancellationToken ct)
     {
-        if (entry.Schedules.Count > 0) return await schedules.LoadAsync(engine.Store, entry.Schedules, "Appointment.extension", ct);
-        var found = new List<AvailabilityRules>();
+        if (entry.Schedules.Count > 0) return [await schedules.LoadAsync(engine.Store, entry.Schedules, "Appointment.extension", ct)];
+        var found = new List<IReadOnlyList<AvailabilityRules>>();
         foreach (var actor in entry.Actors)
             foreach (var schedule in await EngineCalls.SearchAsync<Schedule>(engine, EngineCalls.Internal, "Schedule", [new("actor", actor), new("active:not", "false")], ct))
-                found.Add(AvailabilityRules.From(schedule, schedules.Calculator.Zone));
+                found.Add([AvailabilityRules.From(schedule, schedules.Calculator.Zone)]);
         return found;
     }
 

@@ -144,6 +144,44 @@ public sealed class WaitlistTests
     }
 
     [Fact]
+    public async Task An_entry_waiting_for_a_provider_and_a_room_is_offered_a_time_only_when_both_are_free()
+    {
+        using var server = new SchedulingServerFactory();
+        var client = server.Client;
+        var practitioner = await client.PractitionerAsync();
+        var room = await client.CreateAsync("""{"resourceType":"Location","name":"Procedure room"}""");
+        var (doctorSchedule, roomSchedule) = (await client.ScheduleAsync(practitioner), await client.ScheduleAsync(room));
+        var withDoctor = await client.BookedAsync(Nine, NineThirty, await client.PatientAsync(), doctorSchedule);
+        var inRoom = await client.BookedAsync(Nine, NineThirty, await client.PatientAsync(), roomSchedule);
+        var patient = await client.PatientAsync();
+        var entry = await client.CreateAsync($$$"""
+            {"resourceType":"Appointment","status":"waitlist","created":"2025-06-01T10:00:00Z",
+             "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{doctorSchedule}}}"}},
+                          {"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{roomSchedule}}}"}},
+                          {"url":"{{{Ext}}}time-of-day","extension":[{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"09:30:00"}]}],
+             "requestedPeriod":[{"start":"2025-06-09T00:00:00Z","end":"2025-06-14T00:00:00Z"}],
+             "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"needs-action"}]}
+            """);
+        var offers = server.Services.GetRequiredService<WaitlistOffers>();
+
+        // The doctor's 09:00 is freed, but the room is still taken then.
+        await client.PostAsync($"Appointment/{Id(withDoctor)}/$cancel", WithReason("moved"));
+        await offers.OfferFreedTimesAsync();
+        Assert.Empty(await client.OffersAsync(entry));
+
+        // Now the room's too: the offer holds both, a Slot on each Schedule.
+        await client.PostAsync($"Appointment/{Id(inRoom)}/$cancel", WithReason("moved"));
+        await offers.OfferFreedTimesAsync();
+        var offer = Assert.Single(await client.OffersAsync(entry));
+        Assert.Equal(DateTimeOffset.Parse(Nine), DateTimeOffset.Parse((string)offer["start"]!));
+        Assert.Superset(new HashSet<string> { patient, practitioner, room }, Participants(offer).ToHashSet());
+        var slots = new List<string?>();
+        foreach (var slot in offer["slot"]!.AsArray())
+            slots.Add((string?)(await (await client.GetAsync((string)slot!["reference"]!)).JsonAsync())["schedule"]!["reference"]);
+        Assert.Equal(new[] { doctorSchedule, roomSchedule }.Order(), slots.Order());
+    }
+
+    [Fact]
     public async Task A_freed_time_queued_before_a_restart_is_offered_after_it_once()
     {
         var path = FhirServerFactory.NewDatabasePath();
