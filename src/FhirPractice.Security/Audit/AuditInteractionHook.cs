@@ -63,16 +63,18 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
         var recorded = tx.Timestamp;
         var ahead = prepared as Prepared;
         var isBundle = interaction.Interaction.Code == "transaction";
-        if (isBundle) chain.Append(tx, (ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
+        var linked = new List<PreparedAuditEvent>();
+        if (isBundle) linked.Add((ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
         foreach (var write in interaction.Writes)
         {
             // A write planned as it happened has its records ready; anything else (a conditional delete's match) has them built here.
             var records = ahead is not null && ahead.Writes.Remove($"{write.Type}/{write.Id}", out var planned) && planned.Method == write.Method
                 ? planned
                 : RecordsOf(interaction, new PlannedWrite(write.Type, write.Id, write.Method, null), write.Deleted ? [] : PatientReferences.Of(Record(write)), isBundle);
-            foreach (var e in records.Events) chain.Append(tx, e.Filled(write.Version, recorded));
+            linked.AddRange(records.Events.Select(e => e.Filled(write.Version, recorded)));
             if (records.Provenance is { } ready) provenance.Append(tx, ready, write);
         }
+        chain.Append(tx, linked);
     }
 
     /// <summary>
@@ -84,7 +86,7 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
         var events = ahead is not null && ahead.Writes.SetEquals(interaction.Writes.Select(w => $"{w.Type}/{w.Id}"))
             ? ahead.Events
             : QueryEvents(interaction, WritePlaceholders.Instant, interaction.Writes.Where(w => !w.Deleted).SelectMany(w => PatientReferences.Of(Record(w)))).Select(chain.Prepare).ToList();
-        foreach (var e in events) chain.Append(tx, e.Filled(0, tx.Timestamp));
+        chain.Append(tx, events.Select(e => e.Filled(0, tx.Timestamp)).ToList());
     }
 
     private PreparedAuditEvent BundleEvent(InteractionContext interaction) =>
