@@ -87,7 +87,8 @@ public sealed partial class FhirEngine
             }, ct);
             throw;
         }
-        if (!trace.Written)
+        // A failure is shown after its answer even when its hooks saw a write of it (an operation whose transaction committed).
+        if (!trace.Written || (int)response.Status >= 400)
             await CompletedAsync(new InteractionContext(request, trace.Interaction)
             {
                 Status = response.Status,
@@ -260,18 +261,17 @@ public sealed partial class FhirEngine
 
     /// <summary>
     /// Runs one store write transaction of <paramref name="request"/>'s caller, confined to what it may write, with the write
-    /// hooks (<see cref="IWriteHook"/>) and, at its end, the request's interaction hooks (<see cref="IInteractionHook.Written"/>);
+    /// hooks (<see cref="IWriteHook"/>) and, at its end, the request's interaction hooks (<see cref="IInteractionHook.Written"/>)
+    /// — and those of the operation it answers (<see cref="FhirRequest.AnswersOperation"/>) if they have not seen it yet;
     /// every write of the engine goes through here.
     /// </summary>
     internal async Task<T> WriteAsync<T>(FhirRequest request, Func<IStoreTransaction, T> work, CancellationToken ct, IReadOnlyList<PlannedWrite>? planned = null)
     {
         var trace = request.Trace;
-        var prepared = new object?[_interactionHooks.Length];
-        if (trace is not null && planned is { Count: > 0 })
-        {
-            var plan = new InteractionContext(request, trace.Interaction) { Planned = planned };
-            for (var i = 0; i < prepared.Length; i++) prepared[i] = _interactionHooks[i].Prepare(plan);
-        }
+        var operation = request.AnswersOperation is { Trace: { Written: false } } answered ? answered : null;
+        var prepared = Prepare(request, planned, inItsTransaction: false);
+        var preparedOperation = operation is null ? null : Prepare(operation, planned, inItsTransaction: true);
+        bool shown = false, operationShown = false;
         var result = await _store.WriteAsync(tx =>
         {
             var hooked = new HookedTransaction(tx, _writeHooks);
@@ -279,14 +279,36 @@ public sealed partial class FhirEngine
             // A write that wrote nothing (a conditional create that found its match, a delete of nothing) is shown after its answer instead.
             if (trace is not null && hooked.Written.Count > 0)
             {
-                var context = new InteractionContext(request, trace.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp };
-                for (var i = 0; i < _interactionHooks.Length; i++) _interactionHooks[i].Written(tx, context, prepared[i]);
-                trace.Written = true;
+                Written(tx, new InteractionContext(request, trace.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp }, prepared);
+                shown = true;
+                if (operation is not null)
+                {
+                    Written(tx, new InteractionContext(operation, operation.Trace!.Interaction) { Writes = hooked.Written, Timestamp = tx.Timestamp, InItsTransaction = true }, preparedOperation!);
+                    operationShown = true;
+                }
             }
             return value;
         }, ct);
+        // Only once committed: a write that failed leaves its interaction (and a retry of it) to be shown again.
+        if (shown) trace!.Written = true;
+        if (operationShown) operation!.Trace!.Written = true;
         foreach (var hook in _writeHooks) hook.Committed();
         return result;
+    }
+
+    /// <summary>What each interaction hook builds ahead, on the caller's thread, for the writes <paramref name="request"/> plans.</summary>
+    private object?[] Prepare(FhirRequest request, IReadOnlyList<PlannedWrite>? planned, bool inItsTransaction)
+    {
+        var prepared = new object?[_interactionHooks.Length];
+        if (request.Trace is not { } trace || planned is not { Count: > 0 }) return prepared;
+        var plan = new InteractionContext(request, trace.Interaction) { Planned = planned, InItsTransaction = inItsTransaction };
+        for (var i = 0; i < prepared.Length; i++) prepared[i] = _interactionHooks[i].Prepare(plan);
+        return prepared;
+    }
+
+    private void Written(IStoreTransaction tx, InteractionContext context, object?[] prepared)
+    {
+        for (var i = 0; i < _interactionHooks.Length; i++) _interactionHooks[i].Written(tx, context, prepared[i]);
     }
 
     /// <summary>After a commit: a written or deleted SearchParameter defines or removes its custom parameters.</summary>

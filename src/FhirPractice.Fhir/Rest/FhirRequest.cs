@@ -43,6 +43,13 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     public FhirCaller Caller { get; init; } = FhirCaller.Anonymous;
     /// <summary>The door's id of the request (HTTP: the client's X-Request-Id, else the server's trace id), for the audit trail; batch entries share their Bundle's.</summary>
     public string? RequestId { get; init; }
+    /// <summary>
+    /// The operation (as the engine handed it to its handler) whose answer is what this request — its one transaction —
+    /// writes: the interaction hooks are shown the operation inside that transaction too
+    /// (<see cref="InteractionContext.InItsTransaction"/>), so the operation's record commits with its writes and the
+    /// single writer does not take a write of its own for it after the answer; a failed operation is still shown after.
+    /// </summary>
+    public FhirRequest? AnswersOperation { get; init; }
     /// <summary>The engine's record of this interaction for its hooks; set by <see cref="FhirEngine.HandleAsync"/>.</summary>
     internal InteractionTrace? Trace { get; init; }
 

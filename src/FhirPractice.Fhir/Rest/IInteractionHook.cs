@@ -7,7 +7,10 @@ namespace FhirPractice.Fhir.Rest;
 /// the order they were registered. An interaction that commits new versions is shown to <see cref="Written"/> inside
 /// that write's store transaction, after the interaction's own writes (so what a hook writes there commits or
 /// rolls back with the change); every other interaction — reads, searches, operations, and every failure,
-/// writes included — is shown to <see cref="CompletedAsync"/> once its answer is known, before the door sends it.
+/// writes included — is shown to <see cref="CompletedAsync"/> once its answer is known, before the door sends it;
+/// except an operation whose answer is what its one transaction writes (<see cref="FhirRequest.AnswersOperation"/>),
+/// shown to <see cref="Written"/> in that transaction instead (<see cref="InteractionContext.InItsTransaction"/>)
+/// and to <see cref="CompletedAsync"/> only should it fail.
 /// One rule for stopping: a hook that throws fails the interaction (a write rolls back, a read is not answered);
 /// there is no return value that silently stops the hooks after it.
 /// </summary>

@@ -24,6 +24,13 @@ public sealed record InteractionContext(FhirRequest Request, RestfulInteraction 
     /// <summary>The versions the interaction wrote, in order (several for a transaction).</summary>
     public IReadOnlyList<ResourceWrite> Writes { get; init; } = [];
 
+    /// <summary>
+    /// An operation shown inside the one transaction that carries it out (<see cref="FhirRequest.AnswersOperation"/>), as
+    /// a success, with that transaction's <see cref="Writes"/> (which are its answer) and no <see cref="Response"/> yet;
+    /// it is not shown to <see cref="IInteractionHook.CompletedAsync"/> again unless it then fails.
+    /// </summary>
+    public bool InItsTransaction { get; init; }
+
     /// <summary>The commit instant of the write transaction, or when the answer was ready.</summary>
     public DateTimeOffset Timestamp { get; init; }
 

@@ -39,7 +39,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             plans.Add(plan);
         }
         var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries(ids: false)).ToList() };
-        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
+        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct, isTheAnswer: true);
         var written = new List<ResourceRecord>();
         foreach (var plan in plans) written.Add(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct));
         // One booking answers with its stored version as it is (the audit names it); a series with a Bundle of them all.
@@ -116,7 +116,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             entry.CancelationReason = new CodeableConcept { Text = $"Booked from the waitlist as Appointment/{id}" };
             transaction.Entry.Add(EngineCalls.Put(entry, entryVersion));
         }
-        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
+        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct, isTheAnswer: true);
         return FhirResponse.ForRecord(await EngineCalls.WrittenAsync(engine, transaction, result, $"Appointment/{id}", ct), System.Net.HttpStatusCode.OK, r.BaseUrl, withLocation: false);
     }
 

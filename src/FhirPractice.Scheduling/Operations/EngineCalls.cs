@@ -21,10 +21,17 @@ internal static class EngineCalls
     /// (status, location, ETag): what an operation returns it takes with <see cref="WrittenAsync"/>, so the engine does
     /// not parse every written resource back for an answer nobody reads.
     /// </summary>
-    public static async Task<Bundle> TransactionAsync(FhirEngine engine, FhirRequest caller, Bundle transaction, CancellationToken ct)
+    /// <param name="isTheAnswer">The operation answers with what this transaction writes, and its answer names the patients
+    /// these writes name: its success is audited in this transaction (<see cref="FhirRequest.AnswersOperation"/>), not in
+    /// a write of its own after the answer.</param>
+    public static async Task<Bundle> TransactionAsync(FhirEngine engine, FhirRequest caller, Bundle transaction, CancellationToken ct, bool isTheAnswer = false)
     {
         transaction.Type = Bundle.BundleType.Transaction;
-        var response = await engine.HandleAsync(new FhirRequest("POST", "", []) { ParsedBody = transaction, BaseUrl = caller.BaseUrl, Caller = caller.Caller, RequestId = caller.RequestId, Return = PreferReturn.Minimal }, ct);
+        var response = await engine.HandleAsync(new FhirRequest("POST", "", [])
+        {
+            ParsedBody = transaction, BaseUrl = caller.BaseUrl, Caller = caller.Caller, RequestId = caller.RequestId, Return = PreferReturn.Minimal,
+            AnswersOperation = isTheAnswer ? caller : null,
+        }, ct);
         return response.Status < HttpStatusCode.BadRequest && response.Resource is Bundle result ? result : throw ErrorOf(response);
     }
 

@@ -53,10 +53,20 @@ public sealed class AuditChain(SearchIndexer indexer)
         return new PreparedAuditEvent(auditEvent.Id, ResourceSerializer.ToJsonBytes(auditEvent), indexer.Index(auditEvent));
     }
 
-    /// <summary>Links the event to the chain's head and writes it; call inside a write transaction.</summary>
-    public void Append(IStoreTransaction tx, PreparedAuditEvent prepared)
+    /// <summary>
+    /// Links the events in turn to the chain's head and writes them; call inside a write transaction. The head is read
+    /// and saved once for them all: the single writer's time goes on each row it writes.
+    /// </summary>
+    public void Append(IStoreTransaction tx, IReadOnlyList<PreparedAuditEvent> events)
     {
+        if (events.Count == 0) return;
         var head = tx.ReadChainHead(Name) ?? new ChainLink(0, Zero);
+        foreach (var prepared in events) head = Link(tx, prepared, head);
+        tx.SaveChainHead(Name, head);
+    }
+
+    private static ChainLink Link(IStoreTransaction tx, PreparedAuditEvent prepared, ChainLink head)
+    {
         var sequence = head.Sequence + 1;
         var bytes = MetaStamp.Stamp(prepared.Template, 1, tx.Timestamp);
         bytes = Replace(bytes, SequenceUrl, "valueString", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -64,7 +74,7 @@ public sealed class AuditChain(SearchIndexer indexer)
         var hash = Convert.ToBase64String(SHA256.HashData(bytes));
         bytes = Replace(bytes, HashUrl, "valueBase64Binary", hash);
         tx.Write(new ResourceWrite("AuditEvent", prepared.Id, 1, tx.Timestamp, "POST", bytes, prepared.Index));
-        tx.SaveChainHead(Name, new ChainLink(sequence, hash));
+        return new ChainLink(sequence, hash);
     }
 
     /// <summary>Whether stored JSON carries any chain field (a client may not write them).</summary>

@@ -12,13 +12,18 @@ namespace FhirPractice.Security.Audit;
 /// transaction Bundle as a whole), so no AuditEvent claims a change that did not commit and no change lacks one;
 /// a write interaction that wrote nothing (a conditional create that found its match) is recorded like a read.
 /// Everything else — reads, searches, history, operations, batches, and every failure — is recorded after the
-/// answer is known and before it is sent: a search or a history page gives one AuditEvent for the query and one more
-/// per patient in its result (BALP PatientQuery); a read one, with its patient.
+/// answer is known and before it is sent: a search, a history page or an operation gives one AuditEvent for the query
+/// and one more per patient in its result (BALP PatientQuery); a read one, with its patient. An operation whose answer
+/// is what its one transaction wrote (<see cref="FhirRequest.AnswersOperation"/>) has its success recorded in that
+/// transaction instead, the patients those of its writes, so a booking costs the single writer one job, not two.
 /// </summary>
 public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents events, WriteProvenance provenance, AuditTrail trail) : IInteractionHook
 {
     /// <summary>The records of one planned write, built before its transaction.</summary>
     private sealed record PlannedRecords(string Method, IReadOnlyList<PreparedAuditEvent> Events, PreparedProvenance? Provenance);
+
+    /// <summary>What <see cref="Prepare"/> hands to <see cref="Written"/> for an operation in its transaction: its events, for the writes planned (by Type/id).</summary>
+    private sealed record PreparedOperation(HashSet<string> Writes, IReadOnlyList<PreparedAuditEvent> Events);
 
     /// <summary>What <see cref="Prepare"/> hands to <see cref="Written"/>: the Bundle's own event and each planned write's records, by Type/id.</summary>
     private sealed record Prepared(PreparedAuditEvent? Bundle, Dictionary<string, PlannedRecords> Writes);
@@ -29,18 +34,28 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
     /// </summary>
     public object? Prepare(InteractionContext planned)
     {
+        if (planned.InItsTransaction)
+            return new PreparedOperation(planned.Planned.Select(Key).ToHashSet(StringComparer.Ordinal),
+                QueryEvents(planned, WritePlaceholders.Instant, planned.Planned.SelectMany(PatientsOf)).Select(chain.Prepare).ToList());
         var isBundle = planned.Interaction.Code == "transaction";
         var writes = new Dictionary<string, PlannedRecords>(StringComparer.Ordinal);
         foreach (var write in planned.Planned)
-        {
-            var patients = write.Resource is null ? [] : PatientReferences.Of(new ResourceRecord(write.Type, write.Id, 1, WritePlaceholders.Instant, write.Method, false, write.Resource.Template));
-            writes[$"{write.Type}/{write.Id}"] = RecordsOf(planned, write, patients, isBundle);
-        }
+            writes[Key(write)] = RecordsOf(planned, write, PatientsOf(write), isBundle);
         return new Prepared(isBundle ? BundleEvent(planned) : null, writes);
     }
 
+    private static string Key(PlannedWrite write) => $"{write.Type}/{write.Id}";
+
+    private static IReadOnlyList<string> PatientsOf(PlannedWrite write) => write.Resource is null ? []
+        : PatientReferences.Of(new ResourceRecord(write.Type, write.Id, 1, WritePlaceholders.Instant, write.Method, false, write.Resource.Template));
+
     public void Written(IStoreTransaction tx, InteractionContext interaction, object? prepared)
     {
+        if (interaction.InItsTransaction)
+        {
+            OperationWritten(tx, interaction, prepared as PreparedOperation);
+            return;
+        }
         foreach (var write in interaction.Writes)
             if (write.Type == "AuditEvent" && AuditChain.MentionsChain(write.Json.Span))
                 throw FhirError.Unprocessable("The audit-chain extensions are the server's own; an AuditEvent written by a client may not carry them", "AuditEvent.extension");
@@ -48,16 +63,30 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
         var recorded = tx.Timestamp;
         var ahead = prepared as Prepared;
         var isBundle = interaction.Interaction.Code == "transaction";
-        if (isBundle) chain.Append(tx, (ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
+        var linked = new List<PreparedAuditEvent>();
+        if (isBundle) linked.Add((ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
         foreach (var write in interaction.Writes)
         {
             // A write planned as it happened has its records ready; anything else (a conditional delete's match) has them built here.
             var records = ahead is not null && ahead.Writes.Remove($"{write.Type}/{write.Id}", out var planned) && planned.Method == write.Method
                 ? planned
                 : RecordsOf(interaction, new PlannedWrite(write.Type, write.Id, write.Method, null), write.Deleted ? [] : PatientReferences.Of(Record(write)), isBundle);
-            foreach (var e in records.Events) chain.Append(tx, e.Filled(write.Version, recorded));
+            linked.AddRange(records.Events.Select(e => e.Filled(write.Version, recorded)));
             if (records.Provenance is { } ready) provenance.Append(tx, ready, write);
         }
+        chain.Append(tx, linked);
+    }
+
+    /// <summary>
+    /// An operation recorded in the transaction that carries it out: its events as <see cref="CompletedAsync"/> would
+    /// record its success, the patients those of what it wrote (its answer); built ahead unless it wrote what it did not plan.
+    /// </summary>
+    private void OperationWritten(IStoreTransaction tx, InteractionContext interaction, PreparedOperation? ahead)
+    {
+        var events = ahead is not null && ahead.Writes.SetEquals(interaction.Writes.Select(w => $"{w.Type}/{w.Id}"))
+            ? ahead.Events
+            : QueryEvents(interaction, WritePlaceholders.Instant, interaction.Writes.Where(w => !w.Deleted).SelectMany(w => PatientReferences.Of(Record(w)))).Select(chain.Prepare).ToList();
+        chain.Append(tx, events.Select(e => e.Filled(0, tx.Timestamp)).ToList());
     }
 
     private PreparedAuditEvent BundleEvent(InteractionContext interaction) =>
@@ -100,14 +129,20 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
             foreach (var patient in patients.Count > 1 ? patients : [])
                 auditEvents.Add(events.Interaction(interaction, recorded, data, patient, withQuery));
         }
-        else
-        {
-            var data = named is null ? [] : new[] { named };
-            auditEvents.Add(events.Interaction(interaction, recorded, data, null, withQuery: true));
-            foreach (var patient in records.SelectMany(r => r.Patients).Distinct())
-                auditEvents.Add(events.Interaction(interaction, recorded, data, patient, withQuery: true));
-        }
+        else auditEvents.AddRange(QueryEvents(interaction, recorded, records.SelectMany(r => r.Patients)));
         return trail.AppendAsync(auditEvents, ct);
+    }
+
+    /// <summary>
+    /// A successful query-like interaction (a search, a history, an operation): one AuditEvent for it with its query,
+    /// and one more per patient it touched (BALP PatientQuery).
+    /// </summary>
+    private IEnumerable<AuditEvent> QueryEvents(InteractionContext interaction, DateTimeOffset recorded, IEnumerable<string> patients)
+    {
+        var data = interaction.Interaction is { Type: { } type, Id: { } id } ? new[] { $"{type}/{id}" } : [];
+        yield return events.Interaction(interaction, recorded, data, null, withQuery: true);
+        foreach (var patient in patients.Distinct())
+            yield return events.Interaction(interaction, recorded, data, patient, withQuery: true);
     }
 
     private sealed record TouchedResource(string Reference, IEnumerable<string> Patients);

@@ -17,7 +17,7 @@ public sealed class AuditTrail(IResourceStore store, AuditChain chain, BalpAudit
         // Not cancelled with the request: an interaction that happened is recorded even when its client went away.
         await store.WriteAsync(tx =>
         {
-            foreach (var p in prepared) chain.Append(tx, p);
+            chain.Append(tx, prepared);
             return prepared.Count;
         }, CancellationToken.None);
     }

@@ -91,6 +91,68 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
     }
 
     [Fact]
+    public async Task Book_records_the_operation_once_in_the_commit_of_its_writes_right_after_the_transaction()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var patient = await _client.PatientAsync();
+        var requestId = Guid.NewGuid().ToString("N");
+
+        var appointment = await (await _client.SendAsync(HttpMethod.Post, "Appointment/$book", WithAppointment(Proposal(Nine, NineThirty, patient, doctor)), ("X-Request-Id", requestId))).JsonAsync();
+
+        var events = (await Audit.AuditLog.EventsAsync(server.Services, requestId)).OrderBy(Sequence).ToList();
+        var committed = (string?)appointment["meta"]!["lastUpdated"];
+        // One commit: every event carries the instant the Appointment was written at, the operation's too, and the
+        // operation's two events are linked straight after the transaction's, with no write of their own in between.
+        Assert.All(events, e => Assert.Equal(committed, (string?)e["meta"]!["lastUpdated"]));
+        Assert.All(events, e => Assert.Equal(DateTimeOffset.Parse(committed!), DateTimeOffset.Parse((string)e["recorded"]!)));
+        Assert.Equal(Enumerable.Range(0, events.Count).Select(i => Sequence(events[0]) + i), events.Select(Sequence));
+        Assert.Equal(["transaction", "create", "create", "operation", "operation"], events.Select(Audit.AuditLog.Subtype));
+        var operation = events.Where(e => Audit.AuditLog.Subtype(e) == "operation").ToList();
+        Assert.All(operation, e => Assert.Equal("0", (string?)e["outcome"]));
+        Assert.Equal([[], [patient]], operation.Select(e => Audit.AuditLog.Patients(e).ToList()));
+        Assert.All(operation, e => Assert.Empty(Audit.AuditLog.Data(e)));
+        Assert.All(operation, e => Assert.Contains(e["entity"]!.AsArray(), x => (string?)x!["role"]?["code"] == "24" && x["query"] is not null));
+    }
+
+    [Fact]
+    public async Task A_failed_book_is_recorded_after_its_answer_as_a_failure_and_claims_no_write()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), doctor);
+        var requestId = Guid.NewGuid().ToString("N");
+
+        var response = await _client.SendAsync(HttpMethod.Post, "Appointment/$book", WithAppointment(Proposal(Nine, NineThirty, await _client.PatientAsync(), doctor)), ("X-Request-Id", requestId));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var events = await Audit.AuditLog.EventsAsync(server.Services, requestId);
+        // The transaction's failure and the operation's, each once; no create, nothing claiming success.
+        Assert.Equal(["operation", "transaction"], events.Select(Audit.AuditLog.Subtype).Order());
+        Assert.All(events, e => Assert.Equal("4", (string?)e["outcome"]));
+        Assert.All(events, e => Assert.StartsWith("409", (string?)e["outcomeDesc"]));
+    }
+
+    [Fact]
+    public async Task Booking_a_hold_records_the_operation_on_its_appointment_once_in_the_commit_of_its_writes()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var patient = await _client.PatientAsync();
+        var hold = await (await _client.PostAsync("Appointment/$hold", WithAppointment(Proposal(Nine, NineThirty, patient, doctor)))).JsonAsync();
+        var requestId = Guid.NewGuid().ToString("N");
+
+        var booked = await (await _client.SendAsync(HttpMethod.Post, $"Appointment/{Id(hold)}/$book", FhirServerFactory.Json("""{"resourceType":"Parameters"}"""), ("X-Request-Id", requestId))).JsonAsync();
+
+        Assert.Equal("booked", (string?)booked["status"]);
+        var operation = (await Audit.AuditLog.EventsAsync(server.Services, requestId)).Where(e => Audit.AuditLog.Subtype(e) == "operation").ToList();
+        Assert.Equal(2, operation.Count);
+        Assert.All(operation, e => Assert.Equal([$"Appointment/{Id(hold)}"], Audit.AuditLog.Data(e)));
+        Assert.All(operation, e => Assert.Equal((string?)booked["meta"]!["lastUpdated"], (string?)e["meta"]!["lastUpdated"]));
+        Assert.Contains(operation, e => Audit.AuditLog.Patients(e).SequenceEqual([patient]));
+    }
+
+    private static long Sequence(JsonNode e) => long.Parse((string)e["extension"]!.AsArray()
+        .Single(x => (string?)x!["url"] == "http://fhirpractice.org/fhir/StructureDefinition/audit-chain-sequence")!["valueString"]!);
+
+    [Fact]
     public async Task A_booking_follows_the_schedules_current_version_not_the_rules_read_before()
     {
         var practitioner = await _client.PractitionerAsync();
