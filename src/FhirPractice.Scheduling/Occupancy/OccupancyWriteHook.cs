@@ -23,7 +23,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
         if (write.Type is not ("Appointment" or "Slot" or "Schedule")) return;
         var owner = $"{write.Type}/{write.Id}";
         var owned = new List<(string Kind, string Key)>();
-        var freed = Release(transaction, owner);
+        var (freed, wasWaiting) = Release(transaction, owner);
         Claims? claims = null;
         if (!write.Deleted)
         {
@@ -36,17 +36,19 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
             }
         }
         if (freed is not null && (claims is null || !claims.Interval.Range.Contains(freed.Range))) WaitlistFiling.Freed(transaction, owner, freed);
+        if (wasWaiting && !owned.Any(o => o.Kind == WaitlistKeys.Waiting)) WaitlistFiling.Closed(transaction, write.Id);
         if (owned.Count > 0)
             transaction.SaveState(new StateEntry(OccupancyKeys.Owned, owner, string.Join('\n', owned.Select(o => $"{o.Kind}\t{o.Key}"))));
     }
 
     public void Committed() { }
 
-    /// <summary>Gives up what the owner's previous version held; returns the time it had claimed, if any.</summary>
-    private static FreedTime? Release(IStoreTransaction transaction, string owner)
+    /// <summary>Gives up what the owner's previous version held; returns the time it had claimed, if any, and whether it was waiting on the waitlist.</summary>
+    private static (FreedTime? Freed, bool WasWaiting) Release(IStoreTransaction transaction, string owner)
     {
-        if (transaction.ReadState(OccupancyKeys.Owned, owner) is not { } previous) return null;
+        if (transaction.ReadState(OccupancyKeys.Owned, owner) is not { } previous) return (null, false);
         TimeRange? range = null;
+        var wasWaiting = false;
         var actors = new List<string>();
         foreach (var line in previous.Value.Split('\n'))
         {
@@ -57,10 +59,11 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
                 range ??= BusyInterval.Parse(busy.Value).Range;
                 actors.Add(key[..key.IndexOf('|')]);
             }
+            wasWaiting |= kind == WaitlistKeys.Waiting;
             transaction.DeleteState(kind, key);
         }
         transaction.DeleteState(OccupancyKeys.Owned, owner);
-        return range is { } r ? new FreedTime(r, actors.Distinct().ToList()) : null;
+        return (range is { } r ? new FreedTime(r, actors.Distinct().ToList()) : null, wasWaiting);
     }
 
     private void RecordCapacity(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)

@@ -29,6 +29,14 @@ internal static class WaitlistFiling
         transaction.SaveState(new StateEntry(WaitlistKeys.Freed, WaitlistKeys.FreedKey(transaction.Timestamp, owner), freed.Serialise()));
     }
 
+    /// <summary>A waitlist entry that stopped waiting (booked from an offer, cancelled, deleted) leaves no marks of the times offered to it.</summary>
+    public static void Closed(IStoreTransaction transaction, string waitlistId)
+    {
+        var prefix = WaitlistKeys.OfferedKey(waitlistId);
+        foreach (var mark in transaction.ScanState(new StateRange(WaitlistKeys.Offered, prefix, prefix + "~", int.MaxValue)))
+            transaction.DeleteState(WaitlistKeys.Offered, mark.Key);
+    }
+
     /// <summary>
     /// Marks a hold offered from the waitlist: the time as offered to that entry for good (a lapsed or declined offer
     /// goes to the next patient), and the entry as having an open offer while the hold is pending.

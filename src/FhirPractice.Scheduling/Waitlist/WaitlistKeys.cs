@@ -3,7 +3,7 @@ namespace FhirPractice.Scheduling.Waitlist;
 /// <summary>
 /// Where the waitlist lives in module state. Waiting entries are filed in the order they are offered times
 /// (priority, then creation); freed times are queued by the transaction that freed them; each offer leaves a mark
-/// so the same time is never offered twice to one entry, and an open offer keeps its entry from a second one.
+/// so the same time is never offered twice to one entry (until it closes), and an open offer keeps its entry from a second one.
 /// </summary>
 public static class WaitlistKeys
 {
@@ -21,5 +21,8 @@ public static class WaitlistKeys
     /// <summary>A freed time, filed by the commit instant that freed it (then its owner, for uniqueness).</summary>
     public static string FreedKey(DateTimeOffset at, string owner) => $"{at.UtcTicks:D19}|{owner}";
 
-    public static string OfferedKey(string waitlistId, DateTimeOffset start) => $"{waitlistId}|{start.UtcTicks:D19}";
+    public static string OfferedKey(string waitlistId, DateTimeOffset start) => $"{OfferedKey(waitlistId)}{start.UtcTicks:D19}";
+
+    /// <summary>The start of every mark of times offered to the entry.</summary>
+    public static string OfferedKey(string waitlistId) => $"{waitlistId}|";
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Background;
 using FhirPractice.Scheduling.Waitlist;
 using FhirPractice.Server.Tests.Infrastructure;
@@ -56,6 +57,9 @@ public sealed class WaitlistTests
         Assert.Equal("booked", (string?)(await accepted.JsonAsync())["status"]);
         Assert.Equal("cancelled", await client.StatusAsync(secondEntry));
         Assert.Equal("waitlist", await client.StatusAsync(firstEntry));
+        // The closed entry leaves no marks of the times offered to it; the one still waiting keeps its own.
+        var marks = await server.Services.GetRequiredService<IResourceStore>().ScanStateAsync(new StateRange(WaitlistKeys.Offered, "", "~"));
+        Assert.StartsWith(firstEntry["Appointment/".Length..] + "|", Assert.Single(marks).Key);
     }
 
     [Fact]
