@@ -83,4 +83,23 @@ public sealed class FindAnswerTests(SchedulingServerFactory server) : IClassFixt
         // _summary does not cut an operation's answer (as before the proposals were spliced).
         Assert.Equal(json, Content(ResourceSerializer.ParseJson(Encoding.UTF8.GetBytes((await GetAsync(query + "&_summary=true")).Body))));
     }
+
+    [Fact]
+    public async Task A_new_version_of_a_schedule_is_found_with_its_new_hours()
+    {
+        var practitioner = await _client.PractitionerAsync();
+        var schedule = await _client.ScheduleAsync(practitioner);
+        const string query = "start=2025-06-10&end=2025-06-11&_count=100";
+        Assert.Equal(16, (await _client.FindAsync($"schedule={schedule}&{query}")).Count); // 09:00–17:00, read once and kept
+
+        var update = await _client.PutAsync(schedule, FhirServerFactory.Json($$$"""
+            {"resourceType":"Schedule","id":"{{{schedule.Split('/')[1]}}}","actor":[{"reference":"{{{practitioner}}}"}],
+             "extension":[{"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=DAILY"},{"url":"start","valueTime":"10:00:00"},{"url":"end","valueTime":"11:00:00"}]},
+               {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+
+        Assert.Equal([(DateTimeOffset.Parse("2025-06-10T14:00:00Z"), DateTimeOffset.Parse("2025-06-10T14:30:00Z")), (DateTimeOffset.Parse("2025-06-10T14:30:00Z"), DateTimeOffset.Parse("2025-06-10T15:00:00Z"))],
+            await _client.FindAsync($"schedule={schedule}&{query}"));
+    }
 }
