@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -49,26 +50,30 @@ public sealed class Searchset(Bundle shell)
 
     /// <summary>
     /// The Bundle as compact JSON: the shell serialised by the SDK (entry is the last element a Bundle has here, so it
-    /// goes just before the closing brace), then the entries around the stored bytes.
+    /// goes just before the closing brace), then the entries around their bytes — written once into a buffer sized for
+    /// them (a page of hundreds of entries is a large object; growing and copying it cost more than writing it).
     /// </summary>
-    public byte[] ToJson()
+    public ReadOnlyMemory<byte> ToJson()
     {
         var shell = ResourceSerializer.ToJsonBytes(Shell);
         if (_entries.Count == 0 && Outcome is null) return shell;
-        using var buffer = new MemoryStream(shell.Length + _entries.Sum(e => e.Json.Length + 160));
-        buffer.Write(shell, 0, shell.Length - 1);
-        buffer.WriteByte((byte)',');
+        var outcome = Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome);
+        var size = shell.Length + (outcome?.Length + 64 ?? 0) + 16;
+        foreach (var entry in _entries) size += entry.Json.Length + (entry.FullUrl?.Length ?? 0) + 64;
+        var buffer = new ArrayBufferWriter<byte>(size);
+        buffer.Write(shell.AsSpan(0, shell.Length - 1));
+        buffer.Write(","u8);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             json.WritePropertyName("entry");
             json.WriteStartArray();
             foreach (var (fullUrl, resource, _, mode) in _entries)
                 WriteEntry(json, fullUrl, resource.Span, mode);
-            if (Outcome is not null) WriteEntry(json, null, ResourceSerializer.ToJsonBytes(Outcome), Bundle.SearchEntryMode.Outcome);
+            if (outcome is not null) WriteEntry(json, null, outcome, Bundle.SearchEntryMode.Outcome);
             json.WriteEndArray();
         }
-        buffer.WriteByte((byte)'}');
-        return buffer.ToArray();
+        buffer.Write("}"u8);
+        return buffer.WrittenMemory;
     }
 
     private static void WriteEntry(Utf8JsonWriter json, string? fullUrl, ReadOnlySpan<byte> resource, Bundle.SearchEntryMode mode)

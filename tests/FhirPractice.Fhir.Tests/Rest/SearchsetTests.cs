@@ -27,7 +27,7 @@ public sealed class SearchsetTests
         var searchset = Mixed(out var expected);
         var sdk = Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(expected));
 
-        Assert.Equal(sdk, Encoding.UTF8.GetString(searchset.ToJson()));
+        Assert.Equal(sdk, Encoding.UTF8.GetString(searchset.ToJson().Span));
         Assert.Equal(sdk, Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(searchset.ToBundle())));
         Assert.Equal(ResourceSerializer.ToXmlBytes(expected), ResourceSerializer.ToXmlBytes(searchset.ToBundle()));
     }
