@@ -41,7 +41,7 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
         var patientBusy = patient is null ? [] : await ScheduleRules.BusyAsync(engine.Store, patient, range, ct);
 
         // With Schedules, they are taken together; with a HealthcareService, each Schedule serving it is an alternative, inside the service's own hours.
-        IReadOnlyList<VisitOption> choices;
+        List<VisitOption> choices;
         if (service is null) choices = [new VisitOption(await schedules.LoadAsync(engine.Store, input.All("schedule"), "schedule", ct), null)];
         else
         {
@@ -49,11 +49,16 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
             var within = schedules.Calculator.Windows(hours, start, end);
             choices = serving.Select(rule => new VisitOption([rule], within)).ToList();
         }
-        var visits = await earliest.FindAsync(engine.Store, choices, range, serviceType, patientBusy, count, ct);
+        var after = input.Single("_cursor") is { } cursor ? FindCursor.Parse(cursor, range, choices.Count) : ((DateTimeOffset, int)?)null;
+        var visits = await earliest.FindAsync(engine.Store, choices, range, serviceType, patientBusy, count, ct, after);
 
         // The proposals are written as JSON here (one SDK serialisation per option, see ProposalJson) and spliced into the
         // answer; another format parses them back.
-        var searchset = new Searchset(new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.NewGuid().ToString("N"), Total = visits.Count });
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.NewGuid().ToString("N"), Total = visits.Count };
+        // A full page may have more after it: the next continues after its last proposal (the same query, with a cursor).
+        if (visits.Count == count)
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = FindCursor.Next(r, visits[^1].Visit.Start, choices.FindIndex(c => ReferenceEquals(c, visits[^1].Option))) });
+        var searchset = new Searchset(bundle);
         var written = new Dictionary<VisitOption, ProposalJson>(ReferenceEqualityComparer.Instance);
         foreach (var (option, visit) in visits)
         {

@@ -102,4 +102,41 @@ public sealed class FindAnswerTests(SchedulingServerFactory server) : IClassFixt
         Assert.Equal([(DateTimeOffset.Parse("2025-06-10T14:00:00Z"), DateTimeOffset.Parse("2025-06-10T14:30:00Z")), (DateTimeOffset.Parse("2025-06-10T14:30:00Z"), DateTimeOffset.Parse("2025-06-10T15:00:00Z"))],
             await _client.FindAsync($"schedule={schedule}&{query}"));
     }
+
+    [Fact]
+    public async Task A_full_page_links_to_the_next_which_continues_after_its_last_proposal()
+    {
+        var query = await QueryAsync(); // two alternatives, often at the same start
+        var whole = ResourceSerializer.ParseJson(Encoding.UTF8.GetBytes((await GetAsync(query + "&_count=12")).Body)) as Bundle;
+
+        var pages = new List<Bundle>();
+        for (var url = "Appointment/$find?" + query + "&_count=5"; url is not null && pages.Count < 10;)
+        {
+            var response = await _client.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            pages.Add((Bundle)ResourceSerializer.ParseJson(Encoding.UTF8.GetBytes(body)));
+            url = pages[^1].Link.FirstOrDefault(l => l.Relation == "next")?.Url;
+        }
+
+        Assert.True(pages.Count > 3);
+        Assert.All(pages[..^1], p => Assert.Equal(5, p.Entry.Count));
+        Assert.True(pages[^1].Entry.Count < 5); // the last page has no next link
+        string Key(Bundle.EntryComponent e) => Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(e.Resource));
+        Assert.Equal(whole!.Entry.Select(Key), pages.SelectMany(p => p.Entry).Take(12).Select(Key));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1-2-3")]
+    [InlineData("-5")]
+    [InlineData("638851608000000000-99")] // no such alternative
+    [InlineData("0-0")] // outside the range
+    [InlineData("99999999999999999999999-0")]
+    public async Task A_cursor_this_find_did_not_give_is_a_400(string cursor)
+    {
+        var response = await _client.GetAsync("Appointment/$find?" + await QueryAsync() + "&_cursor=" + cursor);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("_cursor", await response.Content.ReadAsStringAsync());
+    }
 }
