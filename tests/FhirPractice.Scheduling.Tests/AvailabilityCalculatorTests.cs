@@ -110,6 +110,38 @@ public sealed class AvailabilityCalculatorTests
         Assert.Equal(whole, parts);
     }
 
+    [Theory]
+    [InlineData("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH")]
+    [InlineData("FREQ=DAILY;COUNT=5")]
+    [InlineData("FREQ=DAILY")]
+    public void Windows_read_again_or_in_another_order_are_those_read_first(string rrule)
+    {
+        var schedule = Schedule(rrule, "08:00:00", "18:00:00", new Extension(SchedulingUrls.Exception, new Period { Start = "2025-03-12", End = "2025-03-12" }));
+        schedule.PlanningHorizon = new Period { Start = "2025-03-06T17:00:00-05:00", End = "2025-03-28" };
+        var rules = AvailabilityRules.From(schedule, NewYork);
+        var (from, middle, to) = (DateTimeOffset.Parse("2025-03-05T15:30:00Z"), DateTimeOffset.Parse("2025-03-15T15:30:00Z"), DateTimeOffset.Parse("2025-04-02T12:00:00Z"));
+        var cold = new AvailabilityCalculator(NewYork).Windows(rules, from, to);
+
+        // The later days first (read from the range's first day), then the whole range, then again.
+        var warm = new AvailabilityCalculator(NewYork);
+        var later = warm.Windows(rules, from, middle, to);
+        Assert.Equal(cold.Where(w => w.End > middle).Select(w => w.Start < middle ? w with { Start = middle } : w), later);
+        Assert.Equal(cold, warm.Windows(rules, from, to));
+        Assert.Equal(cold, warm.Windows(rules, from, to));
+        // Read from another first day, hours without an anchor of their own count from that day, not from the days read before.
+        Assert.Equal(new AvailabilityCalculator(NewYork).Windows(rules, middle, to), warm.Windows(rules, middle, to));
+    }
+
+    [Fact]
+    public void A_new_version_of_a_schedule_is_read_anew()
+    {
+        var (from, to) = (DateTimeOffset.Parse("2025-06-02T00:00:00Z"), DateTimeOffset.Parse("2025-06-04T00:00:00Z"));
+        Assert.Equal([Utc("2025-06-02T13:00:00Z", "2025-06-02T21:00:00Z"), Utc("2025-06-03T13:00:00Z", "2025-06-03T21:00:00Z")],
+            _calculator.Windows(AvailabilityRules.From(Schedule("FREQ=DAILY", "09:00:00", "17:00:00"), NewYork), from, to));
+        Assert.Equal([Utc("2025-06-02T14:00:00Z", "2025-06-02T16:00:00Z"), Utc("2025-06-03T14:00:00Z", "2025-06-03T16:00:00Z")],
+            _calculator.Windows(AvailabilityRules.From(Schedule("FREQ=DAILY", "10:00:00", "12:00:00"), NewYork), from, to));
+    }
+
     [Fact]
     public void The_planning_horizon_and_an_inactive_schedule_limit_availability()
     {

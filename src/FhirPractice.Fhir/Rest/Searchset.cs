@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -5,13 +6,14 @@ using Hl7.Fhir.Model;
 namespace FhirPractice.Fhir.Rest;
 
 /// <summary>
-/// A search answer whose entries are still stored records: written as JSON, each entry's resource is the stored
-/// bytes as they are (no parse, no serialise — most of a search's cost otherwise); other formats, or an engine
-/// caller that needs the resources, get the Bundle built from them.
+/// A searchset answer whose entries are still JSON bytes: stored records (a search) or resources an operation built and
+/// wrote as compact JSON itself (<c>$find</c>'s proposals). Written as JSON, each entry's resource is its bytes as they
+/// are (no parse, no serialise — most of the answer's cost otherwise); other formats, or an engine caller that needs
+/// the resources, get the Bundle built from them.
 /// </summary>
 public sealed class Searchset(Bundle shell)
 {
-    private readonly List<(string FullUrl, ResourceRecord Record, Bundle.SearchEntryMode Mode)> _entries = [];
+    private readonly List<(string? FullUrl, ReadOnlyMemory<byte> Json, ResourceRecord? Record, Bundle.SearchEntryMode Mode)> _entries = [];
 
     /// <summary>The Bundle without its entries: type, id, meta, total, links.</summary>
     public Bundle Shell { get; } = shell;
@@ -19,19 +21,26 @@ public sealed class Searchset(Bundle shell)
     /// <summary>The warnings entry (search mode outcome), if any.</summary>
     public OperationOutcome? Outcome { get; set; }
 
-    /// <summary>The stored records of the page: the matches and what _include/_revinclude added.</summary>
-    public IEnumerable<(ResourceRecord Record, Bundle.SearchEntryMode Mode)> Entries => _entries.Select(e => (e.Record, e.Mode));
+    /// <summary>The stored records of the page (the matches and what _include/_revinclude added); built resources are none.</summary>
+    public IEnumerable<(ResourceRecord Record, Bundle.SearchEntryMode Mode)> Entries =>
+        _entries.Where(e => e.Record is not null).Select(e => (e.Record!, e.Mode));
 
-    public void Add(string fullUrl, ResourceRecord record, Bundle.SearchEntryMode mode) => _entries.Add((fullUrl, record, mode));
+    public void Add(string fullUrl, ResourceRecord record, Bundle.SearchEntryMode mode) => _entries.Add((fullUrl, record.Json, record, mode));
+
+    /// <summary>
+    /// A resource built for the answer and never stored, as the compact JSON <see cref="ResourceSerializer.ToJsonBytes"/>
+    /// would write for it (so the answer is the same whichever way it is written).
+    /// </summary>
+    public void AddBuilt(string? fullUrl, ReadOnlyMemory<byte> json, Bundle.SearchEntryMode mode) => _entries.Add((fullUrl, json, null, mode));
 
     public Bundle ToBundle()
     {
         var bundle = (Bundle)Shell.DeepCopy();
-        foreach (var (fullUrl, record, mode) in _entries)
+        foreach (var (fullUrl, json, _, mode) in _entries)
             bundle.Entry.Add(new Bundle.EntryComponent
             {
                 FullUrl = fullUrl,
-                Resource = ResourceSerializer.ParseTrustedJson(record.Json.Span),
+                Resource = ResourceSerializer.ParseTrustedJson(json.Span),
                 Search = new Bundle.SearchComponent { Mode = mode },
             });
         if (Outcome is not null)
@@ -41,26 +50,30 @@ public sealed class Searchset(Bundle shell)
 
     /// <summary>
     /// The Bundle as compact JSON: the shell serialised by the SDK (entry is the last element a Bundle has here, so it
-    /// goes just before the closing brace), then the entries around the stored bytes.
+    /// goes just before the closing brace), then the entries around their bytes — written once into a buffer sized for
+    /// them (a page of hundreds of entries is a large object; growing and copying it cost more than writing it).
     /// </summary>
-    public byte[] ToJson()
+    public ReadOnlyMemory<byte> ToJson()
     {
         var shell = ResourceSerializer.ToJsonBytes(Shell);
         if (_entries.Count == 0 && Outcome is null) return shell;
-        using var buffer = new MemoryStream(shell.Length + _entries.Sum(e => e.Record.Json.Length + 160));
-        buffer.Write(shell, 0, shell.Length - 1);
-        buffer.WriteByte((byte)',');
+        var outcome = Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome);
+        var size = shell.Length + (outcome?.Length + 64 ?? 0) + 16;
+        foreach (var entry in _entries) size += entry.Json.Length + (entry.FullUrl?.Length ?? 0) + 64;
+        var buffer = new ArrayBufferWriter<byte>(size);
+        buffer.Write(shell.AsSpan(0, shell.Length - 1));
+        buffer.Write(","u8);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             json.WritePropertyName("entry");
             json.WriteStartArray();
-            foreach (var (fullUrl, record, mode) in _entries)
-                WriteEntry(json, fullUrl, record.Json.Span, mode);
-            if (Outcome is not null) WriteEntry(json, null, ResourceSerializer.ToJsonBytes(Outcome), Bundle.SearchEntryMode.Outcome);
+            foreach (var (fullUrl, resource, _, mode) in _entries)
+                WriteEntry(json, fullUrl, resource.Span, mode);
+            if (outcome is not null) WriteEntry(json, null, outcome, Bundle.SearchEntryMode.Outcome);
             json.WriteEndArray();
         }
-        buffer.WriteByte((byte)'}');
-        return buffer.ToArray();
+        buffer.Write("}"u8);
+        return buffer.WrittenMemory;
     }
 
     private static void WriteEntry(Utf8JsonWriter json, string? fullUrl, ReadOnlySpan<byte> resource, Bundle.SearchEntryMode mode)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using FhirPractice.Fhir;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
@@ -24,6 +26,7 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
     /// The open windows within [<paramref name="from"/>, <paramref name="to"/>) of a longer range that starts at
     /// <paramref name="askedFrom"/>: weekly hours without a first day of their own are read from that range's first day,
     /// so a range read a few local days at a time gives the windows it gives read whole (no window crosses local midnight).
+    /// Each day's windows are read from the rules once (<see cref="_days"/>) and cut to the range.
     /// </summary>
     public IReadOnlyList<TimeRange> Windows(AvailabilityRules rules, DateTimeOffset askedFrom, DateTimeOffset from, DateTimeOffset to)
     {
@@ -32,19 +35,57 @@ public sealed class AvailabilityCalculator(DateTimeZone zone)
         if (rules.HorizonStart is { } ahs && ahs > askedFrom) askedFrom = ahs;
         if (rules.HorizonEnd is { } he && he < to) to = he;
         if (to <= from) return [];
-        var readFrom = Instant.FromDateTimeOffset(askedFrom).InZone(zone).Date;
+        // The first day asked about matters only to hours without an anchor of their own.
+        var readFrom = rules.Hours.All(h => h.Anchor is not null) ? default : Instant.FromDateTimeOffset(askedFrom).InZone(zone).Date;
         var firstDay = Instant.FromDateTimeOffset(from).InZone(zone).Date;
         var lastDay = Instant.FromDateTimeOffset(to).InZone(zone).Date;
+        var days = _days.GetValue(rules, _ => new ConcurrentDictionary<(LocalDate, LocalDate), TimeRange[]>());
+        var windows = new List<TimeRange>();
+        for (var day = firstDay; day <= lastDay; day = day.PlusDays(1))
+        {
+            if (!days.TryGetValue((readFrom, day), out var open))
+            {
+                if (days.Count >= MaxDaysPerSchedule) days.Clear();
+                var read = DayWindows(rules, readFrom, day, lastDay);
+                foreach (var (d, w) in read) days[(readFrom, d)] = w;
+                open = read[day];
+            }
+            foreach (var window in open)
+            {
+                var clipped = new TimeRange(Max(window.Start, from), Min(window.End, to));
+                if (clipped.Start < clipped.End) windows.Add(clipped);
+            }
+        }
+        return windows;
+    }
+
+    /// <summary>
+    /// The windows of each Schedule version by (first day read from, local day): $find asks for the same days of the same
+    /// rules on every request, and reading them (Ical.Net) was its largest cost after the JSON. Keyed by the rules object,
+    /// which is new for a new Schedule version (so its windows are read anew) and takes its windows with it when no
+    /// longer held; the zone is this calculator's own. At most <see cref="MaxDaysPerSchedule"/> days a version.
+    /// </summary>
+    private readonly ConditionalWeakTable<AvailabilityRules, ConcurrentDictionary<(LocalDate ReadFrom, LocalDate Day), TimeRange[]>> _days = new();
+
+    private const int MaxDaysPerSchedule = 4096;
+
+    /// <summary>The open windows of each local day from <paramref name="firstDay"/> to <paramref name="lastDay"/>, read in one pass over the rules, within the horizon.</summary>
+    private Dictionary<LocalDate, TimeRange[]> DayWindows(AvailabilityRules rules, LocalDate readFrom, LocalDate firstDay, LocalDate lastDay)
+    {
         var windows = new List<TimeRange>();
         foreach (var hours in rules.Hours)
             foreach (var day in Days(hours, readFrom, firstDay, lastDay))
             {
                 var window = new TimeRange(At(day, hours.Start), At(day, hours.End));
-                if (window.End <= window.Start) continue;
-                var clipped = new TimeRange(Max(window.Start, from), Min(window.End, to));
-                if (clipped.Start < clipped.End) windows.Add(clipped);
+                if (rules.HorizonStart is { } hs) window = window with { Start = Max(window.Start, hs) };
+                if (rules.HorizonEnd is { } he) window = window with { End = Min(window.End, he) };
+                if (window.Start < window.End) windows.Add(window);
             }
-        return Subtract(Merge(windows), rules.Closed.Select(c => new TimeRange(c.Start, c.End)).OrderBy(c => c.Start).ToList());
+        var open = Subtract(Merge(windows), rules.Closed.Select(c => new TimeRange(c.Start, c.End)).OrderBy(c => c.Start).ToList());
+        var byDay = new Dictionary<LocalDate, TimeRange[]>();
+        for (var day = firstDay; day <= lastDay; day = day.PlusDays(1)) byDay[day] = [];
+        foreach (var group in open.GroupBy(w => Instant.FromDateTimeOffset(w.Start).InZone(zone).Date)) byDay[group.Key] = [.. group];
+        return byDay;
     }
 
     /// <summary>When a HealthcareService is offered within [<paramref name="from"/>, <paramref name="to"/>), ordered and merged.</summary>

@@ -18,8 +18,9 @@ public sealed record VisitOption(IReadOnlyList<AvailabilityRules> Rules, IReadOn
 /// </summary>
 public sealed class EarliestVisits(AvailabilityCalculator calculator, SchedulingOptions options)
 {
+    /// <param name="after">A page's position: only visits after this start and option (in the answer's order) are found.</param>
     public async Task<IReadOnlyList<(VisitOption Option, TimeRange Visit)>> FindAsync(IResourceStore store, IReadOnlyList<VisitOption> choices, TimeRange range,
-        Coding? serviceType, IReadOnlyList<BusyInterval> patientBusy, int count, CancellationToken ct)
+        Coding? serviceType, IReadOnlyList<BusyInterval> patientBusy, int count, CancellationToken ct, (DateTimeOffset Start, int Option)? after = null)
     {
         var found = new List<(VisitOption, TimeRange)>();
         var next = new PriorityQueue<(int Option, IAsyncEnumerator<TimeRange> Visits), (DateTimeOffset Start, int Option)>();
@@ -32,9 +33,11 @@ public sealed class EarliestVisits(AvailabilityCalculator calculator, Scheduling
                 open.Add(visits);
                 if (await visits.MoveNextAsync()) next.Enqueue((i, visits), (visits.Current.Start, i));
             }
-            while (found.Count < count && next.TryDequeue(out var earliest, out _))
+            while (found.Count < count && next.TryDequeue(out var earliest, out var at))
             {
-                found.Add((choices[earliest.Option], earliest.Visits.Current));
+                // Visits keep the grid of the whole range, so a later page skips the earlier visits rather than starting later.
+                if (after is not { } a || at.Start > a.Start || (at.Start == a.Start && at.Option > a.Option))
+                    found.Add((choices[earliest.Option], earliest.Visits.Current));
                 if (await earliest.Visits.MoveNextAsync()) next.Enqueue(earliest, (earliest.Visits.Current.Start, earliest.Option));
             }
         }

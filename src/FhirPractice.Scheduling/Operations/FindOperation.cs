@@ -41,7 +41,7 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
         var patientBusy = patient is null ? [] : await ScheduleRules.BusyAsync(engine.Store, patient, range, ct);
 
         // With Schedules, they are taken together; with a HealthcareService, each Schedule serving it is an alternative, inside the service's own hours.
-        IReadOnlyList<VisitOption> choices;
+        List<VisitOption> choices;
         if (service is null) choices = [new VisitOption(await schedules.LoadAsync(engine.Store, input.All("schedule"), "schedule", ct), null)];
         else
         {
@@ -49,28 +49,24 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
             var within = schedules.Calculator.Windows(hours, start, end);
             choices = serving.Select(rule => new VisitOption([rule], within)).ToList();
         }
-        var visits = await earliest.FindAsync(engine.Store, choices, range, serviceType, patientBusy, count, ct);
+        var after = input.Single("_cursor") is { } cursor ? FindCursor.Parse(cursor, range, choices.Count) : ((DateTimeOffset, int)?)null;
+        var visits = await earliest.FindAsync(engine.Store, choices, range, serviceType, patientBusy, count, ct, after);
 
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.NewGuid().ToString("N") };
+        // The proposals are written as JSON here (one SDK serialisation per option, see ProposalJson) and spliced into the
+        // answer; another format parses them back.
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.NewGuid().ToString("N"), Total = visits.Count };
+        // A full page may have more after it: the next continues after its last proposal (the same query, with a cursor).
+        if (visits.Count == count)
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = FindCursor.Next(r, visits[^1].Visit.Start, choices.FindIndex(c => ReferenceEquals(c, visits[^1].Option))) });
+        var searchset = new Searchset(bundle);
+        var written = new Dictionary<VisitOption, ProposalJson>(ReferenceEqualityComparer.Instance);
         foreach (var (option, visit) in visits)
         {
-            var proposal = Proposal(option.Rules, visit, serviceType, patient);
-            if (service is not null && !proposal.Participant.Any(p => p.Actor?.Reference == service))
-                proposal.Participant.Add(new Appointment.ParticipantComponent
-                {
-                    Actor = new ResourceReference(service),
-                    Required = Appointment.ParticipantRequired.InformationOnly,
-                    Status = ParticipationStatus.Accepted,
-                });
-            bundle.Entry.Add(new Bundle.EntryComponent
-            {
-                FullUrl = "urn:uuid:" + Guid.NewGuid(),
-                Resource = proposal,
-                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
-            });
+            if (!written.TryGetValue(option, out var json))
+                written[option] = json = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), visit);
+            searchset.AddBuilt("urn:uuid:" + Guid.NewGuid(), json.Write(visit), Bundle.SearchEntryMode.Match);
         }
-        bundle.Total = bundle.Entry.Count;
-        return new FhirResponse { Resource = bundle };
+        return new FhirResponse { Searchset = searchset };
     }
 
     /// <summary>
@@ -98,7 +94,8 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
         return (hours, serving.Values.ToList());
     }
 
-    internal static Appointment Proposal(IReadOnlyList<AvailabilityRules> rules, TimeRange visit, Coding? serviceType, string? patient)
+    /// <summary>A proposed Appointment: the time, the Schedules with their actors, the patient, and the HealthcareService it was found through (when not already an actor).</summary>
+    internal static Appointment Proposal(IReadOnlyList<AvailabilityRules> rules, TimeRange visit, Coding? serviceType, string? patient, string? service = null)
     {
         var appointment = new Appointment
         {
@@ -114,6 +111,13 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
             foreach (var actor in rule.Actors) appointment.Participant.Add(Participant(actor));
         }
         if (patient is not null) appointment.Participant.Add(Participant(patient));
+        if (service is not null && !appointment.Participant.Any(p => p.Actor?.Reference == service))
+            appointment.Participant.Add(new Appointment.ParticipantComponent
+            {
+                Actor = new ResourceReference(service),
+                Required = Appointment.ParticipantRequired.InformationOnly,
+                Status = ParticipationStatus.Accepted,
+            });
         return appointment;
     }
 
