@@ -122,7 +122,7 @@ public sealed class FindAnswerTests(SchedulingServerFactory server) : IClassFixt
         Assert.True(pages.Count > 3);
         Assert.All(pages[..^1], p => Assert.Equal(5, p.Entry.Count));
         Assert.True(pages[^1].Entry.Count < 5); // the last page has no next link
-        string Key(Bundle.EntryComponent e) => Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(e.Resource));
+        string Key(Bundle.EntryComponent e) => Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(e.Resource!));
         Assert.Equal(whole!.Entry.Select(Key), pages.SelectMany(p => p.Entry).Take(12).Select(Key));
     }
 
