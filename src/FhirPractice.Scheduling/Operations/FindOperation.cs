@@ -60,11 +60,12 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = FindCursor.Next(r, visits[^1].Visit.Start, choices.FindIndex(c => ReferenceEquals(c, visits[^1].Option))) });
         var searchset = new Searchset(bundle);
         var written = new Dictionary<VisitOption, ProposalJson>(ReferenceEqualityComparer.Instance);
+        var fullUrls = new EntryUuids();
         foreach (var (option, visit) in visits)
         {
             if (!written.TryGetValue(option, out var json))
                 written[option] = json = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), visit);
-            searchset.AddBuilt("urn:uuid:" + Guid.NewGuid(), json.Write(visit), Bundle.SearchEntryMode.Match);
+            searchset.AddBuilt(fullUrls.Next(), json.Write(visit), Bundle.SearchEntryMode.Match);
         }
         return new FhirResponse { Searchset = searchset };
     }
