@@ -61,10 +61,11 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
         var searchset = new Searchset(bundle);
         var written = new Dictionary<VisitOption, ProposalJson>(ReferenceEqualityComparer.Instance);
         var fullUrls = new EntryUuids();
+        var times = new Dictionary<TimeRange, byte[]>();
         foreach (var (option, visit) in visits)
         {
             if (!written.TryGetValue(option, out var json))
-                written[option] = json = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), visit);
+                written[option] = json = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), visit, times);
             searchset.AddBuilt(fullUrls.Next(), json.Write(visit), Bundle.SearchEntryMode.Match);
         }
         return new FhirResponse { Searchset = searchset };

@@ -17,17 +17,21 @@ internal sealed class ProposalJson
     // The JSON before and after the times; null when the SDK's JSON does not hold them as expected, and then each
     // proposal is serialised by the SDK.
     private readonly byte[]? _head, _tail;
+    private readonly Dictionary<TimeRange, byte[]> _times;
 
-    public ProposalJson(Func<TimeRange, Appointment> proposal, TimeRange first)
+    /// <param name="times">The visits' times as written, shared by the options of one answer: 20 providers' proposals
+    /// are mostly the same 25 times, and formatting instants was a tenth of the answer's CPU.</param>
+    public ProposalJson(Func<TimeRange, Appointment> proposal, TimeRange first, Dictionary<TimeRange, byte[]>? times = null)
     {
         _proposal = proposal;
+        _times = times ?? [];
         var json = ResourceSerializer.ToJsonBytes(proposal(first));
-        var times = Times(first);
-        var at = json.AsSpan().IndexOf(times);
-        var after = at + times.Length;
+        var firstTimes = Times(first);
+        var at = json.AsSpan().IndexOf(firstTimes);
+        var after = at + firstTimes.Length;
         // The times once, whole (a minutesDuration of 30 is not the start of 300): '"' cannot occur unescaped in a value,
         // so this sequence can only be the proposal's own elements.
-        if (at > 0 && after < json.Length && json[after] is (byte)',' or (byte)'}' && json.AsSpan(after).IndexOf(times) < 0)
+        if (at > 0 && after < json.Length && json[after] is (byte)',' or (byte)'}' && json.AsSpan(after).IndexOf(firstTimes) < 0)
             (_head, _tail) = (json[..at], json[after..]);
     }
 
@@ -37,7 +41,7 @@ internal sealed class ProposalJson
     public byte[] Write(TimeRange visit)
     {
         if (_head is null || _tail is null) return ResourceSerializer.ToJsonBytes(_proposal(visit));
-        var times = Times(visit);
+        if (!_times.TryGetValue(visit, out var times)) _times[visit] = times = Times(visit);
         var json = new byte[_head.Length + times.Length + _tail.Length];
         _head.CopyTo(json, 0);
         times.CopyTo(json, _head.Length);
