@@ -79,7 +79,8 @@ public sealed partial class FhirEngine
         return entry;
     }
 
-    internal static string WithQuery(string path, IEnumerable<KeyValuePair<string, string>> parameters)
+    /// <summary>A link: the path with the parameters as its query, each escaped (a page's self, first and next links).</summary>
+    public static string WithQuery(string path, IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
         return query.Length == 0 ? path : $"{path}?{query}";

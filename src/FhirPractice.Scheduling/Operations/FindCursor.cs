@@ -15,10 +15,8 @@ internal static class FindCursor
 {
     public static string Next(FhirRequest r, DateTimeOffset lastStart, int option)
     {
-        var query = r.Query.Where(q => q.Key != "_cursor")
-            .Append(new("_cursor", $"{lastStart.UtcTicks.ToString(CultureInfo.InvariantCulture)}-{option.ToString(CultureInfo.InvariantCulture)}"))
-            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}");
-        return $"{r.BaseUrl}/{r.Path}?{string.Join('&', query)}";
+        var cursor = $"{lastStart.UtcTicks.ToString(CultureInfo.InvariantCulture)}-{option.ToString(CultureInfo.InvariantCulture)}";
+        return FhirEngine.WithQuery($"{r.BaseUrl}/{r.Path}", r.Query.Where(q => q.Key != "_cursor").Append(new("_cursor", cursor)));
     }
 
     public static (DateTimeOffset Start, int Option) Parse(string cursor, TimeRange range, int options)
