@@ -34,7 +34,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
 
         var writer = Open();
-        Pragma(writer, "PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864;");
+        Pragma(writer, $"PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = {Math.Max(1, options.CheckpointPages)};");
         SqliteSchema.Create(writer);
         _flusher = WalFlusher.ForWriter(writer, full, options.Synchronous);
         _readers = new SqliteReaderPool(Open);
