@@ -42,11 +42,7 @@ public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors,
             {
                 if (Range(appointment.Start, appointment.End, "Appointment") is not { } range
                     || appointment.Status is not { } status || !TakingAppointment.Contains(status)) return null;
-                var participants = appointment.Participant
-                    .Where(p => p.Status != ParticipationStatus.Declined)
-                    .Select(p => ReferenceOf(p.Actor)).OfType<string>()
-                    .Where(r => !r.StartsWith("HealthcareService/", StringComparison.Ordinal))
-                    .Distinct().ToList();
+                var participants = ActorsOf(appointment);
                 var slots = appointment.Slot.Select(ReferenceOf).OfType<string>().ToList();
                 var pending = status == Appointment.AppointmentStatus.Pending;
                 var offeredTo = pending && ReferenceOf(appointment.GetExtensionValue<ResourceReference>(SchedulingUrls.WaitlistEntry)) is { } entry
@@ -59,6 +55,13 @@ public sealed record Claims(BusyInterval Interval, IReadOnlyList<string> Actors,
                 return null;
         }
     }
+
+    /// <summary>The actors an Appointment takes: its participants that have not declined, but not a HealthcareService (a service is no one's time).</summary>
+    public static IReadOnlyList<string> ActorsOf(Appointment appointment) => appointment.Participant
+        .Where(p => p.Status != ParticipationStatus.Declined)
+        .Select(p => ReferenceOf(p.Actor)).OfType<string>()
+        .Where(r => !r.StartsWith("HealthcareService/", StringComparison.Ordinal))
+        .Distinct().ToList();
 
     /// <summary>The interval from start to end, null without both; one that does not end after it starts is a 422.</summary>
     private static TimeRange? Range(DateTimeOffset? start, DateTimeOffset? end, string type)

@@ -94,7 +94,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
                 var capacity = CapacityOf(transaction, actor);
                 var existing = OccupancyKeys.Distinct(transaction.ScanState(OccupancyKeys.BusyRange(actor, interval.Range)));
                 if (!BusyInterval.HasRoom(existing, interval.Range, interval, capacity))
-                    throw FhirError.Conflict($"{actor} is already booked between {interval.Range.Start:O} and {interval.Range.End:O}");
+                    throw TakenTime.Conflict(actor, interval.Range);
             }
             foreach (var key in OccupancyKeys.BusyKeys(actor, interval))
             {

@@ -36,6 +36,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             plan.Appointment.Status = hold ? Appointment.AppointmentStatus.Pending : Appointment.AppointmentStatus.Booked;
             plan.Appointment.RemoveExtension(SchedulingUrls.HoldExpires);
             if (hold) plan.Appointment.SetExtension(SchedulingUrls.HoldExpires, new Instant(now + options.HoldDuration));
+            await plan.RefuseTakenAsync(engine.Store, ct);
             plans.Add(plan);
         }
         var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries(ids: false)).ToList() };

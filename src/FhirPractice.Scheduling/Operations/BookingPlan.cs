@@ -9,12 +9,19 @@ namespace FhirPractice.Scheduling.Operations;
 /// <summary>
 /// A requested Appointment checked against its Schedules' rules (start and end inside their hours, a patient), and
 /// the Slots booking it takes: one per Schedule for the visit and one for each buffer before and after. Whether the
-/// time is free is decided by the occupancy check in the write transaction, not here.
+/// time is free is decided by the occupancy check in the write transaction; <see cref="RefuseTakenAsync"/> only spares
+/// the writer a booking of a time already taken.
 /// </summary>
 internal sealed class BookingPlan
 {
     public required Appointment Appointment { get; init; }
     public required IReadOnlyList<Slot> Slots { get; init; }
+
+    /// <summary>What the booking takes, as the occupancy check will claim it: each participant over the visit, each Schedule's actors over its Slots.</summary>
+    public required IReadOnlyList<(string Actor, TimeRange Range)> Takes { get; init; }
+
+    /// <summary>A 409 when the time is already taken as last committed (see <see cref="TakenTime"/>).</summary>
+    public System.Threading.Tasks.Task RefuseTakenAsync(FhirPractice.Fhir.Storage.IResourceStore store, CancellationToken ct) => TakenTime.RefuseAsync(store, Takes, ct);
 
     public static async Task<BookingPlan> CreateAsync(FhirEngine engine, ScheduleRules schedules, Appointment requested, Slot.SlotStatus slotStatus, DateTimeOffset now, CancellationToken ct)
     {
@@ -40,14 +47,19 @@ internal sealed class BookingPlan
             if (!appointment.Participant.Any(p => p.Actor?.Reference is { } a && Claims.Normalise(a) == actor))
                 appointment.Participant.Add(FindOperation.Participant(actor));
         var slots = new List<Slot>();
+        var takes = Claims.ActorsOf(appointment).Select(actor => (actor, visit)).ToList();
         foreach (var rule in rules)
         {
             var schedule = new ResourceReference(rule.ScheduleReference);
-            if (rule.BufferBeforeMinutes > 0) slots.Add(NewSlot(schedule, start.AddMinutes(-rule.BufferBeforeMinutes), start, slotStatus, "buffer before"));
-            slots.Add(NewSlot(schedule, start, end, slotStatus, null));
-            if (rule.BufferAfterMinutes > 0) slots.Add(NewSlot(schedule, end, end.AddMinutes(rule.BufferAfterMinutes), slotStatus, "buffer after"));
+            var ofRule = new List<Slot>();
+            if (rule.BufferBeforeMinutes > 0) ofRule.Add(NewSlot(schedule, start.AddMinutes(-rule.BufferBeforeMinutes), start, slotStatus, "buffer before"));
+            ofRule.Add(NewSlot(schedule, start, end, slotStatus, null));
+            if (rule.BufferAfterMinutes > 0) ofRule.Add(NewSlot(schedule, end, end.AddMinutes(rule.BufferAfterMinutes), slotStatus, "buffer after"));
+            foreach (var slot in ofRule)
+                takes.AddRange(ScheduleRules.ActorsOf(rule).Select(actor => (actor, new TimeRange(slot.Start!.Value, slot.End!.Value))));
+            slots.AddRange(ofRule);
         }
-        return new BookingPlan { Appointment = appointment, Slots = slots };
+        return new BookingPlan { Appointment = appointment, Slots = slots, Takes = takes.Distinct().ToList() };
     }
 
     /// <summary>The Appointment's fullUrl in the transaction <see cref="Entries"/> made.</summary>

@@ -115,9 +115,10 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
     }
 
     [Fact]
-    public async Task A_failed_book_is_recorded_after_its_answer_as_a_failure_and_claims_no_write()
+    public async Task A_book_of_a_time_taken_earlier_is_refused_before_any_write_and_recorded_as_a_failure()
     {
-        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var practitioner = await _client.PractitionerAsync();
+        var doctor = await _client.ScheduleAsync(practitioner);
         await _client.BookedAsync(Nine, NineThirty, await _client.PatientAsync(), doctor);
         var requestId = Guid.NewGuid().ToString("N");
 
@@ -125,8 +126,10 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var events = await Audit.AuditLog.EventsAsync(server.Services, requestId);
-        // The transaction's failure and the operation's, each once; no create, nothing claiming success.
-        Assert.Equal(["operation", "transaction"], events.Select(Audit.AuditLog.Subtype).Order());
+        // Refused from the last commit, before any transaction (no job on the single writer): the operation's failure
+        // only; no transaction, no create, nothing claiming success. The answer is the one the write check gives.
+        Assert.Equal(["operation"], events.Select(Audit.AuditLog.Subtype));
+        Assert.Contains($"{practitioner} is already booked between", (await response.JsonAsync()).ToJsonString());
         Assert.All(events, e => Assert.Equal("4", (string?)e["outcome"]));
         Assert.All(events, e => Assert.StartsWith("409", (string?)e["outcomeDesc"]));
     }
