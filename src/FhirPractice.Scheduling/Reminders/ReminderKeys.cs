@@ -20,12 +20,18 @@ public static class ReminderKeys
     public static string SentKey(string appointmentId, int offsetMinutes, DateTimeOffset start) => $"{appointmentId}|{offsetMinutes}|{start.UtcTicks}";
 
     /// <summary>The due key a sent key (a reminder Communication's identifier) was filed under, or null when it is not one.</summary>
-    public static string? DueKeyOf(string sentKey)
+    public static string? DueKeyOf(string sentKey) =>
+        ReadSentKey(sentKey) is var (appointmentId, offset, start) && start.UtcTicks - offset * TimeSpan.TicksPerMinute is > 0 and var due
+            ? DueKey(new DateTimeOffset(due, TimeSpan.Zero), appointmentId, offset)
+            : null;
+
+    /// <summary>What a sent key names, or null when it is not one.</summary>
+    public static (string AppointmentId, int OffsetMinutes, DateTimeOffset Start)? ReadSentKey(string sentKey)
     {
         var parts = sentKey.Split('|');
         return parts.Length == 3 && int.TryParse(parts[1], out var offset) && long.TryParse(parts[2], out var start)
-            && start - offset * TimeSpan.TicksPerMinute is > 0 and var due
-            ? DueKey(new DateTimeOffset(due, TimeSpan.Zero), parts[0], offset)
+            && start is >= 0 and <= 3155378975999999999
+            ? (parts[0], offset, new DateTimeOffset(start, TimeSpan.Zero))
             : null;
     }
 

@@ -107,6 +107,55 @@ public sealed class ReminderTests
         }
     }
 
+    [Theory]
+    [InlineData("sent", 1)]
+    [InlineData("not sent", 1)]
+    [InlineData("not sent, its appointment cancelled", 0)]
+    public async Task A_reminder_a_crash_left_in_progress_is_delivered_once_after_the_restart_while_its_appointment_stands(string beforeTheRestart, int delivered)
+    {
+        var path = FhirServerFactory.NewDatabasePath();
+        var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
+        try
+        {
+            string key, communication;
+            using (var before = SchedulingServerFactory.On(path, clock))
+            {
+                var patient = await before.Client.PatientAsync();
+                var appointment = await before.Client.BookedAsync(Nine, NineThirty, patient, await before.Client.ScheduleAsync(await before.Client.PractitionerAsync()));
+                // What the worker records before handing the 72 h reminder over; then the crash, after or before the sender wrote it.
+                key = $"{Id(appointment)}|{72 * 60}|{Start.UtcTicks}";
+                communication = await before.Client.CreateAsync(InProgressReminder(key, patient, $"Appointment/{Id(appointment)}"));
+                if (beforeTheRestart == "sent")
+                    File.AppendAllText(RemindersFile(path), new JsonObject { ["Id"] = key, ["Communication"] = communication }.ToJsonString() + "\n");
+                else if (beforeTheRestart.EndsWith("cancelled", StringComparison.Ordinal))
+                    await before.Client.PostAsync($"Appointment/{Id(appointment)}/$cancel", WithReason("ill"));
+            }
+            clock.SetUtcNow(Start - TimeSpan.FromHours(72));
+            using var after = SchedulingServerFactory.On(path, clock);
+            var reminders = after.Services.GetRequiredService<ReminderWorker>();
+            // The sweeper's first round at start may be the one that takes it up; later rounds leave it.
+            await reminders.SendDueAsync();
+            Assert.Equal(0, await reminders.SendDueAsync());
+
+            Assert.Equal(Enumerable.Repeat(key, delivered), Sent(after).Select(l => (string)l["Id"]!));
+            Assert.All(Sent(after), l => Assert.Equal(communication, (string)l["Communication"]!));
+            var outcome = await (await after.Client.GetAsync(communication)).JsonAsync();
+            Assert.Equal(delivered == 1 ? "completed" : "stopped", (string?)outcome["status"]);
+        }
+        finally
+        {
+            RestartableServerFactory.DeleteDatabase(path);
+        }
+    }
+
+    /// <summary>A reminder Communication as the worker records it before handing it over.</summary>
+    private static string InProgressReminder(string key, string patient, string appointment) => $$"""
+        {"resourceType":"Communication","status":"in-progress","identifier":[{"system":"{{ReminderKeys.IdentifierSystem}}","value":"{{key}}"}],
+         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/communication-category","code":"reminder"}]}],
+         "subject":{"reference":"{{patient}}"},"recipient":[{"reference":"{{patient}}"}],"about":[{"reference":"{{appointment}}"}],
+         "payload":[{"contentString":"Reminder: your appointment is on 2025-06-10 at 09:00. Reply confirm or cancel."}]}
+        """;
+
     [Fact]
     public async Task A_second_communication_for_a_sent_reminder_is_refused()
     {
@@ -175,7 +224,9 @@ public sealed class ReminderTests
     /// <summary>What the default file sender wrote, one JSON object per reminder.</summary>
     private static List<JsonNode> Sent(SchedulingServerFactory server)
     {
-        var file = Path.Combine(Path.GetDirectoryName(server.DatabasePath)!, "reminders.jsonl");
+        var file = RemindersFile(server.DatabasePath);
         return File.Exists(file) ? File.ReadAllLines(file).Select(l => JsonNode.Parse(l)!).ToList() : [];
     }
+
+    private static string RemindersFile(string databasePath) => Path.Combine(Path.GetDirectoryName(databasePath)!, "reminders.jsonl");
 }
