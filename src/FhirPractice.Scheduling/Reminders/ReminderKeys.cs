@@ -30,7 +30,7 @@ public static class ReminderKeys
     {
         var parts = sentKey.Split('|');
         return parts.Length == 3 && int.TryParse(parts[1], out var offset) && long.TryParse(parts[2], out var start)
-            && start is >= 0 and <= 3155378975999999999
+            && start >= 0 && start <= DateTimeOffset.MaxValue.UtcTicks
             ? (parts[0], offset, new DateTimeOffset(start, TimeSpan.Zero))
             : null;
     }
