@@ -106,13 +106,13 @@ public sealed class BackfillTests
     }
 
     [Fact]
-    public async Task A_stored_version_a_write_would_refuse_is_left_unfiled_and_the_rest_is_filed()
+    public async Task A_stored_version_a_write_would_refuse_is_left_unfiled_and_a_past_visit_is_not_left_to_the_no_show_sweep()
     {
         var path = FhirServerFactory.NewDatabasePath();
         var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
         try
         {
-            string doctor;
+            string doctor, ahead;
             using (var before = BackfillServerFactory.Before(path, clock))
             {
                 var client = before.Client;
@@ -120,14 +120,18 @@ public sealed class BackfillTests
                 doctor = await client.ScheduleAsync(practitioner);
                 // A Slot that ends before it starts: the hook refuses it with a 422 when written.
                 await client.CreateAsync($$"""{"resourceType":"Slot","schedule":{"reference":"{{doctor}}"},"status":"busy","start":"{{NineThirty}}","end":"{{Nine}}"}""");
-                await client.CreateAsync(Stored(Ten, TenThirty, practitioner, await client.PatientAsync()));
+                ahead = await client.CreateAsync(Stored(Ten, TenThirty, practitioner, await client.PatientAsync()));
+                // Booked this morning, before the backfill: never checked in through the module, so no no-show either.
+                await client.CreateAsync(Stored("2025-06-02T10:00:00Z", "2025-06-02T10:30:00Z", practitioner, await client.PatientAsync()));
             }
 
             using var after = SchedulingServerFactory.On(path, clock);
             var job = await Job(after);
             for (var i = 0; i < 100 && job.Status == JobStatus.Running; i++) { await Task.Delay(100); job = await Job(after); }
             Assert.Equal(JobStatus.Completed, job.Status);
-            Assert.Equal(new BackfillProgress(3, null, 2, 0, 1), JsonSerializer.Deserialize<BackfillProgress>(job.Progress));
+            Assert.Equal(new BackfillProgress(3, null, 3, 0, 1), JsonSerializer.Deserialize<BackfillProgress>(job.Progress));
+            var booked = await after.Services.GetRequiredService<FhirEngine>().Store.ScanStateAsync(new StateRange(OccupancyKeys.Booked, "", "~"));
+            Assert.Equal(ahead.Split('/')[1], Assert.Single(booked).Key.Split('|')[1]);
             await FhirHttp.AssertOutcomeAsync(await after.Client.BookAsync(Ten, TenThirty, await after.Client.PatientAsync(), doctor), HttpStatusCode.Conflict);
             await after.Client.BookedAsync(Nine, NineThirty, await after.Client.PatientAsync(), doctor);
         }
