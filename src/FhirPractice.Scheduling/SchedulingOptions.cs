@@ -28,6 +28,8 @@ public sealed class SchedulingOptions
     public string? ReminderFile { get; set; }
     /// <summary>How long a waitlist offer (a hold) waits for the patient before the next one is offered; null: <see cref="HoldDuration"/>.</summary>
     public TimeSpan? OfferDuration { get; set; }
+    /// <summary>How many stored versions one write transaction of the occupancy backfill files.</summary>
+    public int BackfillBatchSize { get; set; } = 500;
 
     /// <summary>The <see cref="ReminderOffsets"/>, distinct; a value that is not a positive TimeSpan is an <see cref="ArgumentException"/>.</summary>
     public IReadOnlyList<TimeSpan> ReminderOffsetList() =>

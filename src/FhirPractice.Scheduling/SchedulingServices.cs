@@ -17,7 +17,7 @@ public static class SchedulingServices
     /// <summary>
     /// Registers scheduling: the occupancy write hook (no double booking at any door), the operations
     /// $find/$hold/$book/$confirm/$cancel/$reschedule/$check-in/$no-show/$reply, and the background sweeper (expired
-    /// holds, no-shows, waitlist offers, reminders). Reminders go to the <see cref="IReminderSender"/> registered
+    /// holds, no-shows, waitlist offers, reminders) and the backfill of what was stored before the module (<see cref="OccupancyBackfill"/>). Reminders go to the <see cref="IReminderSender"/> registered
     /// before this call, else to <see cref="FileReminderSender"/>.
     /// </summary>
     /// <param name="practiceTimeZone">The IANA zone weekly hours are in; null for the machine's.</param>
@@ -27,6 +27,7 @@ public static class SchedulingServices
             ? DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ArgumentException($"Unknown IANA time zone '{id}' (FhirPractice:Practice:TimeZone)")
             : DateTimeZoneProviders.Tzdb.GetSystemDefault();
         options.ReminderOffsetList(); // a bad offset stops the start, not the first booking
+        if (options.BackfillBatchSize < 1) throw new ArgumentException("FhirPractice:Scheduling:BackfillBatchSize must be at least 1");
         services.AddSingleton(options);
         services.AddSingleton(new AvailabilityCalculator(zone));
         services.AddSingleton<ReminderFiling>();
@@ -56,6 +57,8 @@ public static class SchedulingServices
         services.AddSingleton<ReminderWorker>();
         services.AddSingleton<SchedulingSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SchedulingSweeper>());
+        services.AddSingleton<OccupancyBackfill>();
+        services.AddHostedService<OccupancyBackfillHost>();
         return services;
     }
 }

@@ -33,11 +33,17 @@ public sealed partial class FhirEngine
         var plan = new UpdatePlan(prepared, r.IfMatch, null, skipUnchanged: r.SkipUnchangedUpdates);
         var result = await CommitAsync(r, plan, tx =>
         {
-            if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
-                throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
+            RefuseUpdateCreate(tx, type, id);
             return plan.Execute(tx);
         }, ct);
         return WriteResponse(r, result);
+    }
+
+    /// <summary>A 404 for an update of an id that was never written, unless update-as-create is allowed (<see cref="FhirEngineOptions.AllowUpdateCreate"/>).</summary>
+    internal void RefuseUpdateCreate(IStoreTransaction tx, string type, string id)
+    {
+        if (!_options.AllowUpdateCreate && tx.ReadCurrent(type, id) is null)
+            throw FhirError.NotFound($"{type}/{id} does not exist and this server does not create on update");
     }
 
     private Task<FhirResponse> ConditionalUpdateAsync(FhirRequest r, string type, CancellationToken ct)

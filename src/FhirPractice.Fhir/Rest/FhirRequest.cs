@@ -27,6 +27,12 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     /// feeds that resend what they said before (an HL7 v2 A08 of an unchanged patient); REST clients always get a new version.
     /// </summary>
     public bool SkipUnchangedUpdates { get; init; }
+    /// <summary>
+    /// A transaction whose writes are made in the Bundle's order, not the spec's (DELETE, POST, PUT/PATCH); reads still
+    /// follow. For the engine's own modules, whose Bundles are built in the order their writes must be checked (a move
+    /// cancels the old booking before its new claim): HTTP never sets it, so a client's transaction keeps the spec's order.
+    /// </summary>
+    public bool KeepsEntryOrder { get; init; }
     public FhirFormat? BodyFormat { get; init; }
     /// <summary>Set when the body is application/json-patch+json.</summary>
     public PatchFormat PatchFormat { get; init; }

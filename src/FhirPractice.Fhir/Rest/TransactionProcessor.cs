@@ -9,7 +9,8 @@ namespace FhirPractice.Fhir.Rest;
 
 /// <summary>
 /// A transaction Bundle, all or nothing. Entries are processed in the order the spec sets
-/// (DELETE, POST, PUT/PATCH, then GET); ids are assigned and urn:uuid and conditional references
+/// (DELETE, POST, PUT/PATCH, then GET), or with <see cref="FhirRequest.KeepsEntryOrder"/> the writes in the Bundle's
+/// order and then the reads; a PUT to an id that does not exist is refused as the update interaction refuses it; ids are assigned and urn:uuid and conditional references
 /// rewritten before anything is written, then the written resources are prepared in parallel; every
 /// write and every conditional match is then checked and committed in one store transaction. Should a conditional match change meanwhile, the whole
 /// transaction is prepared again.
@@ -26,9 +27,18 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
         public Resource? Resource { get; set; }
         public WritePlan? Plan { get; set; }
         public FhirResponse? Response { get; set; }
+        /// <summary>A PUT to Type/id: it creates only where update-as-create is allowed.</summary>
+        public bool PutById { get; set; }
     }
 
-    private static int Order(string method) => method switch { "DELETE" => 0, "POST" => 1, "PUT" or "PATCH" => 2, _ => 3 };
+    private int Order(string method) => method switch
+    {
+        "DELETE" or "POST" or "PUT" or "PATCH" when request.KeepsEntryOrder => 0,
+        "DELETE" => 0,
+        "POST" => 1,
+        "PUT" or "PATCH" => 2,
+        _ => 3,
+    };
 
     private int _attempts;
 
@@ -65,7 +75,11 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
             foreach (var check in checks) check.Execute(tx);
             var written = new Dictionary<Entry, WriteResult>();
             foreach (var e in ordered.Where(e => e.Plan is not null))
-                written[e] = OnEntry(e, () => e.Plan!.Execute(tx));
+                written[e] = OnEntry(e, () =>
+                {
+                    if (e.PutById) engine.RefuseUpdateCreate(tx, e.Type!, e.Id!);
+                    return e.Plan!.Execute(tx);
+                });
             return written;
         }, ct, ordered.Select(e => e.Plan?.Planned).OfType<PlannedWrite>().ToList());
 
@@ -147,7 +161,7 @@ internal sealed class TransactionProcessor(FhirEngine engine, FhirRequest reques
                         _ => throw FhirError.PreconditionFailed($"The conditional update matched {matches.Count} or more {type} resources"),
                     };
                 }
-                else if (segments.Length == 2) e.Id = segments[1];
+                else if (segments.Length == 2) (e.Id, e.PutById) = (segments[1], true);
                 else throw FhirError.BadRequest("A PUT entry's url is Type/id or a conditional Type?query");
                 if (e.Resource.Id is not null && e.Resource.Id != e.Id)
                     throw FhirError.BadRequest($"The resource id '{e.Resource.Id}' does not match the entry's target {type}/{e.Id}");

@@ -18,17 +18,33 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// </summary>
 public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, ReminderFiling reminders) : IWriteHook
 {
-    public void Written(IStoreTransaction transaction, ResourceWrite write)
+    public void Written(IStoreTransaction transaction, ResourceWrite write) => FileVersion(transaction, write, new Filing(RefuseConflicts: true, NoShowsFrom: null));
+
+    /// <summary>
+    /// Files a current version stored before the module's state existed (<see cref="OccupancyBackfill"/>) as its write
+    /// would have, with two differences: a time already taken is claimed anyway and reported (the bookings both exist;
+    /// refusing would lose neither, only the claim), and a visit that started before <paramref name="noShowsFrom"/> is
+    /// not filed for the no-show sweep (nobody could check it in through the module). Returns whether it overbooks.
+    /// </summary>
+    internal bool Backfill(IStoreTransaction transaction, ResourceWrite write, DateTimeOffset noShowsFrom) =>
+        FileVersion(transaction, write, new Filing(RefuseConflicts: false, noShowsFrom));
+
+    /// <param name="RefuseConflicts">A claim beyond an actor's capacity is a 409 (a write), else kept and reported (the backfill).</param>
+    /// <param name="NoShowsFrom">Booked visits that start before it are not filed for the no-show sweep.</param>
+    private sealed record Filing(bool RefuseConflicts, DateTimeOffset? NoShowsFrom);
+
+    private bool FileVersion(IStoreTransaction transaction, ResourceWrite write, Filing filing)
     {
-        if (write.Type is not ("Appointment" or "Slot" or "Schedule")) return;
+        if (write.Type is not ("Appointment" or "Slot" or "Schedule")) return false;
         var owner = $"{write.Type}/{write.Id}";
         var owned = new List<(string Kind, string Key)>();
         var (freed, wasWaiting) = Release(transaction, owner);
         Claims? claims = null;
+        var overbooks = false;
         if (!write.Deleted)
         {
             if (write.Type == "Schedule") RecordCapacity(transaction, write, owned);
-            else claims = Claim(transaction, write, owned);
+            else claims = Claim(transaction, write, filing, owned, out overbooks);
             if (write.Type == "Appointment")
             {
                 WaitlistFiling.File(transaction, write, owned);
@@ -39,6 +55,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
         if (wasWaiting && !owned.Any(o => o.Kind == WaitlistKeys.Waiting)) WaitlistFiling.Closed(transaction, write.Id);
         if (owned.Count > 0)
             transaction.SaveState(new StateEntry(OccupancyKeys.Owned, owner, string.Join('\n', owned.Select(o => $"{o.Kind}\t{o.Key}"))));
+        return overbooks;
     }
 
     public void Committed() { }
@@ -78,8 +95,9 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
         }
     }
 
-    private static Claims? Claim(IStoreTransaction transaction, ResourceWrite write, List<(string, string)> owned)
+    private static Claims? Claim(IStoreTransaction transaction, ResourceWrite write, Filing filing, List<(string, string)> owned, out bool overbooks)
     {
+        overbooks = false;
         var claims = Claims.Read(write, schedule =>
         {
             var parts = schedule.Split('/');
@@ -94,7 +112,10 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
                 var capacity = CapacityOf(transaction, actor);
                 var existing = OccupancyKeys.Distinct(transaction.ScanState(OccupancyKeys.BusyRange(actor, interval.Range)));
                 if (!BusyInterval.HasRoom(existing, interval.Range, interval, capacity))
-                    throw TakenTime.Conflict(actor, interval.Range);
+                {
+                    if (filing.RefuseConflicts) throw TakenTime.Conflict(actor, interval.Range);
+                    overbooks = true;
+                }
             }
             foreach (var key in OccupancyKeys.BusyKeys(actor, interval))
             {
@@ -103,7 +124,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
             }
         }
         if (claims.HoldExpires is { } expires) File(transaction, OccupancyKeys.Hold, OccupancyKeys.HoldKey(expires, write.Id), write, owned);
-        if (claims.AwaitsArrival) File(transaction, OccupancyKeys.Booked, OccupancyKeys.BookedKey(interval.Range.Start, write.Id), write, owned);
+        if (claims.AwaitsArrival && !(interval.Range.Start < filing.NoShowsFrom)) File(transaction, OccupancyKeys.Booked, OccupancyKeys.BookedKey(interval.Range.Start, write.Id), write, owned);
         if (claims.OfferedTo is { } waitlistId) WaitlistFiling.Offered(transaction, waitlistId, write.Id, interval.Range.Start, owned);
         return claims;
     }

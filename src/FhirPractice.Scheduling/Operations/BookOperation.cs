@@ -39,7 +39,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             await plan.RefuseTakenAsync(engine.Store, ct);
             plans.Add(plan);
         }
-        var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries(ids: false)).ToList() };
+        var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries()).ToList() };
         var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct, isTheAnswer: true);
         var written = new List<ResourceRecord>();
         foreach (var plan in plans) written.Add(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct));
@@ -67,7 +67,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
         plan.Appointment.Status = Appointment.AppointmentStatus.Pending;
         plan.Appointment.SetExtension(SchedulingUrls.HoldExpires, new Instant(now + (options.OfferDuration ?? options.HoldDuration)));
         plan.Appointment.SetExtension(SchedulingUrls.WaitlistEntry, new ResourceReference($"Appointment/{waitlistId}"));
-        var transaction = new Bundle { Entry = plan.Entries(ids: false) };
+        var transaction = new Bundle { Entry = plan.Entries() };
         var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
         return EngineCalls.Parse<Appointment>(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct));
     }

@@ -66,28 +66,15 @@ internal sealed class BookingPlan
     /// <summary>The Appointment's fullUrl in the transaction <see cref="Entries"/> made.</summary>
     public string AppointmentFullUrl { get; private set; } = "";
 
-    /// <summary>The plan as transaction entries: created (POST, urn:uuid) or, with <paramref name="ids"/>, put at new ids so they follow earlier PUTs.</summary>
-    public List<Bundle.EntryComponent> Entries(bool ids)
+    /// <summary>The plan as transaction entries: the Appointment and its Slots created (POST, urn:uuid).</summary>
+    public List<Bundle.EntryComponent> Entries()
     {
-        var slotUrls = Slots.Select(s => ids ? $"Slot/{s.Id = NewId()}" : "urn:uuid:" + Guid.NewGuid()).ToList();
+        var slotUrls = Slots.Select(_ => "urn:uuid:" + Guid.NewGuid()).ToList();
         Appointment.Slot = slotUrls.Select(u => new ResourceReference(u)).ToList();
-        var entries = new List<Bundle.EntryComponent>();
-        if (ids)
-        {
-            Appointment.Id = NewId();
-            entries.Add(EngineCalls.Put(Appointment));
-            AppointmentFullUrl = $"Appointment/{Appointment.Id}";
-            entries.AddRange(Slots.Select(s => EngineCalls.Put(s)));
-        }
-        else
-        {
-            entries.Add(EngineCalls.Post(Appointment, AppointmentFullUrl = "urn:uuid:" + Guid.NewGuid()));
-            entries.AddRange(Slots.Select((s, i) => EngineCalls.Post(s, slotUrls[i])));
-        }
+        var entries = new List<Bundle.EntryComponent> { EngineCalls.Post(Appointment, AppointmentFullUrl = "urn:uuid:" + Guid.NewGuid()) };
+        entries.AddRange(Slots.Select((s, i) => EngineCalls.Post(s, slotUrls[i])));
         return entries;
     }
-
-    private static string NewId() => Guid.NewGuid().ToString("N");
 
     private static Slot NewSlot(ResourceReference schedule, DateTimeOffset start, DateTimeOffset end, Slot.SlotStatus status, string? comment) => new()
     {

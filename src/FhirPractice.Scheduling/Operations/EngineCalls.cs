@@ -24,13 +24,14 @@ internal static class EngineCalls
     /// <param name="isTheAnswer">The operation answers with what this transaction writes, and its answer names the patients
     /// these writes name: its success is audited in this transaction (<see cref="FhirRequest.AnswersOperation"/>), not in
     /// a write of its own after the answer.</param>
-    public static async Task<Bundle> TransactionAsync(FhirEngine engine, FhirRequest caller, Bundle transaction, CancellationToken ct, bool isTheAnswer = false)
+    /// <param name="inEntryOrder">The writes are checked in the Bundle's order (<see cref="FhirRequest.KeepsEntryOrder"/>), not the spec's.</param>
+    public static async Task<Bundle> TransactionAsync(FhirEngine engine, FhirRequest caller, Bundle transaction, CancellationToken ct, bool isTheAnswer = false, bool inEntryOrder = false)
     {
         transaction.Type = Bundle.BundleType.Transaction;
         var response = await engine.HandleAsync(new FhirRequest("POST", "", [])
         {
             ParsedBody = transaction, BaseUrl = caller.BaseUrl, Caller = caller.Caller, RequestId = caller.RequestId, Return = PreferReturn.Minimal,
-            AnswersOperation = isTheAnswer ? caller : null,
+            AnswersOperation = isTheAnswer ? caller : null, KeepsEntryOrder = inEntryOrder,
         }, ct);
         return response.Status < HttpStatusCode.BadRequest && response.Resource is Bundle result ? result : throw ErrorOf(response);
     }

@@ -9,8 +9,8 @@ namespace FhirPractice.Scheduling.Operations;
 /// <summary>
 /// <c>Appointment/[id]/$reschedule</c>: one transaction cancels the Appointment (freeing its Slots) and books the new
 /// time given as <c>appointment</c> (as $find proposes it), the new one pointing at the old through R5's
-/// <c>replaces</c>. The old entries come first and the new ones are PUT at new ids after them, so the new time may
-/// overlap the old one (the engine writes PUTs in bundle order, after all POSTs).
+/// <c>replaces</c>. The old entries come first and the engine writes them first (<see cref="FhirRequest.KeepsEntryOrder"/>),
+/// so the new time may overlap the old one: the cancel gives up the old claims before the new ones are checked.
 /// </summary>
 public sealed class RescheduleOperation(ScheduleRules schedules, CancelOperation cancel, TimeProvider clock)
 {
@@ -41,8 +41,8 @@ public sealed class RescheduleOperation(ScheduleRules schedules, CancelOperation
         plan.Appointment.SetExtension(SchedulingUrls.Replaces, new ResourceReference($"Appointment/{id}"));
 
         var transaction = new Bundle { Entry = await cancel.EntriesAsync(engine, r, old, input.Single("reason") ?? "rescheduled", ct) };
-        transaction.Entry.AddRange(plan.Entries(ids: true));
-        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct);
+        transaction.Entry.AddRange(plan.Entries());
+        var result = await EngineCalls.TransactionAsync(engine, r, transaction, ct, inEntryOrder: true);
         return FhirResponse.ForRecord(await EngineCalls.WrittenAsync(engine, transaction, result, plan.AppointmentFullUrl, ct), System.Net.HttpStatusCode.OK, r.BaseUrl, withLocation: false);
     }
 }

@@ -20,7 +20,7 @@ public class SchedulingServerFactory : FhirServerFactory
     /// <summary>A server on a database that outlives it (the test deletes it), to restart on.</summary>
     public static SchedulingServerFactory On(string databasePath, FakeTimeProvider clock) => new(databasePath, ownsDatabase: false, clock);
 
-    private SchedulingServerFactory(string databasePath, bool ownsDatabase, FakeTimeProvider clock) : base(databasePath, ownsDatabase) => Clock = clock;
+    protected SchedulingServerFactory(string databasePath, bool ownsDatabase, FakeTimeProvider clock) : base(databasePath, ownsDatabase) => Clock = clock;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
