@@ -80,8 +80,7 @@ public sealed class BackfillTests
             }
 
             using var after = SchedulingServerFactory.On(path, clock);
-            var job = await Job(after);
-            for (var i = 0; i < 100 && job.Status == JobStatus.Running; i++) { await Task.Delay(100); job = await Job(after); }
+            var job = await FinishedJob(after);
             Assert.Equal(JobStatus.Completed, job.Status);
             // Resumed after the first Appointment: the other three, one of them overbooking the first, none filed twice.
             Assert.Equal(new BackfillProgress(3, null, 5, 1, 0), JsonSerializer.Deserialize<BackfillProgress>(job.Progress));
@@ -126,8 +125,7 @@ public sealed class BackfillTests
             }
 
             using var after = SchedulingServerFactory.On(path, clock);
-            var job = await Job(after);
-            for (var i = 0; i < 100 && job.Status == JobStatus.Running; i++) { await Task.Delay(100); job = await Job(after); }
+            var job = await FinishedJob(after);
             Assert.Equal(JobStatus.Completed, job.Status);
             Assert.Equal(new BackfillProgress(3, null, 3, 0, 1), JsonSerializer.Deserialize<BackfillProgress>(job.Progress));
             var booked = await after.Services.GetRequiredService<FhirEngine>().Store.ScanStateAsync(new StateRange(OccupancyKeys.Booked, "", "~"));
@@ -143,6 +141,18 @@ public sealed class BackfillTests
 
     private static async Task<JobRecord> Job(FhirServerFactory server) =>
         (await server.Services.GetRequiredService<FhirEngine>().Store.ReadJobAsync(OccupancyBackfill.JobId))!;
+
+    /// <summary>The job once the background run has ended: it may not even have been created yet when the server answers.</summary>
+    private static async Task<JobRecord> FinishedJob(FhirServerFactory server)
+    {
+        var store = server.Services.GetRequiredService<FhirEngine>().Store;
+        for (var i = 0; i < 200; i++)
+        {
+            if (await store.ReadJobAsync(OccupancyBackfill.JobId) is { Status: not JobStatus.Running } job) return job;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The occupancy backfill did not end within 10 s");
+    }
 
     private static string Stored(string start, string end, string practitioner, string patient, string status = "booked") => $$"""
         {"resourceType":"Appointment","status":"{{status}}","start":"{{start}}","end":"{{end}}","participant":[
