@@ -15,7 +15,8 @@ namespace FhirPractice.Security.Audit;
 /// answer is known and before it is sent: a search, a history page or an operation gives one AuditEvent for the query
 /// and one more per patient in its result (BALP PatientQuery); a read one, with its patient. An operation whose answer
 /// is what its one transaction wrote (<see cref="FhirRequest.AnswersOperation"/>) has its success recorded in that
-/// transaction instead, the patients those of its writes, so a booking costs the single writer one job, not two.
+/// transaction instead, the patients those of its writes, so a booking costs the single writer one job, not two; that
+/// transaction has no AuditEvent of its own as a Bundle, the operation's standing for it.
 /// </summary>
 public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents events, WriteProvenance provenance, AuditTrail trail) : IInteractionHook
 {
@@ -41,7 +42,7 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
         var writes = new Dictionary<string, PlannedRecords>(StringComparer.Ordinal);
         foreach (var write in planned.Planned)
             writes[Key(write)] = RecordsOf(planned, write, PatientsOf(write), isBundle);
-        return new Prepared(isBundle ? BundleEvent(planned) : null, writes);
+        return new Prepared(HasBundleEvent(planned) ? BundleEvent(planned) : null, writes);
     }
 
     private static string Key(PlannedWrite write) => $"{write.Type}/{write.Id}";
@@ -64,7 +65,7 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
         var ahead = prepared as Prepared;
         var isBundle = interaction.Interaction.Code == "transaction";
         var linked = new List<PreparedAuditEvent>();
-        if (isBundle) linked.Add((ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
+        if (HasBundleEvent(interaction)) linked.Add((ahead?.Bundle ?? BundleEvent(interaction)).Filled(0, recorded));
         foreach (var write in interaction.Writes)
         {
             // A write planned as it happened has its records ready; anything else (a conditional delete's match) has them built here.
@@ -88,6 +89,14 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
             : QueryEvents(interaction, WritePlaceholders.Instant, interaction.Writes.Where(w => !w.Deleted).SelectMany(w => PatientReferences.Of(Record(w)))).Select(chain.Prepare).ToList();
         chain.Append(tx, events.Select(e => e.Filled(0, tx.Timestamp)).ToList());
     }
+
+    /// <summary>
+    /// Whether a transaction gets an AuditEvent of its own beside its writes'. Not one an operation runs as its answer
+    /// (<see cref="FhirRequest.AnswersOperation"/>): no client sent that Bundle, and the operation's own AuditEvent,
+    /// in the same transaction, already records the interaction (its subtype, request id and patients).
+    /// </summary>
+    private static bool HasBundleEvent(InteractionContext interaction) =>
+        interaction.Interaction.Code == "transaction" && interaction.Request.AnswersOperation is null;
 
     private PreparedAuditEvent BundleEvent(InteractionContext interaction) =>
         chain.Prepare(events.Interaction(interaction, WritePlaceholders.Instant, [], null, withQuery: false));

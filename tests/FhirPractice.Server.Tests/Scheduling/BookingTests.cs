@@ -67,7 +67,7 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
     }
 
     [Fact]
-    public async Task Book_answers_the_version_it_wrote_and_is_audited_as_the_transaction_and_the_operation_without_a_read()
+    public async Task Book_answers_the_version_it_wrote_and_is_audited_as_its_writes_and_the_operation_without_a_read()
     {
         var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
         var patient = await _client.PatientAsync();
@@ -84,8 +84,9 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
         Assert.Equal(stored.ToJsonString(), appointment.ToJsonString());
 
         var events = await Audit.AuditLog.EventsAsync(server.Services, requestId);
-        // The transaction, its two creates (Appointment, Slot), and the operation (once, and once more for its patient).
-        Assert.Equal(["create", "create", "operation", "operation", "transaction"], events.Select(Audit.AuditLog.Subtype).Order());
+        // Its two creates (Appointment, Slot) and the operation (once, and once more for its patient); the transaction the
+        // operation ran is no client's Bundle and has no event of its own.
+        Assert.Equal(["create", "create", "operation", "operation"], events.Select(Audit.AuditLog.Subtype).Order());
         Assert.Contains(events, e => Audit.AuditLog.Subtype(e) == "operation" && Audit.AuditLog.Patients(e).SequenceEqual([patient]));
         Assert.Contains(events, e => Audit.AuditLog.Data(e).Contains($"Appointment/{Id(appointment)}/_history/1"));
     }
@@ -102,11 +103,11 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
         var events = (await Audit.AuditLog.EventsAsync(server.Services, requestId)).OrderBy(Sequence).ToList();
         var committed = (string?)appointment["meta"]!["lastUpdated"];
         // One commit: every event carries the instant the Appointment was written at, the operation's too, and the
-        // operation's two events are linked straight after the transaction's, with no write of their own in between.
+        // operation's two events are linked straight after its writes', with no write of their own in between.
         Assert.All(events, e => Assert.Equal(committed, (string?)e["meta"]!["lastUpdated"]));
         Assert.All(events, e => Assert.Equal(DateTimeOffset.Parse(committed!), DateTimeOffset.Parse((string)e["recorded"]!)));
         Assert.Equal(Enumerable.Range(0, events.Count).Select(i => Sequence(events[0]) + i), events.Select(Sequence));
-        Assert.Equal(["transaction", "create", "create", "operation", "operation"], events.Select(Audit.AuditLog.Subtype));
+        Assert.Equal(["create", "create", "operation", "operation"], events.Select(Audit.AuditLog.Subtype));
         var operation = events.Where(e => Audit.AuditLog.Subtype(e) == "operation").ToList();
         Assert.All(operation, e => Assert.Equal("0", (string?)e["outcome"]));
         Assert.Equal([[], [patient]], operation.Select(e => Audit.AuditLog.Patients(e).ToList()));
