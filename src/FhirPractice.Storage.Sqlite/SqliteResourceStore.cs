@@ -9,7 +9,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Reads run in parallel on pooled connections;
 /// writes go through a single writer that commits queued transactions together (group commit),
-/// each isolated in a savepoint, and acknowledges them only after the commit is durable (with
+/// each isolated in a savepoint only when one of the group fails, and acknowledges them only after the commit is durable (with
 /// <c>Synchronous=FULL</c>, once <see cref="WalFlusher"/> has put it on disk while the writer goes on).
 /// </summary>
 public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
@@ -147,37 +147,12 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 batch.Clear();
-                done.Clear();
                 while (batch.Count < _options.MaxGroupCommit && reader.TryRead(out var job)) batch.Add(job);
-                try
-                {
-                    using var transaction = connection.BeginTransaction();
-                    context.Begin(transaction);
-                    foreach (var job in batch)
-                    {
-                        context.Timestamp = NextTimestamp();
-                        context.StartJob();
-                        try
-                        {
-                            job.Run(context);
-                            context.KeepJob();
-                            done.Add(job);
-                        }
-                        catch (Exception e)
-                        {
-                            context.UndoJob();
-                            job.Fail(e);
-                        }
-                    }
-                    transaction.Commit();
-                    context.Committed();
-                }
-                catch (Exception e)
-                {
-                    context.RolledBack();
-                    foreach (var job in done) job.Fail(e);
-                    done.Clear();
-                }
+                // A savepoint per job costs SQLite a copy of every page the job changes, and a job seldom fails (the
+                // engine checks what it can before the writer): so the group runs together first, and only when one of
+                // its jobs fails is it rolled back and run again with each job in a savepoint, so that only that job fails.
+                if (!RunGroup(connection, context, batch, done, isolated: false))
+                    RunGroup(connection, context, batch, done, isolated: true);
                 if (_flusher is null)
                     foreach (var job in done) job.Complete();
                 else if (done.Count > 0)
@@ -189,6 +164,55 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             if (_flusher is not null) await _flusher.CompleteAsync().ConfigureAwait(false);
             context.Dispose(); // its statements go before their connection
             await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs the group's jobs in one transaction and commits it; <paramref name="done"/> gets the jobs committed. Isolated,
+    /// each job runs in a savepoint and one that throws is failed and undone alone; not isolated, a job that throws rolls
+    /// the whole group back and nothing is answered (false: run it again isolated, so a job may run twice, the last run
+    /// the one that counts). A commit that fails fails every job of the group.
+    /// </summary>
+    private bool RunGroup(SqliteConnection connection, SqliteWriteTransaction context, List<WriteJob> batch, List<WriteJob> done, bool isolated)
+    {
+        done.Clear();
+        var jobFailed = false;
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            context.Begin(transaction);
+            foreach (var job in batch)
+            {
+                context.Timestamp = NextTimestamp();
+                if (isolated) context.StartJob();
+                try
+                {
+                    job.Run(context);
+                    if (isolated) context.KeepJob();
+                    done.Add(job);
+                }
+                catch (Exception e) when (isolated)
+                {
+                    context.UndoJob();
+                    job.Fail(e);
+                }
+                catch
+                {
+                    jobFailed = true;
+                    throw;
+                }
+            }
+            transaction.Commit();
+            context.Committed();
+            return true;
+        }
+        catch (Exception e)
+        {
+            context.RolledBack();
+            if (!jobFailed)
+                foreach (var job in done) job.Fail(e);
+            done.Clear();
+            return !jobFailed;
         }
     }
 

@@ -55,6 +55,41 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_job_that_fails_in_a_group_fails_alone_and_the_others_commit_once_though_run_again()
+    {
+        // The first job holds the writer until the three after it are queued, so they make one group.
+        using var gate = new ManualResetEventSlim();
+        var holding = Store.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10)));
+        var runs = new int[2];
+        Task<int> Counting(int job, string key) => Store.WriteAsync(tx =>
+        {
+            Interlocked.Increment(ref runs[job]);
+            var count = int.Parse(tx.ReadState("test.count", key)?.Value ?? "0") + 1;
+            tx.SaveState(new StateEntry("test.count", key, count.ToString()));
+            return count;
+        });
+        var before = Counting(0, "before");
+        var failing = Store.WriteAsync<int>(tx =>
+        {
+            tx.Write(Patient("half-done", 1, tx.Timestamp));
+            throw new InvalidOperationException("refused");
+        });
+        var after = Counting(1, "after");
+        gate.Set();
+
+        Assert.True(await holding);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        // Each counted once in the store and answered with what its committed run saw…
+        Assert.Equal(1, await before);
+        Assert.Equal(1, await after);
+        Assert.Equal("1", (await Store.ScanStateAsync(new StateRange("test.count", "before", "before~"))).Single().Value);
+        Assert.Equal("1", (await Store.ScanStateAsync(new StateRange("test.count", "after", "after~"))).Single().Value);
+        Assert.Null(await Store.ReadAsync("Patient", "half-done"));
+        // …though the one before the failure ran twice: the group ran together, was rolled back and ran again job by job.
+        Assert.Equal([2, 1], runs);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Index_entries_follow_the_current_version_only()
     {
         await Write("p2", identifier: "old");

@@ -26,7 +26,9 @@ public interface IResourceStore
     /// transaction is durably committed. Everything the work reads through the transaction is
     /// consistent with what it writes, so checks made there (versions, conditional matches) cannot
     /// race with other writers. When the work throws, nothing it wrote is kept.
-    /// The work must be short: the heavy lifting (parsing, indexing, serialising) happens before it.
+    /// The work must be short: the heavy lifting (parsing, indexing, serialising) happens before it. It may run more
+    /// than once (a store may run it again after rolling it back, when another write of its group failed): only its
+    /// last run's writes and answer count, so anything it does outside the transaction must be harmless to repeat.
     /// </summary>
     Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default);
 
