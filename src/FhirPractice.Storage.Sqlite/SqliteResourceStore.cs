@@ -171,7 +171,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     /// Runs the group's jobs in one transaction and commits it; <paramref name="done"/> gets the jobs committed. Isolated,
     /// each job runs in a savepoint and one that throws is failed and undone alone; not isolated, a job that throws rolls
     /// the whole group back and nothing is answered (false: run it again isolated, so a job may run twice, the last run
-    /// the one that counts). A commit that fails fails every job of the group.
+    /// the one that counts). A commit that fails fails every job of the group not yet failed.
     /// </summary>
     private bool RunGroup(SqliteConnection connection, SqliteWriteTransaction context, List<WriteJob> batch, List<WriteJob> done, bool isolated)
     {
@@ -193,8 +193,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                 }
                 catch (Exception e) when (isolated)
                 {
-                    context.UndoJob();
                     job.Fail(e);
+                    context.UndoJob();
                 }
                 catch
                 {
@@ -209,10 +209,11 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         catch (Exception e)
         {
             context.RolledBack();
-            if (!jobFailed)
-                foreach (var job in done) job.Fail(e);
             done.Clear();
-            return !jobFailed;
+            if (jobFailed) return false;
+            // Every job not yet answered fails with the group, those that never ran too (a savepoint that could not be undone).
+            foreach (var job in batch) job.Fail(e);
+            return true;
         }
     }
 
