@@ -71,7 +71,7 @@ public class HostileInputTests
             small = Min(small, Timed(smallWork));
             large = Min(large, Timed(largeWork));
         }
-        return large.TotalMilliseconds / Math.Max(small.TotalMilliseconds, 0.05);
+        return large.TotalMilliseconds / Math.Max(small.TotalMilliseconds, 1);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
