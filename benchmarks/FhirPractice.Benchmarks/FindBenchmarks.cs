@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -13,9 +14,11 @@ namespace FhirPractice.Benchmarks;
 /// <summary>
 /// What one <c>Appointment/$find</c> over 30 days for all 20 providers costs the server (the issue's case, as
 /// <c>scheduling-load.sh</c>'s service-find phase asks it): 20 Schedules (weekdays 09:00–17:00, 30-minute visits,
-/// practice zone America/New_York) serving one HealthcareService, empty calendars, 500 proposals; the answer made by
+/// practice zone America/New_York) serving one HealthcareService, 500 proposals; the answer made by
 /// the engine and written as the HTTP door writes compact JSON. Mean and allocations are per answer; on a shared
 /// machine compare the process CPU per answer the run prints (<c>// CPU per answer: … ms</c>, after 50 answers of warm-up).
+/// <see cref="BookedPercent"/> of the visits in the 30 days are first booked through <c>$book</c> in random order, as
+/// the load's bookings fill the calendars before its <c>$find</c> phases (12,000 of them over 90 days book about 60 %).
 /// </summary>
 [MemoryDiagnoser]
 public class FindBenchmarks
@@ -30,6 +33,11 @@ public class FindBenchmarks
     private FhirRequest _find = null!;
     private TimeSpan _cpuAtStart;
     private long _answers;
+    /// <summary>Where an answer is written: reused, as the HTTP door writes into the response's pooled pipe.</summary>
+    private readonly ThreadLocal<ArrayBufferWriter<byte>> _output = new(() => new ArrayBufferWriter<byte>());
+
+    [Params(0, 60)]
+    public int BookedPercent { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -40,16 +48,18 @@ public class FindBenchmarks
             .BuildServiceProvider();
         _engine = _services.GetRequiredService<FhirEngine>();
         var service = Create($$"""{"resourceType":"HealthcareService","name":"Bench clinic","type":[{{ServiceType}}]}""");
+        var schedules = new List<string>();
         for (var i = 0; i < Providers; i++)
         {
             var practitioner = Create("""{"resourceType":"Practitioner","name":[{"family":"Bench"}]}""");
-            Create($$$"""
+            schedules.Add(Create($$$"""
                 {"resourceType":"Schedule","actor":[{"reference":"{{{practitioner}}}"}],"serviceType":[{{{ServiceType}}}],"extension":[
                  {"url":"{{{Ext}}}availability","extension":[{"url":"rrule","valueString":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"},{"url":"start","valueTime":"09:00:00"},{"url":"end","valueTime":"17:00:00"}]},
                  {"url":"{{{Ext}}}visit-duration","extension":[{"url":"minutes","valuePositiveInt":30}]}]}
-                """);
+                """));
         }
         var from = DateTime.UtcNow.Date.AddDays(1);
+        Book(schedules, from);
         _find = new FhirRequest("GET", "Appointment/$find",
             [new("healthcare-service", service), new("start", $"{from:yyyy-MM-dd}"), new("end", $"{from.AddDays(Days):yyyy-MM-dd}"), new("_count", $"{Proposals}")]);
         var entries = (Find().GetAwaiter().GetResult().ToResource() as Bundle)?.Entry.Count;
@@ -64,8 +74,46 @@ public class FindBenchmarks
     {
         var response = await Find();
         Interlocked.Increment(ref _answers);
-        var body = response.Searchset is { } searchset ? searchset.ToJson() : ResourceSerializer.ToJsonBytes(response.ToResource()!);
-        return body.Length;
+        if (response.Searchset is not { } searchset) return ResourceSerializer.ToJsonBytes(response.ToResource()!).Length;
+        var output = _output.Value!;
+        output.ResetWrittenCount();
+        searchset.WriteJson(output);
+        return output.WrittenCount;
+    }
+
+    /// <summary>Books <see cref="BookedPercent"/> of each Schedule's proposed visits in the 30 days, in a random order (a fixed seed), each for a patient of its own.</summary>
+    private void Book(IReadOnlyList<string> schedules, DateTime from)
+    {
+        if (BookedPercent == 0) return;
+        var visits = new List<(string Schedule, string Start, string End)>();
+        foreach (var schedule in schedules)
+        {
+            var find = new FhirRequest("GET", "Appointment/$find", [new("schedule", schedule), new("start", $"{from:yyyy-MM-dd}"), new("end", $"{from.AddDays(Days):yyyy-MM-dd}"), new("_count", "1000")]);
+            var proposals = (Bundle)Handle(find).ToResource()!;
+            visits.AddRange(proposals.Entry.Select(e => (Appointment)e.Resource).Select(a => (schedule, a.Start!.Value.ToString("yyyy-MM-ddTHH:mm:sszzz"), a.End!.Value.ToString("yyyy-MM-ddTHH:mm:sszzz"))));
+        }
+        var random = new Random(7);
+        foreach (var (schedule, start, end) in visits.OrderBy(_ => random.Next()).Take(visits.Count * BookedPercent / 100))
+        {
+            var patient = Create("""{"resourceType":"Patient","name":[{"family":"Bench"}]}""");
+            var appointment = $$$"""
+                {"resourceType":"Appointment","status":"proposed","start":"{{{start}}}","end":"{{{end}}}",
+                 "extension":[{"url":"{{{Ext}}}schedule","valueReference":{"reference":"{{{schedule}}}"}}],
+                 "participant":[{"actor":{"reference":"{{{patient}}}"},"status":"accepted"}]}
+                """;
+            Handle(new FhirRequest("POST", "Appointment/$book", [])
+            {
+                Body = Encoding.UTF8.GetBytes($$"""{"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{appointment}}}]}"""),
+                BodyFormat = FhirFormat.Json,
+            });
+        }
+    }
+
+    private FhirResponse Handle(FhirRequest request)
+    {
+        var response = _engine.HandleAsync(request).GetAwaiter().GetResult();
+        return (int)response.Status < 300 ? response
+            : throw new InvalidOperationException($"{request.Method} {request.Path} answered {(int)response.Status}: {(response.Resource as OperationOutcome)?.Issue.FirstOrDefault()?.Diagnostics}");
     }
 
     private async Task<FhirResponse> Find()

@@ -35,6 +35,7 @@ public static class SchedulingServices
         services.AddSingleton<IWriteHook, ReminderWriteHook>();
         services.TryAddSingleton<IReminderSender, FileReminderSender>();
         services.AddSingleton<ScheduleRules>();
+        services.AddSingleton<OccupancyReader>();
         services.AddSingleton<EarliestVisits>();
         services.AddSingleton<FindOperation>();
         services.AddSingleton<BookOperation>();

@@ -6,15 +6,19 @@ namespace FhirPractice.Storage.Sqlite;
 /// <summary>
 /// The module_state table: workflow modules' own entries (see <see cref="StateEntry"/>). The writer runs its
 /// statements raw, prepared for the life of its connection, since a workflow's hook reads and writes a dozen
-/// entries per resource on the single writer's thread; each reader connection keeps the range scan prepared.
+/// entries per resource on the single writer's thread; each reader connection keeps the range scan prepared. The writer's
+/// changes move their partitions' <see cref="StateStamps"/> once committed.
 /// </summary>
 internal sealed class SqliteModuleState : IDisposable
 {
     public const string ScanSql = "SELECT kind, key, value FROM module_state WHERE kind = $kind AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
     private readonly RawStatement _read, _scan, _save, _delete;
+    private readonly StateStamps _stamps;
+    private readonly HashSet<int> _changed = [];
 
-    public SqliteModuleState(SqliteConnection connection)
+    public SqliteModuleState(SqliteConnection connection, StateStamps stamps)
     {
+        _stamps = stamps;
         _read = new(connection, "SELECT kind, key, value FROM module_state WHERE kind = ?1 AND key = ?2");
         _scan = new(connection, ScanSql); // its parameters are numbered in order of appearance
         _save = new(connection, "INSERT OR REPLACE INTO module_state (kind, key, value) VALUES (?1, ?2, ?3)");
@@ -26,9 +30,26 @@ internal sealed class SqliteModuleState : IDisposable
     public IReadOnlyList<StateEntry> Scan(StateRange range) =>
         _scan.Bind(1, range.Kind).Bind(2, range.From).Bind(3, range.To).Bind(4, range.Limit).Rows(Entry);
 
-    public void Save(StateEntry entry) => _save.Bind(1, entry.Kind).Bind(2, entry.Key).Bind(3, entry.Value).Run();
+    public void Save(StateEntry entry)
+    {
+        _save.Bind(1, entry.Kind).Bind(2, entry.Key).Bind(3, entry.Value).Run();
+        _changed.Add(StateStamps.SlotOf(entry.Kind, entry.Key));
+    }
 
-    public void Delete(string kind, string key) => _delete.Bind(1, kind).Bind(2, key).Run();
+    public void Delete(string kind, string key)
+    {
+        _delete.Bind(1, kind).Bind(2, key).Run();
+        _changed.Add(StateStamps.SlotOf(kind, key));
+    }
+
+    /// <summary>The transaction's changes are committed: their stamps move. (A job undone alone moves them too; that only costs a read.)</summary>
+    public void Committed()
+    {
+        _stamps.Committed(_changed);
+        _changed.Clear();
+    }
+
+    public void RolledBack() => _changed.Clear();
 
     private static StateEntry Entry(RawStatement row) => new(row.Text(0), row.Text(1), row.Text(2));
 
@@ -41,7 +62,7 @@ internal sealed class SqliteModuleState : IDisposable
         scan.Parameters[3].Value = range.Limit;
         var entries = new List<StateEntry>();
         using var r = scan.ExecuteReader();
-        while (r.Read()) entries.Add(new StateEntry(r.GetString(0), r.GetString(1), r.GetString(2)));
+        while (r.Read()) entries.Add(new StateEntry(range.Kind, r.GetString(1), r.GetString(2)));
         return entries;
     }
 

@@ -23,6 +23,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     private readonly Task _writer;
     private readonly SqliteReaderPool _readers;
     private readonly WalFlusher? _flusher;
+    private readonly StateStamps _stamps = new();
     private DateTimeOffset _lastTimestamp;
 
     public SqliteResourceStore(SqliteStoreOptions options, TimeProvider clock)
@@ -129,6 +130,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     public ValueTask<IReadOnlyList<StateEntry>> ScanStateAsync(StateRange range, CancellationToken ct = default) =>
         ValueTask.FromResult(OnReader(r => SqliteModuleState.Scan(r.ScanState, range)));
 
+    public long? StateStamp(string kind, string partition) => _stamps.Of(kind, partition);
+
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
         var job = new WriteJob<T>(work);
@@ -138,7 +141,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
     private async Task WriteLoop(SqliteConnection connection)
     {
-        var context = new SqliteWriteTransaction(connection, _search);
+        var context = new SqliteWriteTransaction(connection, _search, _stamps);
         var batch = new List<WriteJob>(_options.MaxGroupCommit);
         var done = new List<WriteJob>(_options.MaxGroupCommit);
         var reader = _queue.Reader;

@@ -23,7 +23,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
 
     public DateTimeOffset Timestamp { get; set; }
 
-    public SqliteWriteTransaction(SqliteConnection connection, SqliteSearch search)
+    public SqliteWriteTransaction(SqliteConnection connection, SqliteSearch search, StateStamps stamps)
     {
         _connection = connection;
         _search = search;
@@ -56,7 +56,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _findParam = new(connection, "SELECT id FROM search_param WHERE key = ?1");
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
         _enqueue = new(connection, SqliteOutbox.InsertSql);
-        _state = new SqliteModuleState(connection);
+        _state = new SqliteModuleState(connection, stamps);
         _savepoint = new(connection, "SAVEPOINT job");
         _release = new(connection, "RELEASE job");
         _rollbackTo = new(connection, "ROLLBACK TO job");
@@ -226,9 +226,17 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         }
     }
 
-    public void Committed() => _keys.Committed();
+    public void Committed()
+    {
+        _keys.Committed();
+        _state.Committed();
+    }
 
-    public void RolledBack() => _keys.RolledBack();
+    public void RolledBack()
+    {
+        _keys.RolledBack();
+        _state.RolledBack();
+    }
 
     public void Dispose()
     {

@@ -41,6 +41,26 @@ public sealed class SqliteModuleStateTests : TempStoreTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_partitions_stamp_moves_once_a_change_to_it_is_committed_not_before()
+    {
+        var before = Store.StateStamp("test.balance", "a");
+        Assert.NotNull(before);
+
+        var during = await Store.WriteAsync(tx =>
+        {
+            tx.SaveState(Entry("a|1", "1"));
+            return Store.StateStamp("test.balance", "a");
+        });
+
+        Assert.Equal(before, during); // a reader that saw this stamp may keep what it reads: the change was not yet visible
+        var saved = Store.StateStamp("test.balance", "a");
+        Assert.NotEqual(before, saved);
+        Assert.Equal(saved, Store.StateStamp("test.balance", "a")); // nothing committed since
+        await Store.WriteAsync(tx => { tx.DeleteState("test.balance", "a|1"); return 0; });
+        Assert.NotEqual(saved, Store.StateStamp("test.balance", "a"));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_transaction_sees_its_own_changes_and_a_rollback_keeps_none()
     {
         await Store.WriteAsync(tx => { tx.SaveState(Entry("item", "5")); return 0; });

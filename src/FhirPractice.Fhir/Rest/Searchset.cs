@@ -48,22 +48,37 @@ public sealed class Searchset(Bundle shell)
         return bundle;
     }
 
-    /// <summary>
-    /// The Bundle as compact JSON: the shell serialised by the SDK (entry is the last element a Bundle has here, so it
-    /// goes just before the closing brace), then the entries around their bytes — written once into a buffer sized for
-    /// them (a page of hundreds of entries is a large object; growing and copying it cost more than writing it).
-    /// </summary>
+    /// <summary>The Bundle as compact JSON (see <see cref="WriteJson"/>), in a buffer sized for it.</summary>
     public ReadOnlyMemory<byte> ToJson()
     {
         var shell = ResourceSerializer.ToJsonBytes(Shell);
-        if (_entries.Count == 0 && Outcome is null) return shell;
         var outcome = Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome);
         var size = shell.Length + (outcome?.Length + 64 ?? 0) + 16;
         foreach (var entry in _entries) size += entry.Json.Length + (entry.FullUrl?.Length ?? 0) + 64;
         var buffer = new ArrayBufferWriter<byte>(size);
-        buffer.Write(shell.AsSpan(0, shell.Length - 1));
-        buffer.Write(","u8);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        Write(buffer, shell, outcome);
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>
+    /// Writes the Bundle as compact JSON to <paramref name="output"/> (an HTTP response's pipe: a page of hundreds of
+    /// entries in one buffer of its own is a large object, allocated, copied and collected for every answer): the shell
+    /// serialised by the SDK (entry is the last element a Bundle has here, so it goes just before the closing brace),
+    /// then the entries around their bytes.
+    /// </summary>
+    public void WriteJson(IBufferWriter<byte> output) =>
+        Write(output, ResourceSerializer.ToJsonBytes(Shell), Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome));
+
+    private void Write(IBufferWriter<byte> output, byte[] shell, byte[]? outcome)
+    {
+        if (_entries.Count == 0 && outcome is null)
+        {
+            output.Write(shell);
+            return;
+        }
+        output.Write(shell.AsSpan(0, shell.Length - 1));
+        output.Write(","u8);
+        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true }))
         {
             json.WritePropertyName("entry");
             json.WriteStartArray();
@@ -72,8 +87,7 @@ public sealed class Searchset(Bundle shell)
             if (outcome is not null) WriteEntry(json, null, outcome, Bundle.SearchEntryMode.Outcome);
             json.WriteEndArray();
         }
-        buffer.Write("}"u8);
-        return buffer.WrittenMemory;
+        output.Write("}"u8);
     }
 
     private static void WriteEntry(Utf8JsonWriter json, string? fullUrl, ReadOnlySpan<byte> resource, Bundle.SearchEntryMode mode)

@@ -45,6 +45,14 @@ public interface IResourceStore
 
     /// <summary>A module's state entries in a key range, as last committed (see <see cref="StateEntry"/>).</summary>
     ValueTask<IReadOnlyList<StateEntry>> ScanStateAsync(StateRange range, CancellationToken ct = default);
+
+    /// <summary>
+    /// A stamp that changes once a commit has changed an entry of <paramref name="kind"/> in <paramref name="partition"/>
+    /// (see <see cref="StateEntry"/>), and may change without one. Read before a scan of that partition, it lets the
+    /// reader keep what the scan returned for as long as the stamp stays the same. Null when the store cannot tell (state
+    /// that other processes write too): then nothing read may be kept.
+    /// </summary>
+    long? StateStamp(string kind, string partition) => null;
 }
 
 /// <summary>What a write transaction may do.</summary>

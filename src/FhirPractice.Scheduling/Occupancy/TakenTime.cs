@@ -16,11 +16,11 @@ public static class TakenTime
         FhirError.Conflict($"{actor} is already booked between {range.Start:O} and {range.End:O}");
 
     /// <summary>A 409 when, as last committed, some actor has no room for the range it would take.</summary>
-    public static async Task RefuseAsync(IResourceStore store, IEnumerable<(string Actor, TimeRange Range)> takes, CancellationToken ct)
+    public static async Task RefuseAsync(OccupancyReader occupancy, IResourceStore store, IEnumerable<(string Actor, TimeRange Range)> takes, CancellationToken ct)
     {
         foreach (var (actor, range) in takes)
         {
-            var busy = OccupancyKeys.Distinct(await store.ScanStateAsync(OccupancyKeys.BusyRange(actor, range), ct));
+            var busy = await occupancy.BusyAsync(store, actor, range, ct);
             if (busy.Count == 0) continue;
             var capacity = await store.ScanStateAsync(new StateRange(OccupancyKeys.Capacity, actor, actor + "\0", 1), ct) is [var c]
                 ? int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture) : 1;

@@ -2,6 +2,7 @@ using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
+using FhirPractice.Scheduling.Occupancy;
 using Hl7.Fhir.Model;
 
 namespace FhirPractice.Scheduling.Operations;
@@ -11,7 +12,7 @@ namespace FhirPractice.Scheduling.Operations;
 /// <see cref="SchedulingOptions.HoldDuration"/>) and <c>Appointment/$book</c> (booked, with busy Slots; or
 /// <c>Appointment/[id]/$book</c> to book a hold). Each is one transaction; a time already taken is a 409.
 /// </summary>
-public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions options, TimeProvider clock)
+public sealed class BookOperation(ScheduleRules schedules, OccupancyReader occupancy, SchedulingOptions options, TimeProvider clock)
 {
     public FhirOperation Hold => new("hold", "http://fhirpractice.org/fhir/OperationDefinition/Appointment-hold",
         System: false, Type: true, Instance: false, Types: ["Appointment"], Handler: (e, r, _, _, ct) => BookNewAsync(e, r, hold: true, ct));
@@ -36,7 +37,7 @@ public sealed class BookOperation(ScheduleRules schedules, SchedulingOptions opt
             plan.Appointment.Status = hold ? Appointment.AppointmentStatus.Pending : Appointment.AppointmentStatus.Booked;
             plan.Appointment.RemoveExtension(SchedulingUrls.HoldExpires);
             if (hold) plan.Appointment.SetExtension(SchedulingUrls.HoldExpires, new Instant(now + options.HoldDuration));
-            await plan.RefuseTakenAsync(engine.Store, ct);
+            await plan.RefuseTakenAsync(occupancy, engine.Store, ct);
             plans.Add(plan);
         }
         var transaction = new Bundle { Entry = plans.SelectMany(p => p.Entries()).ToList() };

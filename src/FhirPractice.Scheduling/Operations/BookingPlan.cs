@@ -22,7 +22,7 @@ internal sealed class BookingPlan
     public required IReadOnlyList<(string Actor, TimeRange Range)> Takes { get; init; }
 
     /// <summary>A 409 when the time is already taken as last committed (see <see cref="TakenTime"/>).</summary>
-    public System.Threading.Tasks.Task RefuseTakenAsync(IResourceStore store, CancellationToken ct) => TakenTime.RefuseAsync(store, Takes, ct);
+    public System.Threading.Tasks.Task RefuseTakenAsync(OccupancyReader occupancy, IResourceStore store, CancellationToken ct) => TakenTime.RefuseAsync(occupancy, store, Takes, ct);
 
     public static async Task<BookingPlan> CreateAsync(FhirEngine engine, ScheduleRules schedules, Appointment requested, Slot.SlotStatus slotStatus, DateTimeOffset now, CancellationToken ct)
     {

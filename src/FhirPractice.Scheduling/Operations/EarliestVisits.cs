@@ -16,7 +16,7 @@ public sealed record VisitOption(IReadOnlyList<AvailabilityRules> Rules, IReadOn
 /// need instead of every Schedule's whole range (500 visits over 20 Schedules need two days of each, not a week of
 /// bookings; the rules' windows of a day are read once per Schedule version, so short spans cost no more of them).
 /// </summary>
-public sealed class EarliestVisits(AvailabilityCalculator calculator, SchedulingOptions options)
+public sealed class EarliestVisits(AvailabilityCalculator calculator, OccupancyReader occupancy, SchedulingOptions options)
 {
     /// <param name="after">A page's position: only visits after this start and option (in the answer's order) are found.</param>
     public async Task<IReadOnlyList<(VisitOption Option, TimeRange Visit)>> FindAsync(IResourceStore store, IReadOnlyList<VisitOption> choices, TimeRange range,
@@ -68,7 +68,7 @@ public sealed class EarliestVisits(AvailabilityCalculator calculator, Scheduling
                     var rule = option.Rules[i];
                     var claimed = OpenTimes.WithBuffers(rule, new TimeRange(from, to));
                     var busy = new Dictionary<string, IReadOnlyList<BusyInterval>>();
-                    foreach (var actor in ScheduleRules.ActorsOf(rule)) busy[actor] = await ScheduleRules.BusyAsync(store, actor, claimed, ct);
+                    foreach (var actor in ScheduleRules.ActorsOf(rule)) busy[actor] = await occupancy.BusyAsync(store, actor, claimed, ct);
                     views.Add(new ScheduleView(rule, windows[i], busy));
                 }
                 foreach (var visit in OpenTimes.Find(views, duration, alignment, patientBusy)) yield return visit;

@@ -14,7 +14,7 @@ namespace FhirPractice.Scheduling.Operations;
 /// free for a visit of the service type, within [start, end), and the patient (when named) is free; answered as a
 /// searchset of proposed Appointments that <c>$hold</c>/<c>$book</c> take as they are. Nothing is stored.
 /// </summary>
-public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earliest, SchedulingOptions options, SearchQueryParser queries)
+public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occupancy, EarliestVisits earliest, SchedulingOptions options, SearchQueryParser queries)
 {
     public FhirOperation Definition => new("find", "http://fhirpractice.org/fhir/OperationDefinition/Appointment-find",
         System: false, Type: true, Instance: false, Types: ["Appointment"], Handler: InvokeAsync);
@@ -38,7 +38,7 @@ public sealed class FindOperation(ScheduleRules schedules, EarliestVisits earlie
         if (service is not null && input.All("schedule").Count > 0)
             throw FhirError.BadRequest("Give the Schedules or the HealthcareService, not both", "healthcare-service");
         var range = new TimeRange(start, end);
-        var patientBusy = patient is null ? [] : await ScheduleRules.BusyAsync(engine.Store, patient, range, ct);
+        var patientBusy = patient is null ? [] : await occupancy.BusyAsync(engine.Store, patient, range, ct);
 
         // With Schedules, they are taken together; with a HealthcareService, each Schedule serving it is an alternative, inside the service's own hours.
         List<VisitOption> choices;

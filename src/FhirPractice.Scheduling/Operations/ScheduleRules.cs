@@ -8,7 +8,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Scheduling.Operations;
 
-/// <summary>Reads the Schedules an operation names and what their actors have booked.</summary>
+/// <summary>Reads the Schedules an operation names.</summary>
 public sealed class ScheduleRules(AvailabilityCalculator calculator)
 {
     /// <summary>
@@ -53,10 +53,6 @@ public sealed class ScheduleRules(AvailabilityCalculator calculator)
         var references = appointment.GetExtensions(SchedulingUrls.Schedule).Select(e => (e.Value as ResourceReference)?.Reference).OfType<string>().ToList();
         return references.Count == 0 ? [] : await LoadAsync(store, references, $"Appointment.extension('{SchedulingUrls.Schedule}')", ct);
     }
-
-    /// <summary>The intervals booked for an actor that may overlap <paramref name="range"/>, as last committed.</summary>
-    public static async Task<IReadOnlyList<BusyInterval>> BusyAsync(IResourceStore store, string actor, TimeRange range, CancellationToken ct) =>
-        OccupancyKeys.Distinct(await store.ScanStateAsync(OccupancyKeys.BusyRange(actor, range), ct));
 
     /// <summary>The actors whose bookings fill a schedule: its actors, or the Schedule itself when it names none.</summary>
     public static IReadOnlyList<string> ActorsOf(AvailabilityRules rules) => rules.Actors.Count > 0 ? rules.Actors : [rules.ScheduleReference];

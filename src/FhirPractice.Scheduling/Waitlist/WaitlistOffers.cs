@@ -3,6 +3,7 @@ using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Availability;
 using FhirPractice.Scheduling.Background;
+using FhirPractice.Scheduling.Occupancy;
 using FhirPractice.Scheduling.Operations;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ namespace FhirPractice.Scheduling.Waitlist;
 /// declined), is passed over. The queue entry is removed once handled: a restart in between offers it again, and the
 /// hold taken the first time (or the offered mark) keeps that from giving anyone a second offer.
 /// </summary>
-public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules schedules, EarliestVisits earliest, BookOperation book, SchedulingOptions options, TimeProvider clock, ILogger<WaitlistOffers> log)
+public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules schedules, OccupancyReader occupancy, EarliestVisits earliest, BookOperation book, SchedulingOptions options, TimeProvider clock, ILogger<WaitlistOffers> log)
 {
     private const int Batch = 200;
     private const int MaxWaiting = 1000;
@@ -90,7 +91,7 @@ public sealed class WaitlistOffers(IServiceProvider services, ScheduleRules sche
             var around = new TimeRange(calculator.StartOfDay(freed.Range.Start - duration, 0), freed.Range.End + duration);
             var acceptable = entry.Acceptable(around, calculator.Zone);
             if (acceptable.Count == 0) continue;
-            var patientBusy = await ScheduleRules.BusyAsync(engine.Store, entry.Patient, around, ct);
+            var patientBusy = await occupancy.BusyAsync(engine.Store, entry.Patient, around, ct);
             var visits = await earliest.FindAsync(engine.Store, [new VisitOption(rules, acceptable)], around, entry.ServiceType, patientBusy, MaxVisitsAround, ct);
             candidates.AddRange(visits.Select(v => v.Visit).Where(visit => visit.Start >= now && visit.Overlaps(freed.Range)).Select(visit => (rules, visit)));
         }

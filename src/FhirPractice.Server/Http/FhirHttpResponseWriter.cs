@@ -45,9 +45,9 @@ public static class FhirHttpResponseWriter
         }
         if (format == FhirFormat.Json && !pretty && response.Searchset is { } searchset)
         {
-            var json = searchset.ToJson();
-            r.ContentLength = json.Length;
-            await r.Body.WriteAsync(json);
+            // Straight into the response's pipe, whose length is not known before (sent chunked over HTTP/1.1).
+            searchset.WriteJson(r.BodyWriter);
+            await r.BodyWriter.FlushAsync();
             return;
         }
         var resource = response.ToResource()!;

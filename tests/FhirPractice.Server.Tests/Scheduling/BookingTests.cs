@@ -37,6 +37,29 @@ public sealed class BookingTests(SchedulingServerFactory server) : IClassFixture
     }
 
     [Fact]
+    public async Task Find_sees_each_booking_and_cancel_committed_after_it_last_read_the_same_days()
+    {
+        var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync());
+        var patient = await _client.PatientAsync();
+        var query = $"schedule={doctor}&start=2025-06-10&end=2025-06-11&patient={patient}";
+        async Task<List<DateTimeOffset>> StartsAsync() => (await _client.FindAsync(query)).Select(t => t.Start).ToList();
+        Assert.Equal(16, (await StartsAsync()).Count);
+        Assert.Equal(16, (await StartsAsync()).Count); // the same days read again, nothing committed between
+
+        var booked = await _client.BookedAsync(Ten, TenThirty, await _client.PatientAsync(), doctor);
+        Assert.DoesNotContain(DateTimeOffset.Parse(Ten), await StartsAsync());
+        // The patient's own booking elsewhere, written directly, takes the patient's time.
+        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsync("Appointment", FhirServerFactory.Json($$"""
+            {"resourceType":"Appointment","status":"booked","start":"{{Nine}}","end":"{{NineThirty}}","participant":[{"actor":{"reference":"{{patient}}"},"status":"accepted"}]}
+            """))).StatusCode);
+        Assert.Equal(14, (await StartsAsync()).Count);
+        Assert.DoesNotContain(DateTimeOffset.Parse(Nine), await StartsAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"Appointment/{Id(booked)}/$cancel", WithReason("freed"))).StatusCode);
+        Assert.Contains(DateTimeOffset.Parse(Ten), await StartsAsync());
+    }
+
+    [Fact]
     public async Task Find_uses_the_service_types_duration_and_skips_times_the_patient_is_busy()
     {
         var doctor = await _client.ScheduleAsync(await _client.PractitionerAsync(), $$$"""
