@@ -25,8 +25,15 @@ public sealed record BusyInterval(TimeRange Range, string Owner, IReadOnlyList<s
     /// end of one booking and the start of the next fits). A slot belongs to the booking of an overlapping Appointment
     /// that lists it, else it is a booking of its own.
     /// </summary>
-    public static bool HasRoom(IEnumerable<BusyInterval> intervals, TimeRange range, BusyInterval? self, int capacity)
+    public static bool HasRoom(IReadOnlyList<BusyInterval> intervals, TimeRange range, BusyInterval? self, int capacity)
     {
+        // A new visit where one booking at a time fits ($find's test of every visit it proposes): any overlap takes it.
+        if (self is null && capacity <= 1)
+        {
+            for (var n = 0; n < intervals.Count; n++)
+                if (intervals[n].Range.Overlaps(range)) return false;
+            return true;
+        }
         List<BusyInterval>? overlapping = null;
         foreach (var i in intervals)
             if (i.Range.Overlaps(range) && i.Owner != self?.Owner) (overlapping ??= []).Add(i);

@@ -67,8 +67,8 @@ public sealed class EarliestVisits(AvailabilityCalculator calculator, OccupancyR
                 {
                     var rule = option.Rules[i];
                     var claimed = OpenTimes.WithBuffers(rule, new TimeRange(from, to));
-                    var busy = new Dictionary<string, IReadOnlyList<BusyInterval>>();
-                    foreach (var actor in ScheduleRules.ActorsOf(rule)) busy[actor] = await occupancy.BusyAsync(store, actor, claimed, ct);
+                    var busy = new List<IReadOnlyList<BusyInterval>>();
+                    foreach (var actor in ScheduleRules.ActorsOf(rule).Distinct()) busy.Add(await occupancy.BusyAsync(store, actor, claimed, ct));
                     views.Add(new ScheduleView(rule, windows[i], busy));
                 }
                 foreach (var visit in OpenTimes.Find(views, duration, alignment, patientBusy)) yield return visit;

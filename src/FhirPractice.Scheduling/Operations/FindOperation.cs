@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FhirPractice.Fhir;
 using FhirPractice.Fhir.Operations;
 using FhirPractice.Fhir.Rest;
@@ -52,8 +53,8 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
         var after = input.Single("_cursor") is { } cursor ? FindCursor.Parse(cursor, range, choices.Count) : ((DateTimeOffset, int)?)null;
         var visits = await earliest.FindAsync(engine.Store, choices, range, serviceType, patientBusy, count, ct, after);
 
-        // The proposals are written as JSON here (one SDK serialisation per option, see ProposalJson) and spliced into the
-        // answer; another format parses them back.
+        // The proposals are written as JSON here (one SDK serialisation per option, kept for the next answers: see
+        // ProposalJson) and spliced into the answer; another format parses them back.
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.NewGuid().ToString("N"), Total = visits.Count };
         // A full page may have more after it: the next continues after its last proposal (the same query, with a cursor).
         if (visits.Count == count)
@@ -61,14 +62,26 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
         var searchset = new Searchset(bundle);
         var written = new Dictionary<VisitOption, ProposalJson>(ReferenceEqualityComparer.Instance);
         var fullUrls = new EntryUuids();
-        var times = new Dictionary<TimeRange, byte[]>();
         foreach (var (option, visit) in visits)
         {
-            if (!written.TryGetValue(option, out var json))
-                written[option] = json = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), visit, times);
+            if (!written.TryGetValue(option, out var json)) written[option] = json = ProposalsOf(option, visit, serviceType, patient, service);
             searchset.AddBuilt(fullUrls.Next(), json.Write(visit), Bundle.SearchEntryMode.Match);
         }
         return new FhirResponse { Searchset = searchset };
+    }
+
+    /// <summary>The proposals of an option, by what they are made of (its Schedules' references and actors, the service type, patient and service).</summary>
+    private readonly ConcurrentDictionary<string, ProposalJson> _proposals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TimeRange, byte[]> _times = new();
+    private const int MaxProposals = 4096;
+
+    private ProposalJson ProposalsOf(VisitOption option, TimeRange first, Coding? serviceType, string? patient, string? service)
+    {
+        var key = string.Join('\n', option.Rules.Select(r => $"{r.ScheduleReference}\t{string.Join('\t', r.Actors)}"))
+            + $"\n{serviceType?.System}\n{serviceType?.Code}\n{patient}\n{service}";
+        if (_proposals.TryGetValue(key, out var known)) return known;
+        if (_proposals.Count >= MaxProposals) _proposals.Clear();
+        return _proposals[key] = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), first, _times);
     }
 
     /// <summary>
