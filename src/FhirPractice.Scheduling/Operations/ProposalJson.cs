@@ -55,7 +55,7 @@ internal sealed class ProposalJson
         return json;
     }
 
-    /// <summary>Times kept: a year of half hours, 16 a day.</summary>
+    /// <summary>Times kept: over a year of weekdays at 16 visits a day.</summary>
     private const int MaxTimes = 8192;
 
     /// <summary>The visit's start, end and minutesDuration as <see cref="FindOperation.Proposal"/> sets them and the SDK writes them.</summary>
