@@ -48,29 +48,16 @@ public sealed class Searchset(Bundle shell)
         return bundle;
     }
 
-    /// <summary>The Bundle as compact JSON (see <see cref="WriteJson"/>), in a buffer sized for it.</summary>
-    public ReadOnlyMemory<byte> ToJson()
-    {
-        var shell = ResourceSerializer.ToJsonBytes(Shell);
-        var outcome = Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome);
-        var size = shell.Length + (outcome?.Length + 64 ?? 0) + 16;
-        foreach (var entry in _entries) size += entry.Json.Length + (entry.FullUrl?.Length ?? 0) + 64;
-        var buffer = new ArrayBufferWriter<byte>(size);
-        Write(buffer, shell, outcome);
-        return buffer.WrittenMemory;
-    }
-
     /// <summary>
     /// Writes the Bundle as compact JSON to <paramref name="output"/> (an HTTP response's pipe: a page of hundreds of
     /// entries in one buffer of its own is a large object, allocated, copied and collected for every answer): the shell
     /// serialised by the SDK (entry is the last element a Bundle has here, so it goes just before the closing brace),
     /// then the entries around their bytes.
     /// </summary>
-    public void WriteJson(IBufferWriter<byte> output) =>
-        Write(output, ResourceSerializer.ToJsonBytes(Shell), Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome));
-
-    private void Write(IBufferWriter<byte> output, byte[] shell, byte[]? outcome)
+    public void WriteJson(IBufferWriter<byte> output)
     {
+        var shell = ResourceSerializer.ToJsonBytes(Shell);
+        var outcome = Outcome is null ? null : ResourceSerializer.ToJsonBytes(Outcome);
         if (_entries.Count == 0 && outcome is null)
         {
             output.Write(shell);

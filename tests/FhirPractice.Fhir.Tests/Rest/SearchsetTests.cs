@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Fhir.Storage;
@@ -27,9 +28,20 @@ public sealed class SearchsetTests
         var searchset = Mixed(out var expected);
         var sdk = Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(expected));
 
-        Assert.Equal(sdk, Encoding.UTF8.GetString(searchset.ToJson().Span));
+        var written = new ArrayBufferWriter<byte>();
+        searchset.WriteJson(written);
+        Assert.Equal(sdk, Encoding.UTF8.GetString(written.WrittenSpan));
         Assert.Equal(sdk, Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(searchset.ToBundle())));
         Assert.Equal(ResourceSerializer.ToXmlBytes(expected), ResourceSerializer.ToXmlBytes(searchset.ToBundle()));
+    }
+
+    [Fact]
+    public void An_empty_searchset_is_the_sdks_bundle_without_entries()
+    {
+        var shell = new Bundle { Type = Bundle.BundleType.Searchset, Id = "b", Total = 0 };
+        var written = new ArrayBufferWriter<byte>();
+        new Searchset(shell).WriteJson(written);
+        Assert.Equal(Encoding.UTF8.GetString(ResourceSerializer.ToJsonBytes(shell)), Encoding.UTF8.GetString(written.WrittenSpan));
     }
 
     [Fact]
