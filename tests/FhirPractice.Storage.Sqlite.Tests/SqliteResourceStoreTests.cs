@@ -57,9 +57,16 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
     [Fact]
     public async System.Threading.Tasks.Task A_job_that_fails_in_a_group_fails_alone_and_the_others_commit_once_though_run_again()
     {
-        // The first job holds the writer until the three after it are queued, so they make one group.
+        // The first job holds the writer until the three after it are queued, so they make one group. They are queued
+        // only once it runs: queued before the writer took it, some would join its group instead (CI saw it).
+        using var started = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var holding = Store.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(10)));
+        var holding = Store.WriteAsync(_ =>
+        {
+            started.Set();
+            return gate.Wait(TimeSpan.FromSeconds(10));
+        });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
         var runs = new int[2];
         Task<int> Counting(int job, string key) => Store.WriteAsync(tx =>
         {
