@@ -11,7 +11,7 @@ namespace FhirPractice.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteModuleState : IDisposable
 {
-    public const string ScanSql = "SELECT kind, key, value FROM module_state WHERE kind = $kind AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
+    public const string ScanSql = "SELECT key, value FROM module_state WHERE kind = $kind AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
     private readonly RawStatement _read, _scan, _save, _delete;
     private readonly StateStamps _stamps;
     private readonly HashSet<int> _changed = [];
@@ -19,16 +19,18 @@ internal sealed class SqliteModuleState : IDisposable
     public SqliteModuleState(SqliteConnection connection, StateStamps stamps)
     {
         _stamps = stamps;
-        _read = new(connection, "SELECT kind, key, value FROM module_state WHERE kind = ?1 AND key = ?2");
+        _read = new(connection, "SELECT value FROM module_state WHERE kind = ?1 AND key = ?2");
         _scan = new(connection, ScanSql); // its parameters are numbered in order of appearance
         _save = new(connection, "INSERT OR REPLACE INTO module_state (kind, key, value) VALUES (?1, ?2, ?3)");
         _delete = new(connection, "DELETE FROM module_state WHERE kind = ?1 AND key = ?2");
     }
 
-    public StateEntry? Read(string kind, string key) => _read.Bind(1, kind).Bind(2, key).Rows(Entry) is [var entry] ? entry : null;
+    // The reads select only what the caller does not already know (the kind, and for one entry its key).
+    public StateEntry? Read(string kind, string key) =>
+        _read.Bind(1, kind).Bind(2, key).Rows(row => new StateEntry(kind, key, row.Text(0))) is [var entry] ? entry : null;
 
     public IReadOnlyList<StateEntry> Scan(StateRange range) =>
-        _scan.Bind(1, range.Kind).Bind(2, range.From).Bind(3, range.To).Bind(4, range.Limit).Rows(Entry);
+        _scan.Bind(1, range.Kind).Bind(2, range.From).Bind(3, range.To).Bind(4, range.Limit).Rows(row => new StateEntry(range.Kind, row.Text(0), row.Text(1)));
 
     public void Save(StateEntry entry)
     {
@@ -51,8 +53,6 @@ internal sealed class SqliteModuleState : IDisposable
 
     public void RolledBack() => _changed.Clear();
 
-    private static StateEntry Entry(RawStatement row) => new(row.Text(0), row.Text(1), row.Text(2));
-
     /// <summary>A range read on a reader connection, outside any write, through its prepared <see cref="ScanSql"/>.</summary>
     public static IReadOnlyList<StateEntry> Scan(SqliteCommand scan, StateRange range)
     {
@@ -62,7 +62,7 @@ internal sealed class SqliteModuleState : IDisposable
         scan.Parameters[3].Value = range.Limit;
         var entries = new List<StateEntry>();
         using var r = scan.ExecuteReader();
-        while (r.Read()) entries.Add(new StateEntry(range.Kind, r.GetString(1), r.GetString(2)));
+        while (r.Read()) entries.Add(new StateEntry(range.Kind, r.GetString(0), r.GetString(1)));
         return entries;
     }
 
