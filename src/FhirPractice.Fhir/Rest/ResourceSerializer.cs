@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -179,11 +180,27 @@ public static partial class ResourceSerializer
 
     public static byte[] ToJsonBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)
     {
-        var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var buffer = t_jsonBuffer ?? new ArrayBufferWriter<byte>(4096);
+        t_jsonBuffer = null; // taken: a serialisation on this thread meanwhile (none today) would get a buffer of its own
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, pretty ? IndentedJson : CompactJson))
             JsonSerializer.Serialize(resource, writer, filter);
-        return buffer.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= MaxKeptJsonBuffer) t_jsonBuffer = buffer;
+        return bytes;
     }
+
+    /// <summary>
+    /// This thread's JSON output buffer, kept between serialisations: every version written, audit record and answer is
+    /// serialised, and a fresh stream for each grew (zeroing and copying as it doubled) and copied its bytes once more.
+    /// </summary>
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_jsonBuffer;
+
+    /// <summary>A buffer grown past this by a large Bundle is let go rather than held by its thread.</summary>
+    private const int MaxKeptJsonBuffer = 1 << 20;
+
+    private static readonly JsonWriterOptions CompactJson = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions IndentedJson = CompactJson with { Indented = true };
 
     public static byte[] ToXmlBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)
     {
