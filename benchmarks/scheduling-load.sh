@@ -17,6 +17,6 @@ start_server "$port" "$run_dir/fhir.db" "$run_dir/server.log" --FhirPractice:Pra
 wait_ready "http://127.0.0.1:$port/fhir/metadata" "$server_pid" 120 || { tail -20 "$run_dir/server.log" >&2; exit 1; }
 wait_idle "$server_pid"
 harness_within $((4 * ${SCHED_SECONDS:-20} + 4 * ${SCHED_WARMUP:-5} + 300)) scheduling-load --base "http://127.0.0.1:$port/fhir" \
-  --providers "${SCHED_PROVIDERS:-20}" --days "${SCHED_DAYS:-30}" --workers "${SCHED_WORKERS:-16}" --seconds "${SCHED_SECONDS:-20}" --warmup "${SCHED_WARMUP:-5}" \
+  --providers "${SCHED_PROVIDERS:-20}" --days "${SCHED_DAYS:-30}" --book-days "${SCHED_BOOK_DAYS:-90}" --workers "${SCHED_WORKERS:-16}" --seconds "${SCHED_SECONDS:-20}" --warmup "${SCHED_WARMUP:-5}" \
   --phases "${SCHED_PHASES:-book,find,service-find}" \
   --server-pid "$server_pid"
