@@ -34,15 +34,21 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
 
-        var writer = Open();
+        var writer = Open(memoryMapped: true);
         Pragma(writer, $"PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = {Math.Max(1, options.CheckpointPages)};");
         SqliteSchema.Create(writer);
         _flusher = WalFlusher.ForWriter(writer, full, options.Synchronous);
-        _readers = new SqliteReaderPool(Open);
+        _readers = new SqliteReaderPool(() => Open(memoryMapped: false));
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
     }
 
-    private SqliteConnection Open()
+    /// <summary>
+    /// A connection to the store's file. Only the writer maps the file into memory: a reader that begins a transaction
+    /// after any commit has SQLite drop its page cache and unmap the whole file, so under writes a mapping bought it a
+    /// page fault for every page it read and a munmap (with its TLB shootdowns) per read; the writer sees no one else's
+    /// commits and keeps its mapping.
+    /// </summary>
+    private SqliteConnection Open(bool memoryMapped)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -50,7 +56,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         // one again on every run once a bound value could change its plan (a bound LIMIT does).
         if (raw.sqlite3_db_config(connection.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
             throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
-        Pragma(connection, $"PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
+        Pragma(connection, $"PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {(memoryMapped ? 1L << 30 : 0)};");
         return connection;
     }
 
