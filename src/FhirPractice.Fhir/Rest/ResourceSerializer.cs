@@ -181,7 +181,7 @@ public static partial class ResourceSerializer
     public static byte[] ToJsonBytes(Base resource, bool pretty = false, Func<SerializationFilter>? filter = null)
     {
         var buffer = t_jsonBuffer ?? new ArrayBufferWriter<byte>(4096);
-        t_jsonBuffer = null; // taken: a serialisation on this thread meanwhile (none today) would get a buffer of its own
+        t_jsonBuffer = null; // taken: a serialisation that started on this thread meanwhile would get a buffer of its own
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer, pretty ? IndentedJson : CompactJson))
             JsonSerializer.Serialize(resource, writer, filter);
