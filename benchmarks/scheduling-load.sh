@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Scheduling load against a fresh Release server: sustained Appointment/$book (bookings/s, 409s, latency), then
+# Scheduling load against a fresh Release server: sustained Appointment/$book of times over the next SCHED_BOOK_DAYS
+# (default 90) days (bookings/s, 409s, latency), then
 # Appointment/$find over SCHED_DAYS (default 30) days for one of SCHED_PROVIDERS (default 20) providers and for all of
 # them at once through a HealthcareService (p50/p99 each), then a check that no provider is double-booked (every booked
 # Appointment read back). SCHED_SECONDS (default 20) per phase, each after SCHED_WARMUP (default 5) seconds of its
