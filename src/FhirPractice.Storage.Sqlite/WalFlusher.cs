@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
 using Microsoft.Data.Sqlite;
 
 namespace FhirPractice.Storage.Sqlite;
@@ -54,10 +56,19 @@ internal sealed class WalFlusher
             {
                 // SQLite keeps the WAL file while any connection is open (it truncates it in place, never replaces it).
                 wal ??= new FileStream(databasePath + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                wal.Flush(flushToDisk: true);
+                if (!OperatingSystem.IsLinux()) wal.Flush(flushToDisk: true);
+                else if (fdatasync(wal.SafeFileHandle) != 0) throw new IOException($"fdatasync of the WAL failed (errno {Marshal.GetLastPInvokeError()})");
             },
             () => wal?.Dispose());
     }
+
+    /// <summary>
+    /// On Linux the WAL's data and what reading it back needs (its size), as SQLite syncs its own files there: once the WAL
+    /// is reused in place after a checkpoint, only its modification time changes, which a full fsync would commit through
+    /// the file system's journal at every flush.
+    /// </summary>
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fdatasync(SafeFileHandle file);
 
     /// <summary>Answers these jobs once a flush that starts after this call has succeeded (or with its failure).</summary>
     public void Committed(IReadOnlyList<Action<Exception?>> answers)
