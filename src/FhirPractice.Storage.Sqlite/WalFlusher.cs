@@ -63,9 +63,9 @@ internal sealed class WalFlusher
     }
 
     /// <summary>
-    /// On Linux the WAL's data and what reading it back needs (its size), as SQLite syncs its own files there: once the WAL
-    /// is reused in place after a checkpoint, only its modification time changes, which a full fsync would commit through
-    /// the file system's journal at every flush.
+    /// On Linux the WAL's data and what reading it back needs (its size): once the WAL is reused in place after a
+    /// checkpoint, only its modification time changes, which a full fsync would commit through the file system's journal
+    /// at every flush.
     /// </summary>
     [DllImport("libc", SetLastError = true)]
     private static extern int fdatasync(SafeFileHandle file);
