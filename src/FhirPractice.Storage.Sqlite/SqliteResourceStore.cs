@@ -138,6 +138,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
     public long? StateStamp(string kind, string partition) => _stamps.Of(kind, partition);
 
+    public long? TypeStamp(string type) => _stamps.OfType(type);
+
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken ct = default)
     {
         var job = new WriteJob<T>(work);

@@ -20,6 +20,9 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private SqliteTransaction? _transaction;
     private readonly ParamKeys _keys;
     private readonly SqliteModuleState _state;
+    private readonly StateStamps _stamps;
+    /// <summary>The <see cref="StateStamps.SlotOfType"/> of the types this transaction wrote, moved once it commits.</summary>
+    private readonly HashSet<int> _typesWritten = [];
 
     public DateTimeOffset Timestamp { get; set; }
 
@@ -27,6 +30,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     {
         _connection = connection;
         _search = search;
+        _stamps = stamps;
         _keys = new ParamKeys(this);
         _readCurrent = connection.CreateCommand();
         _readCurrent.CommandText = $"SELECT {SqliteRecords.Columns} FROM resource_current c JOIN resource_version v ON v.rid = c.rid WHERE c.type = $t AND c.id = $i";
@@ -79,12 +83,16 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
 
     public void KeepJob() => _release.Run();
 
-    /// <summary>Takes back what the job wrote, leaving the rest of the group as it was.</summary>
+    /// <summary>
+    /// Takes back what the job wrote, leaving the rest of the group as it was. The parameter ids learnt since the group
+    /// began are forgotten (the job's may be gone; the others' are found again); the stamps to move are kept, the jobs
+    /// before it in the group still commit theirs (the failed job's move too, which only costs a reader a read).
+    /// </summary>
     public void UndoJob()
     {
         _rollbackTo.Run();
         _release.Run();
-        RolledBack();
+        _keys.RolledBack();
     }
 
     public ResourceRecord? ReadCurrent(string type, string id)
@@ -103,6 +111,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _insertVersion.Bind(1, write.Type).Bind(2, write.Id).Bind(3, write.Version).Bind(4, write.LastUpdated.ToUnixTimeMilliseconds())
             .Bind(5, write.Method).Bind(6, write.Deleted ? 1L : 0L).Bind(7, write.Json.Span, isNull: write.Deleted).Run();
         var rid = _insertVersion.LastInsertRowId;
+        _typesWritten.Add(StateStamps.SlotOfType(write.Type));
         _upsertCurrent.Bind(1, write.Type).Bind(2, write.Id).Bind(3, rid).Bind(4, write.Version).Bind(5, write.Deleted ? 1L : 0L).Run();
         if (previous is long old)
             foreach (var delete in _deleteIndex) delete.Bind(1, old).Run();
@@ -226,16 +235,20 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         }
     }
 
+    /// <summary>The group's changes are committed: their stamps move (a job undone alone moves its own too; that only costs a read).</summary>
     public void Committed()
     {
         _keys.Committed();
         _state.Committed();
+        _stamps.Committed(_typesWritten);
+        _typesWritten.Clear();
     }
 
     public void RolledBack()
     {
         _keys.RolledBack();
         _state.RolledBack();
+        _typesWritten.Clear();
     }
 
     public void Dispose()

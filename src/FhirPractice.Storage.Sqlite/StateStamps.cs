@@ -3,18 +3,26 @@ using FhirPractice.Fhir.Storage;
 namespace FhirPractice.Storage.Sqlite;
 
 /// <summary>
-/// The stamps <see cref="IResourceStore.StateStamp"/> answers with: counters that the writer moves after each commit that
-/// changed module state, one per kind and partition (see <see cref="StateEntry.PartitionOf"/>). They live in a fixed table
-/// indexed by a hash, so their memory does not grow with the keys; two partitions sharing a counter only make a reader
-/// read again when it need not. Every write of module state goes through this process's single writer, so no change
-/// passes unseen.
+/// The stamps <see cref="IResourceStore.StateStamp"/> and <see cref="IResourceStore.TypeStamp"/> answer with: counters
+/// that the writer moves after each commit that changed module state, one per kind and partition (see
+/// <see cref="StateEntry.PartitionOf"/>), or wrote a version of a resource type. They live in a fixed table indexed by a
+/// hash, so their memory does not grow with the keys; two partitions sharing a counter only make a reader read again
+/// when it need not. Every write goes through this process's single writer, so no change passes unseen.
 /// </summary>
 internal sealed class StateStamps
 {
     private const int Size = 4096;
     private readonly long[] _stamps = new long[Size];
 
+    /// <summary>The kind under which a resource type's versions count: no module's (theirs are named "module.kind").</summary>
+    private const string Versions = "#versions";
+
     public long Of(string kind, string partition) => Volatile.Read(ref _stamps[Slot(kind, partition)]);
+
+    public long OfType(string type) => Of(Versions, type);
+
+    /// <summary>The counter a version of the type moves.</summary>
+    public static int SlotOfType(string type) => Slot(Versions, type);
 
     /// <summary>The counter an entry's change moves.</summary>
     public static int SlotOf(string kind, string key) => Slot(kind, StateEntry.PartitionOf(key));

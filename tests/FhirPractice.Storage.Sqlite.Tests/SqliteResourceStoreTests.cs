@@ -26,6 +26,26 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
         new("Patient", [new SearchCriterion(Identifier, null, [new TokenValue("urn:sys", code)])], 10);
 
     [Fact]
+    public async System.Threading.Tasks.Task A_types_stamp_moves_once_a_version_of_it_is_committed_not_before()
+    {
+        var before = Store.TypeStamp("Patient");
+        Assert.NotNull(before);
+
+        var during = await Store.WriteAsync(tx =>
+        {
+            tx.Write(Patient("s1", 1, tx.Timestamp));
+            return Store.TypeStamp("Patient");
+        });
+
+        Assert.Equal(before, during); // a reader that saw this stamp may keep what it found: the version was not yet visible
+        var written = Store.TypeStamp("Patient");
+        Assert.NotEqual(before, written);
+        Assert.Equal(written, Store.TypeStamp("Patient")); // nothing committed since
+        await Write("s1");
+        Assert.NotEqual(written, Store.TypeStamp("Patient"));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Every_version_is_kept_and_the_current_one_is_read()
     {
         await Write("p1");
@@ -67,21 +87,23 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
             return gate.Wait(TimeSpan.FromSeconds(10));
         });
         Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var (stateStamp, typeStamp) = (Store.StateStamp("test.count", "before"), Store.TypeStamp("Basic"));
         var runs = new int[2];
-        Task<int> Counting(int job, string key) => Store.WriteAsync(tx =>
+        Task<int> Counting(int job, string key, string type) => Store.WriteAsync(tx =>
         {
             Interlocked.Increment(ref runs[job]);
             var count = int.Parse(tx.ReadState("test.count", key)?.Value ?? "0") + 1;
             tx.SaveState(new StateEntry("test.count", key, count.ToString()));
+            tx.Write(new ResourceWrite(type, key, 1, tx.Timestamp, "POST", Encoding.UTF8.GetBytes($$"""{"resourceType":"{{type}}","id":"{{key}}"}"""), []));
             return count;
         });
-        var before = Counting(0, "before");
+        var before = Counting(0, "before", "Basic");
         var failing = Store.WriteAsync<int>(tx =>
         {
             tx.Write(Patient("half-done", 1, tx.Timestamp));
             throw new InvalidOperationException("refused");
         });
-        var after = Counting(1, "after");
+        var after = Counting(1, "after", "Observation");
         gate.Set();
 
         Assert.True(await holding);
@@ -94,6 +116,9 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
         Assert.Null(await Store.ReadAsync("Patient", "half-done"));
         // …though the one before the failure ran twice: the group ran together, was rolled back and ran again job by job.
         Assert.Equal([2, 1], runs);
+        // What the job before the failure changed moved its stamps: undoing the failed job did not take them back.
+        Assert.NotEqual(stateStamp, Store.StateStamp("test.count", "before"));
+        Assert.NotEqual(typeStamp, Store.TypeStamp("Basic"));
     }
 
     [Fact]

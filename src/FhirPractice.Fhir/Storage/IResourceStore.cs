@@ -53,6 +53,13 @@ public interface IResourceStore
     /// that other processes write too): then nothing read may be kept.
     /// </summary>
     long? StateStamp(string kind, string partition) => null;
+
+    /// <summary>
+    /// A stamp that changes once a commit has written a version of <paramref name="type"/>, and may change without one.
+    /// Read before a search of that type, it lets the reader keep what the search found for as long as the stamp stays
+    /// the same. Null when the store cannot tell (resources that other processes write too): then nothing found may be kept.
+    /// </summary>
+    long? TypeStamp(string type) => null;
 }
 
 /// <summary>What a write transaction may do.</summary>
