@@ -84,17 +84,29 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
         return _proposals[key] = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), first, _times);
     }
 
+    /// <summary>A HealthcareService version's hours and serving Schedules, as found while the Schedules' stamp was <paramref name="SchedulesStamp"/>.</summary>
+    private sealed record Serving(long Version, long SchedulesStamp, ServiceHours Hours, IReadOnlyList<AvailabilityRules> Rules);
+
+    /// <summary>Each HealthcareService's last <see cref="Serving"/>: every $find through a service asked the store for the same Schedules again.</summary>
+    private readonly ConcurrentDictionary<string, Serving> _serving = new(StringComparer.Ordinal);
+    private const int MaxServices = 1024;
+
     /// <summary>
     /// A HealthcareService's hours and the Schedules that serve it: those with the service as an actor, and those whose
     /// service type is one of the service's types; all but those marked inactive (a Schedule without <c>active</c> is in use).
+    /// Kept until the service's version or the store's Schedule stamp (read before the search) changes.
     /// </summary>
     private async Task<(ServiceHours Hours, IReadOnlyList<AvailabilityRules> Serving)> ServingAsync(IResourceStore store, string service, CancellationToken ct)
     {
         var parts = service.Split('/');
         if (parts is not ["HealthcareService", var id])
             throw FhirError.BadRequest($"'{service}' is not a reference to a HealthcareService", "healthcare-service");
+        var stamp = store.TypeStamp("Schedule");
         var record = await store.ReadAsync("HealthcareService", id, ct);
         if (record is null or { Deleted: true }) throw FhirError.Unprocessable($"{service} does not exist", "healthcare-service");
+        if (stamp is { } now && _serving.TryGetValue(id, out var kept) && kept.Version == record.Version && kept.SchedulesStamp == now)
+            return (kept.Hours, kept.Rules);
+
         var hours = ServiceHours.From((HealthcareService)ResourceSerializer.ParseTrustedJson(record.Json.Span), schedules.Calculator.Zone);
         var searches = new List<KeyValuePair<string, string>> { new("actor", service) };
         searches.AddRange(hours.Types.Where(t => t.Code is not null).Select(t => new KeyValuePair<string, string>("service-type", t.System is null ? t.Code! : $"{t.System}|{t.Code}")));
@@ -104,9 +116,15 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
         foreach (var search in searches)
         {
             var query = queries.Parse("Schedule", [search, new("active:not", "false")], strict: true).Query with { Count = 100 };
-            await foreach (var schedule in store.SearchAllAsync(query, ct)) serving.TryAdd(schedule.Id, schedules.RulesOf(schedule));
+            await foreach (var schedule in store.SearchAllAsync(query, ct)) serving.TryAdd(schedule.Id, schedules.RulesOf(schedule, stamp));
         }
-        return (hours, serving.Values.ToList());
+        var found = serving.Values.ToList();
+        if (stamp is { } then)
+        {
+            if (_serving.Count >= MaxServices) _serving.Clear();
+            _serving[id] = new Serving(record.Version, then, hours, found);
+        }
+        return (hours, found);
     }
 
     /// <summary>A proposed Appointment: the time, the Schedules with their actors, the patient, and the HealthcareService it was found through (when not already an actor).</summary>

@@ -124,6 +124,27 @@ public sealed class ServiceFindTests(SchedulingServerFactory server) : IClassFix
     }
 
     [Fact]
+    public async Task Find_by_healthcare_service_sees_a_change_of_the_service_at_once()
+    {
+        var (oldType, newType) = (FhirHttp.Unique(), FhirHttp.Unique());
+        var clinic = await ClinicAsync(oldType);
+        var byActor = await _client.ScheduleAsync(clinic);
+        var byNewType = await _client.CreateAsync(ServingJson(newType, await _client.PractitionerAsync(), "09:00:00", "17:00:00", 30));
+        const string range = "start=2025-06-10&end=2025-06-11";
+        Assert.Equal([byActor, byActor, byActor], (await ProposalsAsync($"healthcare-service={clinic}&{range}")).Select(p => p.Schedule));
+
+        // Its hours shortened to 10:00–11:00 and its type changed: the Schedule of the new type serves it now, within the new hours.
+        var changed = await _client.PutAsync(clinic, FhirServerFactory.Json($$$"""
+            {"resourceType":"HealthcareService","id":"{{{clinic.Split('/')[1]}}}","active":true,"name":"Flu clinic","type":[{"coding":[{"system":"urn:svc","code":"{{{newType}}}"}]}],
+             "availableTime":[{"daysOfWeek":["tue"],"availableStartTime":"10:00:00","availableEndTime":"11:00:00"}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var proposals = await ProposalsAsync($"healthcare-service={clinic}&{range}");
+        Assert.Equal([byActor, byNewType, byActor, byNewType], proposals.Select(p => p.Schedule));
+        Assert.Equal(["14:00", "14:00", "14:30", "14:30"], proposals.Select(p => p.Start.UtcDateTime.ToString("HH:mm")));
+    }
+
+    [Fact]
     public async Task Find_by_healthcare_service_refuses_bad_input()
     {
         var clinic = await ClinicAsync(FhirHttp.Unique());
