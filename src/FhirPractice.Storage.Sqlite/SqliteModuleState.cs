@@ -7,18 +7,17 @@ namespace FhirPractice.Storage.Sqlite;
 /// The module_state table: workflow modules' own entries (see <see cref="StateEntry"/>). The writer runs its
 /// statements raw, prepared for the life of its connection, since a workflow's hook reads and writes a dozen
 /// entries per resource on the single writer's thread; each reader connection keeps the range scan prepared. The writer's
-/// changes move their partitions' <see cref="StateStamps"/> once committed.
+/// changes name their partitions' <see cref="StateStamps"/> slots in the transaction's set of stamps to move once committed.
 /// </summary>
 internal sealed class SqliteModuleState : IDisposable
 {
     public const string ScanSql = "SELECT key, value FROM module_state WHERE kind = $kind AND key >= $from AND key < $to ORDER BY key LIMIT $limit";
     private readonly RawStatement _read, _scan, _save, _delete;
-    private readonly StateStamps _stamps;
-    private readonly HashSet<int> _changed = [];
+    private readonly ISet<int> _changed;
 
-    public SqliteModuleState(SqliteConnection connection, StateStamps stamps)
+    public SqliteModuleState(SqliteConnection connection, ISet<int> stampsToMove)
     {
-        _stamps = stamps;
+        _changed = stampsToMove;
         _read = new(connection, "SELECT value FROM module_state WHERE kind = ?1 AND key = ?2");
         _scan = new(connection, ScanSql); // its parameters are numbered in order of appearance
         _save = new(connection, "INSERT OR REPLACE INTO module_state (kind, key, value) VALUES (?1, ?2, ?3)");
@@ -43,15 +42,6 @@ internal sealed class SqliteModuleState : IDisposable
         _delete.Bind(1, kind).Bind(2, key).Run();
         _changed.Add(StateStamps.SlotOf(kind, key));
     }
-
-    /// <summary>The transaction's changes are committed: their stamps move. (A job undone alone moves them too; that only costs a read.)</summary>
-    public void Committed()
-    {
-        _stamps.Committed(_changed);
-        _changed.Clear();
-    }
-
-    public void RolledBack() => _changed.Clear();
 
     /// <summary>A range read on a reader connection, outside any write, through its prepared <see cref="ScanSql"/>.</summary>
     public static IReadOnlyList<StateEntry> Scan(SqliteCommand scan, StateRange range)

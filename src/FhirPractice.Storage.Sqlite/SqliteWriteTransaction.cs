@@ -21,8 +21,8 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     private readonly ParamKeys _keys;
     private readonly SqliteModuleState _state;
     private readonly StateStamps _stamps;
-    /// <summary>The <see cref="StateStamps.SlotOfType"/> of the types this transaction wrote, moved once it commits.</summary>
-    private readonly HashSet<int> _typesWritten = [];
+    /// <summary>The <see cref="StateStamps"/> slots of what the transaction changed (module state, versions of a type), moved once it commits.</summary>
+    private readonly HashSet<int> _stampsToMove = [];
 
     public DateTimeOffset Timestamp { get; set; }
 
@@ -60,7 +60,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _findParam = new(connection, "SELECT id FROM search_param WHERE key = ?1");
         _addParam = new(connection, "INSERT INTO search_param (key) VALUES (?1)");
         _enqueue = new(connection, SqliteOutbox.InsertSql);
-        _state = new SqliteModuleState(connection, stamps);
+        _state = new SqliteModuleState(connection, _stampsToMove);
         _savepoint = new(connection, "SAVEPOINT job");
         _release = new(connection, "RELEASE job");
         _rollbackTo = new(connection, "ROLLBACK TO job");
@@ -111,7 +111,7 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
         _insertVersion.Bind(1, write.Type).Bind(2, write.Id).Bind(3, write.Version).Bind(4, write.LastUpdated.ToUnixTimeMilliseconds())
             .Bind(5, write.Method).Bind(6, write.Deleted ? 1L : 0L).Bind(7, write.Json.Span, isNull: write.Deleted).Run();
         var rid = _insertVersion.LastInsertRowId;
-        _typesWritten.Add(StateStamps.SlotOfType(write.Type));
+        _stampsToMove.Add(StateStamps.SlotOfType(write.Type));
         _upsertCurrent.Bind(1, write.Type).Bind(2, write.Id).Bind(3, rid).Bind(4, write.Version).Bind(5, write.Deleted ? 1L : 0L).Run();
         if (previous is long old)
             foreach (var delete in _deleteIndex) delete.Bind(1, old).Run();
@@ -239,16 +239,14 @@ internal sealed class SqliteWriteTransaction : IStoreTransaction, IDisposable
     public void Committed()
     {
         _keys.Committed();
-        _state.Committed();
-        _stamps.Committed(_typesWritten);
-        _typesWritten.Clear();
+        _stamps.Committed(_stampsToMove);
+        _stampsToMove.Clear();
     }
 
     public void RolledBack()
     {
         _keys.RolledBack();
-        _state.RolledBack();
-        _typesWritten.Clear();
+        _stampsToMove.Clear();
     }
 
     public void Dispose()
