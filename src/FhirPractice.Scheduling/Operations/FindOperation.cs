@@ -84,8 +84,8 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
         return _proposals[key] = new ProposalJson(v => Proposal(option.Rules, v, serviceType, patient, service), first, _times);
     }
 
-    /// <summary>A HealthcareService version's hours and serving Schedules, as found while the Schedules' stamp was <paramref name="SchedulesStamp"/>.</summary>
-    private sealed record Serving(long Version, long SchedulesStamp, ServiceHours Hours, IReadOnlyList<AvailabilityRules> Rules);
+    /// <summary>A HealthcareService's hours and serving Schedules, as found while the store's stamps of both types were these.</summary>
+    private sealed record Serving(long ServicesStamp, long SchedulesStamp, ServiceHours Hours, IReadOnlyList<AvailabilityRules> Rules);
 
     /// <summary>Each HealthcareService's last <see cref="Serving"/>: every $find through a service asked the store for the same Schedules again.</summary>
     private readonly ConcurrentDictionary<string, Serving> _serving = new(StringComparer.Ordinal);
@@ -94,18 +94,18 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
     /// <summary>
     /// A HealthcareService's hours and the Schedules that serve it: those with the service as an actor, and those whose
     /// service type is one of the service's types; all but those marked inactive (a Schedule without <c>active</c> is in use).
-    /// Kept until the service's version or the store's Schedule stamp (read before the search) changes.
+    /// Kept, unread, until the store's HealthcareService or Schedule stamp (read before the reads) changes.
     /// </summary>
     private async Task<(ServiceHours Hours, IReadOnlyList<AvailabilityRules> Serving)> ServingAsync(IResourceStore store, string service, CancellationToken ct)
     {
         var parts = service.Split('/');
         if (parts is not ["HealthcareService", var id])
             throw FhirError.BadRequest($"'{service}' is not a reference to a HealthcareService", "healthcare-service");
-        var stamp = store.TypeStamp("Schedule");
+        var (servicesStamp, stamp) = (store.TypeStamp("HealthcareService"), store.TypeStamp("Schedule"));
+        if (servicesStamp is { } services && stamp is { } now && _serving.TryGetValue(id, out var kept) && kept.ServicesStamp == services && kept.SchedulesStamp == now)
+            return (kept.Hours, kept.Rules);
         var record = await store.ReadAsync("HealthcareService", id, ct);
         if (record is null or { Deleted: true }) throw FhirError.Unprocessable($"{service} does not exist", "healthcare-service");
-        if (stamp is { } now && _serving.TryGetValue(id, out var kept) && kept.Version == record.Version && kept.SchedulesStamp == now)
-            return (kept.Hours, kept.Rules);
 
         var hours = ServiceHours.From((HealthcareService)ResourceSerializer.ParseTrustedJson(record.Json.Span), schedules.Calculator.Zone);
         var searches = new List<KeyValuePair<string, string>> { new("actor", service) };
@@ -119,10 +119,10 @@ public sealed class FindOperation(ScheduleRules schedules, OccupancyReader occup
             await foreach (var schedule in store.SearchAllAsync(query, ct)) serving.TryAdd(schedule.Id, schedules.RulesOf(schedule, stamp));
         }
         var found = serving.Values.ToList();
-        if (stamp is { } then)
+        if (servicesStamp is { } servicesThen && stamp is { } then)
         {
             if (_serving.Count >= MaxServices) _serving.Clear();
-            _serving[id] = new Serving(record.Version, then, hours, found);
+            _serving[id] = new Serving(servicesThen, then, hours, found);
         }
         return (hours, found);
     }
