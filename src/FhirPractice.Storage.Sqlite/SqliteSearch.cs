@@ -14,14 +14,25 @@ internal sealed class SqliteSearch
 {
     public IReadOnlyList<ResourceKey> Match(SqliteConnection connection, SqliteTransaction? transaction, SearchQuery query, int limit)
     {
-        using var cmd = connection.CreateCommand();
+        using var cmd = MatchCommand(connection, query, limit);
         cmd.Transaction = transaction;
-        var where = Where(cmd, query);
-        cmd.CommandText = $"SELECT c.type, c.id, c.version FROM resource_current c WHERE {where} LIMIT {limit}";
         using var r = PreparedStatements.ExecuteReader(cmd);
         var keys = new List<ResourceKey>();
         while (r.Read()) keys.Add(new ResourceKey(r.GetString(0), r.GetString(1), r.GetInt64(2)));
         return keys;
+    }
+
+    /// <summary>
+    /// The matches of a conditional write, in row-id order. The order is also what keeps the look-up cheap: unordered,
+    /// SQLite reads the type's rows in (type, id) order (the clustered key holds every column selected) and checks each
+    /// against the driving criterion's list, so a conditional update by identifier cost a pass over every Patient.
+    /// </summary>
+    internal static SqliteCommand MatchCommand(SqliteConnection connection, SearchQuery query, int limit)
+    {
+        var cmd = connection.CreateCommand();
+        var where = Where(cmd, query);
+        cmd.CommandText = $"SELECT c.type, c.id, c.version FROM resource_current c WHERE {where} ORDER BY c.rid LIMIT {limit}";
+        return cmd;
     }
 
     public SearchResult Search(SqliteConnection connection, SearchQuery query)

@@ -2,6 +2,8 @@ using System.Text;
 using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
 using Hl7.Fhir.Model;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace FhirPractice.Storage.Sqlite.Tests;
 
@@ -24,6 +26,51 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
 
     private static SearchQuery ByIdentifier(string code) =>
         new("Patient", [new SearchCriterion(Identifier, null, [new TokenValue("urn:sys", code)])], 10);
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_conditional_match_costs_the_same_however_many_resources_of_its_type_there_are()
+    {
+        await Write("wanted", "wanted");
+        var few = MatchSteps(ByIdentifier("wanted"));
+        await Store.WriteAsync(tx =>
+        {
+            for (var i = 0; i < 2000; i++) tx.Write(Patient($"other{i}", 1, tx.Timestamp, $"other{i}"));
+            return 0;
+        });
+
+        // A look-up's steps barely move (a step or two as the index deepens); a pass over the type's rows, what the
+        // match did before it was ordered, takes thousands more.
+        Assert.InRange(MatchSteps(ByIdentifier("wanted")), few, few + 20);
+    }
+
+    /// <summary>
+    /// The virtual-machine steps SQLite runs for the conditional-match statement of <paramref name="query"/>, which must
+    /// find exactly one resource: the statement's work, counted the same on a fast machine and a slow one.
+    /// </summary>
+    private long MatchSteps(SearchQuery query)
+    {
+        using var connection = new SqliteConnection($"Data Source={StorePath}");
+        connection.Open();
+        using var cmd = SqliteSearch.MatchCommand(connection, query, 2);
+        Assert.Equal(raw.SQLITE_OK, raw.sqlite3_prepare_v2(connection.Handle, cmd.CommandText, out var stmt));
+        using (stmt)
+        {
+            foreach (SqliteParameter p in cmd.Parameters)
+            {
+                var at = raw.sqlite3_bind_parameter_index(stmt, p.ParameterName);
+                Assert.Equal(raw.SQLITE_OK, p.Value switch
+                {
+                    string text => raw.sqlite3_bind_text(stmt, at, text),
+                    long number => raw.sqlite3_bind_int64(stmt, at, number),
+                    var other => throw new NotSupportedException(other?.GetType().Name),
+                });
+            }
+            var rows = 0;
+            while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW) rows++;
+            Assert.Equal(1, rows);
+            return raw.sqlite3_stmt_status(stmt, raw.SQLITE_STMTSTATUS_VM_STEP, 0);
+        }
+    }
 
     [Fact]
     public async System.Threading.Tasks.Task A_types_stamp_moves_once_a_version_of_it_is_committed_not_before()

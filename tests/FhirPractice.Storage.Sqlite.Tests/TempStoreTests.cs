@@ -7,7 +7,10 @@ public abstract class TempStoreTests : IAsyncLifetime
 
     protected SqliteResourceStore Store { get; private set; } = null!;
 
-    private SqliteStoreOptions Options => new() { Path = Path.Combine(_folder, "fhir.db"), Synchronous = Synchronous };
+    private SqliteStoreOptions Options => new() { Path = StorePath, Synchronous = Synchronous };
+
+    /// <summary>The store's database file, for a test that looks at it with a connection of its own.</summary>
+    protected string StorePath => Path.Combine(_folder, "fhir.db");
 
     /// <summary>NORMAL unless a test is about durability: no fsync per commit keeps the tests quick.</summary>
     protected virtual string Synchronous => "NORMAL";
