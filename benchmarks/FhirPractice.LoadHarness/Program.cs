@@ -34,7 +34,7 @@ static int Usage()
           mllp-load          --port P [--connections C] [--seconds S] [--warmup W] [--server-pid PID]   ADT^A08 messages/s, ACK latency, server CPU a message
           mllp-stream        --port P --log F [--connections C] [--max-seconds S]   log every AA'd control id
           check-mllp         --base URL --log F                           every logged id mapped, its Patient there
-          scheduling-load    --base URL [--providers 20] [--days 30] [--book-days 90] [--workers 16] [--seconds 20] [--warmup 0] [--server-pid PID]   $book/s, $find p99, overlaps
+          scheduling-load    --base URL [--providers 20] [--days 30] [--book-days 365] [--race-percent 10] [--workers 16] [--seconds 20] [--warmup 0] [--server-pid PID]   $book/s, $find p99, overlaps
         """);
     return 2;
 }

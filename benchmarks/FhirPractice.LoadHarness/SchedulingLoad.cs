@@ -9,9 +9,11 @@ namespace FhirPractice.LoadHarness;
 
 /// <summary>
 /// Scheduling load: creates <c>--providers</c> Practitioners with a Schedule each (weekdays 09:00–17:00 in the server's
-/// practice zone, 30-minute visits) and 1,000 Patients; then <c>--workers</c> clients <c>$book</c> random free-looking
-/// times (random provider, weekday half hour within <c>--book-days</c>, random patient) for <c>--seconds</c>, counting
-/// bookings/s and 409s, alternating with a bare baseline (the same Appointment and Slot as a plain transaction); then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
+/// practice zone, 30-minute visits) and 1,000 Patients; then <c>--workers</c> clients <c>$book</c> random times of the
+/// providers' <c>$find</c> grid within <c>--book-days</c> that no booking has taken yet, for random patients, with
+/// <c>--race-percent</c> of the requests racing another client for the time it is booking (<see cref="BookableTimes"/>),
+/// for <c>--seconds</c>, counting bookings/s and 409s, alternating with a bare baseline (the same Appointment and Slot as a
+/// plain transaction); then <c>Appointment/$find</c> over <c>--days</c> days for random providers for as long, and
 /// as long again over all the providers at once (one HealthcareService their Schedules serve by service type), with
 /// latency p50/p99; last, it reads every booked Appointment of every provider (all pages) and checks that none overlap.
 /// </summary>
@@ -26,7 +28,9 @@ public static class SchedulingLoad
         var workers = options.Number("workers", 16);
         var seconds = options.Number("seconds", 20);
         var days = options.Number("days", 30);
-        var bookDays = options.Number("book-days", 90);
+        // A year: at the rates the server books, a shorter calendar runs out of free times within the phase.
+        var bookDays = options.Number("book-days", 365);
+        var racePercent = options.Number("race-percent", 10);
         var serverPid = options.Number("server-pid", 0);
         // Seconds of each phase's requests sent before it is measured: the server's JIT compiles and tiers up the phase's
         // code paths meanwhile, which would otherwise weigh on its CPU per request and latency.
@@ -53,11 +57,12 @@ public static class SchedulingLoad
         var patients = new List<string>();
         for (var i = 0; i < 1000; i++) patients.Add(await CreateAsync(client, """{"resourceType":"Patient","name":[{"family":"Load"}]}"""));
 
-        // Candidate times come from one $find per provider over the booking range, so every request is inside the hours.
+        // Candidate times come from $find per provider over the booking range, so every request is inside the hours; a month
+        // at a time, as a month's ~350 visits fit in one answer of 500.
         var times = new List<(string Schedule, string Start, string End)>();
         foreach (var schedule in schedules)
-            for (var d = 0; d < bookDays; d += 60)
-                foreach (var entry in (await GetJsonAsync(client, $"Appointment/$find?schedule={schedule}&start={from.AddDays(d):yyyy-MM-dd}&end={from.AddDays(Math.Min(d + 60, bookDays)):yyyy-MM-dd}&_count=500"))["entry"]?.AsArray() ?? [])
+            for (var d = 0; d < bookDays; d += 30)
+                foreach (var entry in (await GetJsonAsync(client, $"Appointment/$find?schedule={schedule}&start={from.AddDays(d):yyyy-MM-dd}&end={from.AddDays(Math.Min(d + 30, bookDays)):yyyy-MM-dd}&_count=500"))["entry"]?.AsArray() ?? [])
                     times.Add((schedule, (string)entry!["resource"]!["start"]!, (string)entry["resource"]!["end"]!));
 
         var errors = new ConcurrentBag<string>();
@@ -73,22 +78,23 @@ public static class SchedulingLoad
         Func<string, string, string, string, string> bookBody = (schedule, start, end, patient) => $$$"""
             {"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{{{AppointmentJson(schedule, start, end, patient)}}}}]}
             """;
-        var bare = new WriteMeasure("", bareBody);
-        var book = new WriteMeasure("Appointment/$book", bookBody);
+        var pool = new BookableTimes(times, workers, racePercent);
+        var bare = new WriteMeasure("", bareBody, books: false);
+        var book = new WriteMeasure("Appointment/$book", bookBody, books: true);
         if (phases.Contains("book"))
         {
             if (warmup > 0)
             {
                 Console.Error.WriteLine($"warm-up (not measured): the bare baseline and $book, {warmup} s each");
-                var (warmBare, warmBook) = (new WriteMeasure("", bareBody), new WriteMeasure("Appointment/$book", bookBody));
+                var (warmBare, warmBook) = (new WriteMeasure("", bareBody, books: false), new WriteMeasure("Appointment/$book", bookBody, books: true));
                 for (var slice = 0; slice * SliceSeconds < warmup; slice++)
                     foreach (var measure in new[] { warmBare, warmBook })
-                        await measure.RunAsync(client, workers, Math.Min(SliceSeconds, warmup - slice * SliceSeconds), -1 - slice, times, patients, errors, serverPid);
+                        await measure.RunAsync(client, workers, Math.Min(SliceSeconds, warmup - slice * SliceSeconds), -1 - slice, pool, patients, errors, serverPid);
             }
             Console.Error.WriteLine($"phase: the bare baseline and $book, alternating, {seconds} s each");
             for (var slice = 0; slice * SliceSeconds < seconds; slice++)
                 foreach (var measure in new[] { bare, book })
-                    await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, times, patients, errors, serverPid);
+                    await measure.RunAsync(client, workers, Math.Min(SliceSeconds, seconds - slice * SliceSeconds), slice, pool, patients, errors, serverPid);
         }
 
         Func<Random, string> providerFind = random => $"Appointment/$find?schedule={schedules[random.Next(schedules.Count)]}&start={from:yyyy-MM-dd}&end={from.AddDays(days):yyyy-MM-dd}&_count=500";
@@ -122,7 +128,7 @@ public static class SchedulingLoad
         if (phases.Contains("book"))
         {
             Console.WriteLine($"bare baseline (the same Appointment + Slot as a client's transaction, proposed/free): {bare.PerSecond:F0} transactions/s, p50 {bare.Latency.Percentile(50):F1} ms, p99 {bare.Latency.Percentile(99):F1} ms; harness CPU {bare.HarnessCpu:P0} of the machine{bare.ServerCpuPerWrite}");
-            Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine{book.ServerCpuPerWrite}");
+            Console.WriteLine($"$book: {book.PerSecond:F0} bookings/s, {book.RequestsPerSecond:F0} requests/s ({book.Ok} booked, {book.Conflicts} × 409, {pool.Races} requests racing another for its time), p50 {book.Latency.Percentile(50):F1} ms, p99 {book.Latency.Percentile(99):F1} ms; harness CPU {book.HarnessCpu:P0} of the machine{book.ServerCpuPerWrite}");
             Console.WriteLine($"$book to the bare baseline: {book.PerSecond / bare.PerSecond:F2} (bookings/s), {book.RequestsPerSecond / bare.PerSecond:F2} (requests/s)");
         }
         if (phases.Contains("find"))
@@ -136,12 +142,13 @@ public static class SchedulingLoad
     private const int SliceSeconds = 2;
 
     /// <summary>
-    /// One kind of write the workers POST (<see cref="Body"/> for a random time and patient, to <see cref="Path"/>),
+    /// One kind of write the workers POST (its body for a time and a random patient, to its path; a booking's time from
+    /// the free ones, the bare baseline's any time of the grid),
     /// measured over several slices: 2xx and 409 answers, latencies, seconds, the share of the machine's CPU this
     /// harness used meanwhile (it runs on the same cores as the server) and, given the server's pid, the server's CPU
     /// time per request — steadier than requests/s on a machine whose other users take a varying share of the cores.
     /// </summary>
-    private sealed class WriteMeasure(string path, Func<string, string, string, string, string> body)
+    private sealed class WriteMeasure(string path, Func<string, string, string, string, string> body, bool books)
     {
         private int _ok, _conflicts;
         private double _seconds;
@@ -155,7 +162,7 @@ public static class SchedulingLoad
         public double HarnessCpu => _cpu / (TimeSpan.FromSeconds(_seconds) * Environment.ProcessorCount);
         public string ServerCpuPerWrite => _serverCpu == TimeSpan.Zero ? "" : $"; server CPU {_serverCpu.TotalMilliseconds / (_ok + _conflicts):F2} ms a request";
 
-        public async Task RunAsync(HttpClient client, int workers, int seconds, int slice, List<(string Schedule, string Start, string End)> times,
+        public async Task RunAsync(HttpClient client, int workers, int seconds, int slice, BookableTimes pool,
             List<string> patients, ConcurrentBag<string> errors, int serverPid)
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -166,11 +173,12 @@ public static class SchedulingLoad
                 var random = new Random(slice * 1000 + worker);
                 while (clock.Elapsed.TotalSeconds < seconds)
                 {
-                    var (schedule, start, end) = times[random.Next(times.Count)];
+                    var (time, (schedule, start, end)) = books ? pool.Next(random, worker) : (-1, pool.Any(random));
                     var content = LoopbackFhirClient.Json(Encoding.UTF8.GetBytes(body(schedule, start, end, patients[random.Next(patients.Count)])));
                     var sent = Stopwatch.GetTimestamp();
                     using var response = await client.PostAsync(path, content);
                     Latency.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    if (books) pool.Answered(worker, time, response.IsSuccessStatusCode);
                     if (response.IsSuccessStatusCode) Interlocked.Increment(ref _ok);
                     else if (response.StatusCode == HttpStatusCode.Conflict) Interlocked.Increment(ref _conflicts);
                     else errors.Add($"POST {path}: {(int)response.StatusCode}: {await PatientSeeder.Snippet(response)}");
