@@ -58,6 +58,9 @@ internal sealed class MappingContext
 
     public IEnumerable<V2Segment> All(string id) => Segments.Where(s => s.Id == id);
 
+    /// <summary>The segment right after <paramref name="segment"/>, if any (a PID's optional PD1).</summary>
+    public V2Segment? Next(V2Segment segment) => Segments.IndexOf(segment) is var at and >= 0 && at + 1 < Segments.Count ? Segments[at + 1] : null;
+
     /// <summary>
     /// The groups a segment starts: each <paramref name="head"/> with the segments after it up to the next one
     /// (a PID and its visit, an MRG and its PV1, an RXE and its RXR…). Segments before the first head belong to none.

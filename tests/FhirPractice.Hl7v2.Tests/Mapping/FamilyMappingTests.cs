@@ -114,6 +114,46 @@ public class FamilyMappingTests
         Assert.Equal(["P1"], One<ServiceRequest>(bundle).Identifier.Where(i => i.Type.Coding[0].Code == "PLAC").Select(i => i.Value));
     }
 
+    private const string Pd1 = "PD1|||GOOD CLINIC^^CL1|88^HIPPO^HAROLD^H^^DR^MD^^GOODHEALTH&1.2.3.4&ISO||D^Deaf^HL70295||||||||METHODIST CHURCH";
+
+    [Fact]
+    public async System.Threading.Tasks.Task PD1_names_the_primary_care_facility_and_provider_the_handicap_and_the_place_of_worship()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A08", "C1"), Messages.Pid(), Pd1);
+        var patient = One<Patient>(bundle);
+        Assert.Equal(["GOOD CLINIC", "DR HAROLD H HIPPO"], patient.GeneralPractitioner.Select(r => r.Display));
+        Assert.Equal("MD", One<Practitioner>(bundle).Qualification.Single().Code.Coding.Single().Code);
+        var facility = One<Organization>(bundle);
+        Assert.Equal(("GOOD CLINIC", "CL1"), (facility.Name, facility.Identifier.Single().Value));
+        var provider = One<Practitioner>(bundle);
+        Assert.Equal(("urn:oid:1.2.3.4", "88"), (provider.Identifier.Single().System, provider.Identifier.Single().Value));
+        // Each reference points at the entry that writes its resource.
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Organization).FullUrl, patient.GeneralPractitioner[0].Reference);
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Practitioner).FullUrl, patient.GeneralPractitioner[1].Reference);
+        Assert.Equal(("http://terminology.hl7.org/CodeSystem/v2-0295", "D"),
+            patient.GetExtensionValue<CodeableConcept>("http://hl7.org/fhir/StructureDefinition/patient-disability").Coding.Select(c => (c.System, c.Code)).Single());
+        Assert.Equal("METHODIST CHURCH", patient.GetStringExtension("http://hl7.org/fhir/StructureDefinition/patient-congregation"));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task An_ADT_update_without_PD1_keeps_what_the_stored_PD1_said_and_one_with_PD1_replaces_it()
+    {
+        var stored = (Patient)(await Map(Messages.Msh("ADT^A08", "C1"), Messages.Pid(), Pd1)).Entry.Single(e => e.Resource is Patient).Resource;
+        stored.GeneralPractitioner = [new ResourceReference("Practitioner/gp1")];
+        var lookup = new FakeFhirLookup { Resources = { stored } };
+        var mapper = new V2ToFhirMapper(new MappingOptions { PracticeTimeZone = TimeZoneInfo.Utc });
+
+        var without = One<Patient>((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A08", "C2"), Messages.Pid()), lookup)).Transaction);
+        Assert.Equal(["Practitioner/gp1"], without.GeneralPractitioner.Select(r => r.Reference));
+        Assert.NotNull(without.GetExtension("http://hl7.org/fhir/StructureDefinition/patient-disability"));
+        Assert.Equal("METHODIST CHURCH", without.GetStringExtension("http://hl7.org/fhir/StructureDefinition/patient-congregation"));
+
+        var with = One<Patient>((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A08", "C3"), Messages.Pid(), "PD1||||77^NEWDOC^NORA"), lookup)).Transaction);
+        Assert.Equal(["NORA NEWDOC"], with.GeneralPractitioner.Select(r => r.Display));
+        Assert.Null(with.GetExtension("http://hl7.org/fhir/StructureDefinition/patient-disability"));
+        Assert.Null(with.GetExtension("http://hl7.org/fhir/StructureDefinition/patient-congregation"));
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task Observation_ids_are_stable_per_filler_order_and_set_id()
     {

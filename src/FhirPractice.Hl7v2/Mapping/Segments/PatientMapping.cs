@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Hl7v2.Mapping.Segments;
 
-/// <summary>PID to Patient (IG PID[Patient]).</summary>
+/// <summary>PID to Patient (IG PID[Patient]); its PD1 in <see cref="AdditionalDemographicsMapping"/>.</summary>
 internal static class PatientMapping
 {
     private const string Extensions = "http://hl7.org/fhir/StructureDefinition/";
@@ -23,14 +23,17 @@ internal static class PatientMapping
     };
 
     /// <summary>
-    /// Adds the Patient of <paramref name="pid"/> and makes it the message's patient. It is matched by its
-    /// PID-3 identifier: the first repetition of type MR, else the first. An ADT message owns the patient's
-    /// demographics and updates the Patient (<c>PUT Patient?identifier=…</c>); other messages only create it
-    /// when it is not there yet (<c>If-None-Exist</c>), so a lab's sparse PID does not erase what the ADT feed said.
+    /// Adds the Patient of <paramref name="pid"/>, with the PD1 right after it if there is one, and makes it the
+    /// message's patient. It is matched by its PID-3 identifier: the first repetition of type MR, else the first. An
+    /// ADT message owns the patient's demographics and updates the Patient (<c>PUT Patient?identifier=…</c>); other
+    /// messages only create it when it is not there yet (<c>If-None-Exist</c>), so a lab's sparse PID does not erase
+    /// what the ADT feed said.
     /// </summary>
     public static async System.Threading.Tasks.Task<ResourceReference> MapAsync(V2Segment pid, MappingContext context, bool updates, CancellationToken ct)
     {
         var (patient, match) = Build(pid, context);
+        var pd1 = context.Next(pid) is { Id: "PD1" } next ? next : null;
+        if (pd1 is not null) AdditionalDemographicsMapping.Map(pd1, patient, context);
         if (!updates)
         {
             context.PatientIdentifier = match;
@@ -38,7 +41,11 @@ internal static class PatientMapping
         }
         // Links are set by merges (A40), which PID does not carry: the update keeps those already stored.
         var stored = await context.Lookup.SearchAsync("Patient", [new("identifier", $"{match.System}|{match.Value}")], ct);
-        if (stored is [Patient existing]) patient.Link.AddRange(existing.Link);
+        if (stored is [Patient existing])
+        {
+            patient.Link.AddRange(existing.Link);
+            if (pd1 is null) AdditionalDemographicsMapping.Keep(existing, patient);
+        }
         context.PatientIdentifier = match;
         return context.Patient = context.Transaction.PutByIdentifier(patient, match);
     }

@@ -1,0 +1,37 @@
+using FhirPractice.Hl7v2.Mapping.Datatypes;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Mapping.Segments;
+
+/// <summary>PD1 to the Patient of the PID it follows (IG PD1[Patient]).</summary>
+internal static class AdditionalDemographicsMapping
+{
+    private const string Disability = "http://hl7.org/fhir/StructureDefinition/patient-disability";
+    private const string Congregation = "http://hl7.org/fhir/StructureDefinition/patient-congregation";
+
+    /// <summary>
+    /// Adds the primary care facility (PD1-3) and providers (PD1-4) as general practitioners, the handicap (PD1-6) and
+    /// the place of worship (PD1-14).
+    /// </summary>
+    public static void Map(V2Segment pd1, Patient patient, MappingContext context)
+    {
+        foreach (var xon in pd1.Repetitions(3))                                                          // PD1-3
+            if (Organizations.FromXon(xon, context) is { } facility) patient.GeneralPractitioner.Add(facility);
+        foreach (var xcn in pd1.Repetitions(4))                                                          // PD1-4
+            if (Practitioners.Reference(xcn, context) is { } provider) patient.GeneralPractitioner.Add(provider);
+        if (Codes.FromCwe(pd1.Field(6), Codes.V2Table("0295")) is { } handicap)                          // PD1-6
+            patient.Extension.Add(new Extension(Disability, handicap));
+        if (pd1.Field(14)?[1] is { } worship)                                                             // PD1-14 (XON[string]: its name)
+            patient.Extension.Add(new Extension(Congregation, new FhirString(worship)));
+    }
+
+    /// <summary>
+    /// An update without a PD1 says nothing of what PD1 carries (a segment not sent is not a segment emptied): the
+    /// stored Patient's general practitioners and PD1 extensions stay.
+    /// </summary>
+    public static void Keep(Patient stored, Patient patient)
+    {
+        patient.GeneralPractitioner.AddRange(stored.GeneralPractitioner);
+        patient.Extension.AddRange(stored.Extension.Where(e => e.Url is Disability or Congregation));
+    }
+}
