@@ -17,7 +17,7 @@ namespace FhirPractice.Hl7v2.Tests.Mapping;
 /// <para>Deliberate differences, each for a reason:</para>
 /// <list type="bullet">
 /// <item>Only the resources the issue asks of a family are compared. The converter maps every segment it
-/// meets (OBX, PR1, GT1, ROL… in an ADT; NK1, DG1, AL1 in an ORM or SIU); we map ADT to Patient, Encounter,
+/// meets (PR1, GT1, ROL… in an ADT, and Observations of PD1 and other segments beside those of its OBXs; NK1, DG1, AL1 in an ORM or SIU); we map ADT to Patient, Encounter,
 /// RelatedPerson (NK1 only: it also makes them of GT1 guarantors and IN1 insureds), Coverage, Condition (DG1
 /// only: it also maps PR1/PDA) and AllergyIntolerance; ORU to results; SIU to the Appointment; and so on.</item>
 /// <item>ORM: we make a ServiceRequest of every ORC, the converter only of ORC+OBR; an ORC with RXO/ODS/RQD
@@ -109,6 +109,8 @@ public class ConverterComparisonTests
                 SameCount<Coverage>(problems, ours, theirs);
                 Same(problems, "RelatedPerson = NK1", Count("NK1"), Of<RelatedPerson>(ours).Count);
                 Same(problems, "Condition = DG1", Count("DG1"), Of<Condition>(ours).Count);
+                Same(problems, "Observation = OBX", Count("OBX"), Of<Observation>(ours).Count);
+                Subset(problems, "ADT observation codes", DistinctCodes(Of<Observation>(ours).Select(o => o.Code)), DistinctCodes(Of<Observation>(theirs).Select(o => o.Code)));
                 CompareEncounters(problems, ours, theirs, comparesStart: Count("PV2") == 0 || message.Get("PV2-8") is null or "");
                 break;
             case "ORU":

@@ -155,6 +155,25 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task An_ADTs_OBX_is_an_Observation_of_the_patient_and_visit_rewritten_by_an_update()
+    {
+        string[] message = [Messages.Msh("ADT^A01", "C1"), Messages.Pid(), "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO",
+            "OBX|1|NM|29463-7^Body weight^LN||72.5|kg^kilogram^UCUM|||||F|||20240105090000+0100", "NTE|1||Weighed at admission"];
+        var bundle = await Map(message);
+        var observation = One<Observation>(bundle);
+        Assert.Equal(("29463-7", 72.5m, "kg"), (observation.Code.Coding[0].Code, ((Quantity)observation.Value).Value, ((Quantity)observation.Value).Code));
+        Assert.Equal((ObservationStatus.Final, "2024-01-05T09:00:00+01:00"), (observation.Status!.Value, ((FhirDateTime)observation.Effective).Value));
+        Assert.Equal("Weighed at admission", observation.Note.Single().Text);
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Patient).FullUrl, observation.Subject.Reference);
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Encounter).FullUrl, observation.Encounter.Reference);
+
+        message[0] = Messages.Msh("ADT^A08", "C2");
+        message[3] = "OBX|1|NM|29463-7^Body weight^LN||73|kg^kilogram^UCUM|||||C|||20240105090000+0100";
+        var update = await Map(message);
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Observation).Request.Url, update.Entry.Single(e => e.Resource is Observation).Request.Url);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Observation_ids_are_stable_per_filler_order_and_set_id()
     {
         string[] message = [Messages.Msh("ORU^R01", "C1"), Messages.Pid(), "OBR|1||F1^LAB|CBC^Blood count^L", "OBX|1|NM|GLU^Glucose^LN||5.5||||||P"];

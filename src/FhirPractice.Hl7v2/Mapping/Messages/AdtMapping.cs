@@ -6,8 +6,8 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 
 /// <summary>
 /// ADT, after the IG's ADT_A01/A02/A05/A06/A09/A11/A17 message maps: what a trigger does is in
-/// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID → Patient, PV1 → Encounter,
-/// NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
+/// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID (and PD1) → Patient, PV1 → Encounter,
+/// OBX → Observation, NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
 /// The patient is updated (ADT owns demographics).
 /// </summary>
 internal static class AdtMapping
@@ -49,10 +49,16 @@ internal static class AdtMapping
         {
             await PatientMapping.MapAsync(pid, context, updates: true, ct);
             context.Encounter = null;
-            foreach (var segment in rest)
+            context.EncounterKey = null;
+            for (var i = 0; i < rest.Count; i++)
+            {
+                var segment = rest[i];
                 switch (segment.Id)
                 {
                     case "PV1": EncounterMapping.Map(segment, context, status); break;
+                    // An ADT's observations (height, weight, vital signs…) are the patient's, of the visit when there is one;
+                    // their ids are kept per patient and visit, so a resent or updated A08 rewrites them.
+                    case "OBX": ObservationMapping.Map(segment, context, [.. context.PatientKey, context.EncounterKey, "adt"], null, NoteMapping.Leading(rest.Skip(i + 1))); break;
                     case "NK1": RelatedPersonMapping.Map(segment, context); break;
                     case "IN1": CoverageMapping.Map(segment, context); break;
                     case "DG1": ConditionMapping.Map(segment, context, context.Encounter); break;
@@ -60,6 +66,7 @@ internal static class AdtMapping
                     case "AL1": AllergyMapping.Map(segment, context); break;
                     case "IAM": AllergyMapping.FromIam(segment, context); break;
                 }
+            }
         }
     }
 
