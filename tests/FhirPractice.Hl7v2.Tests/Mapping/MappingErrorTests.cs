@@ -34,6 +34,16 @@ public class MappingErrorTests
         Assert.False(error.Reject);
     }
 
+    [Theory]
+    [InlineData("OBX|1|NM|29463-7^Body weight^LN||heavy|kg", 5, "102")]
+    [InlineData("OBX|1|NM|||72|kg", 3, "101")]
+    public async Task An_ADTs_broken_OBX_names_its_field(string obx, int field, string code)
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A08", "C1"), Messages.Pid(), "OBX|1|ST|8302-2^Height^LN||tall", obx.Replace("OBX|1|", "OBX|2|")));
+        Assert.Equal(("OBX", 2, field, code), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+        Assert.False(error.Reject);
+    }
+
     [Fact]
     public async Task Missing_PID_segment_is_a_segment_sequence_error()
     {
