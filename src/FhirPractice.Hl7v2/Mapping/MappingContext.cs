@@ -58,8 +58,9 @@ internal sealed class MappingContext
 
     public IEnumerable<V2Segment> All(string id) => Segments.Where(s => s.Id == id);
 
-    /// <summary>The segment right after <paramref name="segment"/>, if any (a PID's optional PD1).</summary>
-    public V2Segment? Next(V2Segment segment) => Segments.IndexOf(segment) is var at and >= 0 && at + 1 < Segments.Count ? Segments[at + 1] : null;
+    /// <summary>The run of segments right after <paramref name="segment"/> whose ids are <paramref name="ids"/> (a PID's PD1, ARV and ROLs).</summary>
+    public IEnumerable<V2Segment> Following(V2Segment segment, params string[] ids) =>
+        Segments.Skip(Segments.IndexOf(segment) + 1).TakeWhile(s => ids.Contains(s.Id));
 
     /// <summary>
     /// The groups a segment starts: each <paramref name="head"/> with the segments after it up to the next one

@@ -24,6 +24,8 @@ namespace FhirPractice.Hl7v2.Tests.Mapping;
 /// is still an order (of a drug, diet or supply).</item>
 /// <item>A31: its PV1 is the required placeholder of a person update (no visit number, no admit time):
 /// we make no Encounter of it, the converter does.</item>
+/// <item>General practitioners: the converter also makes a Practitioner of a PD1-4 that holds only an identifier
+/// type (no id, no name); we refer to no one there, so those are not counted.</item>
 /// <item>Patient names: the converter adds the names of other segments (IN2, GT1) to the Patient; we take
 /// PID-5 and PID-9, so ours are a subset of its. Likewise our identifiers of the Patient and the Encounter.</item>
 /// <item>BAR: one Account per account number, one Encounter per visit number and one Condition per diagnosis of a
@@ -110,6 +112,7 @@ public class ConverterComparisonTests
                 Same(problems, "RelatedPerson = NK1", Count("NK1"), Of<RelatedPerson>(ours).Count);
                 Same(problems, "Condition = DG1", Count("DG1"), Of<Condition>(ours).Count);
                 Same(problems, "Observation = OBX", Count("OBX"), Of<Observation>(ours).Count);
+                Same(problems, "general practitioners (PD1-3, PD1-4, primary-care ROLs)", NamedGeneralPractitioners(theirs), Of<Patient>(ours).Sum(p => p.GeneralPractitioner.Count));
                 Subset(problems, "ADT observation codes", DistinctCodes(Of<Observation>(ours).Select(o => o.Code)), DistinctCodes(Of<Observation>(theirs).Select(o => o.Code)));
                 CompareEncounters(problems, ours, theirs, comparesStart: Count("PV2") == 0 || message.Get("PV2-8") is null or "");
                 break;
@@ -242,6 +245,18 @@ public class ConverterComparisonTests
 
     private static List<string> Codes(IEnumerable<CodeableConcept?> concepts) =>
         concepts.Select(c => c?.Coding.FirstOrDefault()?.Code ?? c?.Text ?? "").Order().ToList();
+
+    /// <summary>
+    /// The converter's general practitioners that name someone: it also makes a Practitioner of a PD1-4 holding only an
+    /// identifier type (no id, no name), which we leave out, as a reference to no one in particular.
+    /// </summary>
+    private static int NamedGeneralPractitioners(List<Resource> resources)
+    {
+        var byReference = resources.Where(r => r.Id is not null).GroupBy(r => $"{r.TypeName}/{r.Id}").ToDictionary(g => g.Key, g => g.First());
+        return Of<Patient>(resources).SelectMany(p => p.GeneralPractitioner).Count(g =>
+            !byReference.TryGetValue(g.Reference ?? "", out var target) || target is not Practitioner practitioner
+            || practitioner.Name.Count > 0 || practitioner.Identifier.Any(i => i.Value is not null));
+    }
 
     private static List<string> DistinctCodes(IEnumerable<CodeableConcept?> concepts) => Codes(concepts).Where(c => c != "").Distinct().ToList();
 

@@ -136,7 +136,25 @@ public class FamilyMappingTests
     }
 
     [Fact]
-    public async System.Threading.Tasks.Task An_ADT_update_without_PD1_keeps_what_the_stored_PD1_said_and_one_with_PD1_replaces_it()
+    public async System.Threading.Tasks.Task A_primary_care_ROL_after_the_PID_is_a_PractitionerRole_the_patient_has_as_general_practitioner()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A01", "C1"), Messages.Pid(),
+            "ROL|R1^EHR|AD|PP^Primary Care Provider^HL70443|12377H87^SMITH^JOHN^^^DR|20220101000000+0000|20230101000000+0000||||||^^Internet^smith@example.org||GOOD HEALTH CLINIC^^CL2",
+            "ROL|R2^EHR|AD|FHCP^Family Health Care Professional^HL70443|555^OTHER^OLGA",
+            "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO", "ROL|R3^EHR|AD|PP^Primary Care Provider^HL70443|777^VISIT^VERA");
+        var patient = One<Patient>(bundle);
+        var role = One<PractitionerRole>(bundle);
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is PractitionerRole).FullUrl, patient.GeneralPractitioner.Single().Reference);
+        Assert.Equal(("R1", "PP", "DR JOHN SMITH"), (role.Identifier.Single().Value, role.Code.Single().Coding.Single().Code, role.Practitioner.Display));
+        Assert.Equal(("2022-01-01T00:00:00+00:00", "2023-01-01T00:00:00+00:00"), (role.Period.Start, role.Period.End));
+        Assert.Equal("smith@example.org", role.Telecom.Single().Value);
+        Assert.Equal("GOOD HEALTH CLINIC", role.Organization.Display);
+        // The family professional is not the primary care provider, and the ROL after the PV1 is the visit's.
+        Assert.Equal("12377H87", One<Practitioner>(bundle).Identifier.Single().Value);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task An_ADT_update_without_PD1_keeps_what_the_stored_PD1_said_and_one_with_PD1_or_a_primary_care_ROL_replaces_it()
     {
         var stored = (Patient)(await Map(Messages.Msh("ADT^A08", "C1"), Messages.Pid(), Pd1)).Entry.Single(e => e.Resource is Patient).Resource;
         stored.GeneralPractitioner = [new ResourceReference("Practitioner/gp1")];
@@ -147,6 +165,12 @@ public class FamilyMappingTests
         Assert.Equal(["Practitioner/gp1"], without.GeneralPractitioner.Select(r => r.Reference));
         Assert.NotNull(without.GetExtension("http://hl7.org/fhir/StructureDefinition/patient-disability"));
         Assert.Equal("METHODIST CHURCH", without.GetStringExtension("http://hl7.org/fhir/StructureDefinition/patient-congregation"));
+
+        // A primary-care ROL without a PD1 names the general practitioners anew; the PD1 extensions stay.
+        var byRole = One<Patient>((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A08", "C4"), Messages.Pid(),
+            "ROL|R1^EHR|AD|PP^Primary Care Provider^HL70443|12377H87^SMITH^JOHN"), lookup)).Transaction);
+        Assert.Equal(["JOHN SMITH"], byRole.GeneralPractitioner.Select(r => r.Display));
+        Assert.Equal("METHODIST CHURCH", byRole.GetStringExtension("http://hl7.org/fhir/StructureDefinition/patient-congregation"));
 
         var with = One<Patient>((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A08", "C3"), Messages.Pid(), "PD1||||77^NEWDOC^NORA"), lookup)).Transaction);
         Assert.Equal(["NORA NEWDOC"], with.GeneralPractitioner.Select(r => r.Display));

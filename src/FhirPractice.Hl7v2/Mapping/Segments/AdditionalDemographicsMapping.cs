@@ -27,11 +27,11 @@ internal static class AdditionalDemographicsMapping
 
     /// <summary>
     /// An update without a PD1 says nothing of what PD1 carries (a segment not sent is not a segment emptied): the
-    /// stored Patient's general practitioners and PD1 extensions stay.
+    /// stored Patient's PD1 extensions stay, and its general practitioners unless the message's ROLs named others.
     /// </summary>
     public static void Keep(Patient stored, Patient patient)
     {
-        patient.GeneralPractitioner.AddRange(stored.GeneralPractitioner);
+        if (patient.GeneralPractitioner.Count == 0) patient.GeneralPractitioner.AddRange(stored.GeneralPractitioner);
         patient.Extension.AddRange(stored.Extension.Where(e => e.Url is Disability or Congregation));
     }
 }

@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Hl7v2.Mapping.Segments;
 
-/// <summary>PID to Patient (IG PID[Patient]); its PD1 in <see cref="AdditionalDemographicsMapping"/>.</summary>
+/// <summary>PID to Patient (IG PID[Patient]); its PD1 in <see cref="AdditionalDemographicsMapping"/>, its ROLs in <see cref="PrimaryCareRoleMapping"/>.</summary>
 internal static class PatientMapping
 {
     private const string Extensions = "http://hl7.org/fhir/StructureDefinition/";
@@ -23,7 +23,7 @@ internal static class PatientMapping
     };
 
     /// <summary>
-    /// Adds the Patient of <paramref name="pid"/>, with the PD1 right after it if there is one, and makes it the
+    /// Adds the Patient of <paramref name="pid"/>, with the PD1 and primary-care ROLs right after it, and makes it the
     /// message's patient. It is matched by its PID-3 identifier: the first repetition of type MR, else the first. An
     /// ADT message owns the patient's demographics and updates the Patient (<c>PUT Patient?identifier=…</c>); other
     /// messages only create it when it is not there yet (<c>If-None-Exist</c>), so a lab's sparse PID does not erase
@@ -32,8 +32,11 @@ internal static class PatientMapping
     public static async System.Threading.Tasks.Task<ResourceReference> MapAsync(V2Segment pid, MappingContext context, bool updates, CancellationToken ct)
     {
         var (patient, match) = Build(pid, context);
-        var pd1 = context.Next(pid) is { Id: "PD1" } next ? next : null;
+        var following = context.Following(pid, "PD1", "ARV", "ROL").ToList();
+        var pd1 = following.FirstOrDefault(s => s.Id == "PD1");
         if (pd1 is not null) AdditionalDemographicsMapping.Map(pd1, patient, context);
+        foreach (var rol in following.Where(s => s.Id == "ROL" && PrimaryCareRoleMapping.IsPrimaryCare(s)))
+            patient.GeneralPractitioner.Add(PrimaryCareRoleMapping.Map(rol, context));
         if (!updates)
         {
             context.PatientIdentifier = match;
