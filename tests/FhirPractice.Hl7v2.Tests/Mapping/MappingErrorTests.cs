@@ -45,6 +45,13 @@ public class MappingErrorTests
     }
 
     [Fact]
+    public async Task A_primary_care_ROL_without_its_person_is_101_naming_ROL_4()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A08", "C1"), Messages.Pid(), "ROL|R1^EHR|AD|PP^Primary Care Provider^HL70443"));
+        Assert.Equal(("ROL", 1, 4, "101"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
     public async Task Missing_PID_segment_is_a_segment_sequence_error()
     {
         var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A01", "C1"), "EVN|A01"));
