@@ -143,14 +143,32 @@ public class FamilyMappingTests
             "ROL|R2^EHR|AD|FHCP^Family Health Care Professional^HL70443|555^OTHER^OLGA",
             "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO", "ROL|R3^EHR|AD|PP^Primary Care Provider^HL70443|777^VISIT^VERA");
         var patient = One<Patient>(bundle);
-        var role = One<PractitionerRole>(bundle);
-        Assert.Equal(bundle.Entry.Single(e => e.Resource is PractitionerRole).FullUrl, patient.GeneralPractitioner.Single().Reference);
+        var roleEntry = bundle.Entry.Single(e => e.Resource is PractitionerRole r && r.Identifier.Single().Value == "R1");
+        var role = (PractitionerRole)roleEntry.Resource;
+        Assert.Equal(roleEntry.FullUrl, patient.GeneralPractitioner.Single().Reference);
         Assert.Equal(("R1", "PP", "DR JOHN SMITH"), (role.Identifier.Single().Value, role.Code.Single().Coding.Single().Code, role.Practitioner.Display));
         Assert.Equal(("2022-01-01T00:00:00+00:00", "2023-01-01T00:00:00+00:00"), (role.Period.Start, role.Period.End));
         Assert.Equal("smith@example.org", role.Telecom.Single().Value);
         Assert.Equal("GOOD HEALTH CLINIC", role.Organization.Display);
         // The family professional is not the primary care provider, and the ROL after the PV1 is the visit's.
-        Assert.Equal("12377H87", One<Practitioner>(bundle).Identifier.Single().Value);
+        Assert.Equal(["12377H87", "777"], bundle.Entry.Select(e => e.Resource).OfType<Practitioner>().Select(p => p.Identifier.Single().Value));
+        var visitRole = bundle.Entry.Single(e => e.Resource is PractitionerRole r && r.Identifier.Single().Value == "R3");
+        var participant = One<Encounter>(bundle).Participant.Single(p => p.Individual.Reference == visitRole.FullUrl);
+        Assert.Equal(("PP", "VERA VISIT"), (participant.Type.Single().Coding.Single().Code, participant.Individual.Display));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_visits_ROLs_are_participants_of_its_Encounter_and_a_procedures_are_not()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A01", "C1"), Messages.Pid(), "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO",
+            "PV2|||^Chest pain", "ROL|R5^EHR|AD|AT^Attending^HL70443|901^NURSE^NINA|20240105090000+0100",
+            "PR1|1||1234^Appendectomy^C4||20240105100000+0100", "ROL|R6^EHR|AD|SURG^Surgeon^HL70443|902^CUTTER^CARL");
+        var encounter = One<Encounter>(bundle);
+        var roles = bundle.Entry.Where(e => e.Resource is PractitionerRole).ToList();
+        var nurse = Assert.Single(roles);
+        var participant = encounter.Participant.Single(p => p.Individual.Reference == nurse.FullUrl);
+        Assert.Equal(("AT", "2024-01-05T09:00:00+01:00"), (participant.Type.Single().Coding.Single().Code, participant.Period.Start));
+        Assert.Equal("R5", ((PractitionerRole)nurse.Resource).Identifier.Single().Value);
     }
 
     [Fact]

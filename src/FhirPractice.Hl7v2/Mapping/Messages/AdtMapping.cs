@@ -7,7 +7,7 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// <summary>
 /// ADT, after the IG's ADT_A01/A02/A05/A06/A09/A11/A17 message maps: what a trigger does is in
 /// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID (and PD1) → Patient, PV1 → Encounter,
-/// OBX → Observation, NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
+/// ROL after PV1/PV2 → the Encounter's participants, OBX → Observation, NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
 /// The patient is updated (ADT owns demographics).
 /// </summary>
 internal static class AdtMapping
@@ -50,12 +50,15 @@ internal static class AdtMapping
             await PatientMapping.MapAsync(pid, context, updates: true, ct);
             context.Encounter = null;
             context.EncounterKey = null;
+            var rolesOf = "PID"; // whose ROLs follow: the patient's (mapped with the PID), the visit's, or a procedure's or insurance's
             for (var i = 0; i < rest.Count; i++)
             {
                 var segment = rest[i];
+                if (segment.Id is not ("ROL" or "ARV")) rolesOf = segment.Id;
                 switch (segment.Id)
                 {
                     case "PV1": EncounterMapping.Map(segment, context, status); break;
+                    case "ROL" when rolesOf is "PV1" or "PV2" && context.Encounter is { } visit: RoleMapping.Participant(segment, context, visit); break;
                     // An ADT's observations (height, weight, vital signs…) are the patient's, of the visit when there is one;
                     // their ids are kept per patient and visit, so a resent or updated A08 rewrites them.
                     case "OBX": ObservationMapping.Map(segment, context, [.. context.PatientKey, context.EncounterKey, "adt"], null, NoteMapping.Leading(rest.Skip(i + 1))); break;

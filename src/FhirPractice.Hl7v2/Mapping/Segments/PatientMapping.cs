@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Hl7v2.Mapping.Segments;
 
-/// <summary>PID to Patient (IG PID[Patient]); its PD1 in <see cref="AdditionalDemographicsMapping"/>, its ROLs in <see cref="PrimaryCareRoleMapping"/>.</summary>
+/// <summary>PID to Patient (IG PID[Patient]); its PD1 in <see cref="AdditionalDemographicsMapping"/>, its primary-care ROLs in <see cref="RoleMapping"/>.</summary>
 internal static class PatientMapping
 {
     private const string Extensions = "http://hl7.org/fhir/StructureDefinition/";
@@ -35,8 +35,8 @@ internal static class PatientMapping
         var following = context.Following(pid, "PD1", "ARV", "ROL").ToList();
         var pd1 = following.FirstOrDefault(s => s.Id == "PD1");
         if (pd1 is not null) AdditionalDemographicsMapping.Map(pd1, patient, context);
-        foreach (var rol in following.Where(s => s.Id == "ROL" && PrimaryCareRoleMapping.IsPrimaryCare(s)))
-            patient.GeneralPractitioner.Add(PrimaryCareRoleMapping.Map(rol, context));
+        foreach (var rol in following.Where(s => s.Id == "ROL" && RoleMapping.IsPrimaryCare(s)))
+            patient.GeneralPractitioner.Add(RoleMapping.PrimaryCare(rol, context));
         if (!updates)
         {
             context.PatientIdentifier = match;
