@@ -158,6 +158,24 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task PV2_adds_the_reason_plan_length_description_referrer_priority_and_arrival_to_the_visit()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A05", "C1"), Messages.Pid(), "PV1|1|P|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO",
+            "PV2|W2^202^B||CP^Chest pain^L|||||20240110080000+0100|20240112120000+0100||3|Cardiac <work-up>|77^REFERRER^RITA||||||||||||R^Routine^HL70217|||||||||||||A^Ambulance^HL70430");
+        var encounter = One<Encounter>(bundle);
+        Assert.Equal("CP", encounter.ReasonCode.Single().Coding.Single().Code);
+        Assert.Equal("2024-01-10T08:00:00+01:00", encounter.GetExtensionValue<FhirDateTime>("http://hl7.org/fhir/5.0/StructureDefinition/extension-Encounter.plannedStartDate").Value);
+        Assert.Equal("2024-01-12T12:00:00+01:00", encounter.GetExtensionValue<FhirDateTime>("http://hl7.org/fhir/5.0/StructureDefinition/extension-Encounter.plannedEndDate").Value);
+        Assert.Null(encounter.Period); // a plan is not the visit's period
+        Assert.Equal((3m, "d"), (encounter.Length.Value!.Value, encounter.Length.Code));
+        Assert.Contains("Cardiac &lt;work-up&gt;", encounter.Text.Div);
+        Assert.Contains(encounter.Participant, p => p.Type.Single().Coding.Single().Code == "REF" && p.Individual.Display == "RITA REFERRER");
+        Assert.Equal("R", encounter.Priority.Coding.Single().Code);
+        Assert.Equal("A", encounter.GetExtensionValue<Coding>("http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival").Code);
+        Assert.Contains(encounter.Location, l => l.Status == Encounter.EncounterLocationStatus.Planned);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_visits_ROLs_are_participants_of_its_Encounter_and_a_procedures_are_not()
     {
         var bundle = await Map(Messages.Msh("ADT^A01", "C1"), Messages.Pid(), "PV1|1|I|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO",

@@ -52,6 +52,14 @@ public class MappingErrorTests
     }
 
     [Fact]
+    public async Task A_PV2_planned_admission_that_is_no_time_is_102_naming_PV2_8()
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A05", "C1"), Messages.Pid(),
+            "PV1|1|P|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO", "PV2||||||||next tuesday"));
+        Assert.Equal(("PV2", 1, 8, "102"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
     public async Task Missing_PID_segment_is_a_segment_sequence_error()
     {
         var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A01", "C1"), "EVN|A01"));

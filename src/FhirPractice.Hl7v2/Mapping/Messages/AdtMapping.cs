@@ -6,7 +6,7 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 
 /// <summary>
 /// ADT, after the IG's ADT_A01/A02/A05/A06/A09/A11/A17 message maps: what a trigger does is in
-/// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID (and PD1) → Patient, PV1 → Encounter,
+/// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID (and PD1) → Patient, PV1 and PV2 → Encounter,
 /// ROL after PV1/PV2 → the Encounter's participants, OBX → Observation, NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
 /// The patient is updated (ADT owns demographics).
 /// </summary>
@@ -58,6 +58,7 @@ internal static class AdtMapping
                 switch (segment.Id)
                 {
                     case "PV1": EncounterMapping.Map(segment, context, status); break;
+                    case "PV2": EncounterMapping.MapPv2(segment, context); break;
                     case "ROL" when rolesOf is "PV1" or "PV2" && context.Encounter is { } visit: RoleMapping.Participant(segment, context, visit); break;
                     // An ADT's observations (height, weight, vital signs…) are the patient's, of the visit when there is one;
                     // their ids are kept per patient and visit, so a resent or updated A08 rewrites them.

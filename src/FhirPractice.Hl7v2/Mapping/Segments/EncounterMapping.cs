@@ -87,15 +87,50 @@ internal static class EncounterMapping
             : context.Transaction.PutByKey(encounter, [.. context.PatientKey, context.EncounterKey]);
     }
 
+    /// <summary>
+    /// PV2 to the Encounter of the PV1 before it (IG PV2[Encounter]): the pending location, admit reason, planned start
+    /// and end (the R5 cross-version extensions; a plan, not the period), length of stay, visit description, referral
+    /// source, priority and mode of arrival. A PV2 without a visit before it describes none.
+    /// </summary>
+    public static void MapPv2(V2Segment pv2, MappingContext context)
+    {
+        if (context.Encounter is not { } visit) return;
+        var encounter = context.Transaction.Resource<Encounter>(visit);
+        var dates = context.Dates;
+        AddLocation(encounter, pv2.Field(1), Encounter.EncounterLocationStatus.Planned, context);  // PV2-1
+        if (Codes.FromCwe(pv2.Field(3)) is { } reason) encounter.ReasonCode.Add(reason);           // PV2-3
+        if (dates.DateTime(pv2.Field(8)) is { } plannedStart)                                      // PV2-8
+            encounter.Extension.Add(new Extension(PlannedStartDate, plannedStart));
+        if (dates.DateTime(pv2.Field(9)) is { } plannedEnd)                                        // PV2-9
+            encounter.Extension.Add(new Extension(PlannedEndDate, plannedEnd));
+        if (pv2[11] is { } days && decimal.TryParse(days, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var stay)) // PV2-11
+            encounter.Length = new Duration { Value = stay, Unit = "days", System = "http://unitsofmeasure.org", Code = "d" };
+        if (pv2[12] is { } description) encounter.Text = Narrative(description);                  // PV2-12
+        AddParticipants(encounter, pv2, 13, "REF", "referrer", context);                          // PV2-13
+        encounter.Priority = Codes.FromCwe(pv2.Field(25), Codes.V2Table("0217"));                 // PV2-25
+        if (Codes.FromCwe(pv2.Field(38), Codes.V2Table("0430"))?.Coding.FirstOrDefault() is { } arrival) // PV2-38
+            encounter.Extension.Add(new Extension("http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival", arrival));
+    }
+
+    private const string PlannedStartDate = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Encounter.plannedStartDate";
+    private const string PlannedEndDate = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Encounter.plannedEndDate";
+
+    /// <summary>The visit description as the Encounter's narrative (additional: the resource's data says more).</summary>
+    private static Narrative Narrative(string text) => new()
+    {
+        Status = Hl7.Fhir.Model.Narrative.NarrativeStatus.Additional,
+        Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\">{System.Net.WebUtility.HtmlEncode(text)}</div>",
+    };
+
     private static void AddLocation(Encounter encounter, V2Value? pl, Encounter.EncounterLocationStatus status, MappingContext context)
     {
         if (Locations.Reference(pl, context) is { } location)
             encounter.Location.Add(new Encounter.LocationComponent { Location = location, Status = status });
     }
 
-    private static void AddParticipants(Encounter encounter, V2Segment pv1, int field, string code, string text, MappingContext context)
+    private static void AddParticipants(Encounter encounter, V2Segment visit, int field, string code, string text, MappingContext context)
     {
-        foreach (var xcn in pv1.Repetitions(field))
+        foreach (var xcn in visit.Repetitions(field))
             if (Practitioners.Reference(xcn, context) is { } who)
                 encounter.Participant.Add(new Encounter.ParticipantComponent
                 {
