@@ -51,12 +51,14 @@ public class MappingErrorTests
         Assert.Equal(("ROL", 1, 4, "101"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
     }
 
-    [Fact]
-    public async Task A_PV2_planned_admission_that_is_no_time_is_102_naming_PV2_8()
+    [Theory]
+    [InlineData("PV2||||||||next tuesday", 8)]
+    [InlineData("PV2|||||||||||three", 11)]
+    public async Task A_PV2_value_not_of_its_type_is_102_naming_the_field(string pv2, int field)
     {
         var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A05", "C1"), Messages.Pid(),
-            "PV1|1|P|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO", "PV2||||||||next tuesday"));
-        Assert.Equal(("PV2", 1, 8, "102"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+            "PV1|1|P|W1^101^A||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO", pv2));
+        Assert.Equal(("PV2", 1, field, "102"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
     }
 
     [Fact]

@@ -103,8 +103,10 @@ internal static class EncounterMapping
             encounter.Extension.Add(new Extension(PlannedStartDate, plannedStart));
         if (dates.DateTime(pv2.Field(9)) is { } plannedEnd)                                        // PV2-9
             encounter.Extension.Add(new Extension(PlannedEndDate, plannedEnd));
-        if (pv2[11] is { } days && decimal.TryParse(days, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var stay)) // PV2-11
-            encounter.Length = new Duration { Value = stay, Unit = "days", System = "http://unitsofmeasure.org", Code = "d" };
+        if (pv2[11] is { } days)                                                                   // PV2-11
+            encounter.Length = decimal.TryParse(days, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var stay)
+                ? new Duration { Value = stay, Unit = "days", System = "http://unitsofmeasure.org", Code = "d" }
+                : throw V2Segment.DataTypeError(pv2.At(11), "a number of days");
         if (pv2[12] is { } description) encounter.Text = Narrative(description);                  // PV2-12
         AddParticipants(encounter, pv2, 13, "REF", "referrer", context);                          // PV2-13
         encounter.Priority = Codes.FromCwe(pv2.Field(25), Codes.V2Table("0217"));                 // PV2-25
