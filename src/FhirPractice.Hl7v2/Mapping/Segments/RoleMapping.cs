@@ -14,19 +14,22 @@ internal static class RoleMapping
     public static bool IsPrimaryCare(V2Segment rol) => rol[3] == "PP" && rol[3, 3] == "HL70443";
 
     public static ResourceReference PrimaryCare(V2Segment rol, MappingContext context) =>
-        PractitionerRole(rol, context, [.. context.PatientKey, "primary care"]);
+        PractitionerRole(rol, context, [.. context.PatientKey, "primary care"]).Reference;
 
-    /// <summary>Adds the ROL's PractitionerRole to the message's Encounter as a participant in the role ROL-3, for ROL-5 to ROL-6.</summary>
+    /// <summary>Adds the ROL's PractitionerRole to the message's Encounter as a participant in its role (ROL-3) for its period (ROL-5 to ROL-6).</summary>
     public static void Participant(V2Segment rol, MappingContext context, ResourceReference encounter)
     {
-        var role = PractitionerRole(rol, context, [.. context.PatientKey, context.EncounterKey]);
-        var participant = new Encounter.ParticipantComponent { Individual = role, Period = Period(rol, context) };
-        if (Codes.FromCwe(rol.Field(3), Codes.V2Table("0443")) is { } type) participant.Type.Add(type);   // ROL-3
-        context.Transaction.Resource<Encounter>(encounter).Participant.Add(participant);
+        var (reference, role) = PractitionerRole(rol, context, [.. context.PatientKey, context.EncounterKey]);
+        context.Transaction.Resource<Encounter>(encounter).Participant.Add(new Encounter.ParticipantComponent
+        {
+            Individual = reference,
+            Type = role.Code.Select(c => (CodeableConcept)c.DeepCopy()).ToList(),
+            Period = (Period?)role.Period?.DeepCopy(),
+        });
     }
 
     /// <summary>The PractitionerRole of a ROL, updated by ROL-1 when it has one, else by <paramref name="key"/>, the role and the person.</summary>
-    private static ResourceReference PractitionerRole(V2Segment rol, MappingContext context, string?[] key)
+    private static (ResourceReference Reference, PractitionerRole Role) PractitionerRole(V2Segment rol, MappingContext context, string?[] key)
     {
         var role = new PractitionerRole
         {
@@ -43,7 +46,7 @@ internal static class RoleMapping
             ? context.Transaction.PutByIdentifier(role, identifier)
             : context.Transaction.PutByKey(role, [.. key, rol[3], rol[4], role.Practitioner?.Display]);
         reference.Display = role.Practitioner?.Display;
-        return reference;
+        return (reference, role);
     }
 
     private static Period? Period(V2Segment rol, MappingContext context)
