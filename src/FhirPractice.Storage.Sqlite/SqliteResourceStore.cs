@@ -179,15 +179,18 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs the group's jobs in one transaction and commits it; <paramref name="done"/> gets the jobs committed. Isolated,
-    /// each job runs in a savepoint and one that throws is failed and undone alone; not isolated, a job that throws rolls
-    /// the whole group back and nothing is answered (false: run it again isolated, so a job may run twice, the last run
-    /// the one that counts). A commit that fails fails every job of the group not yet failed.
+    /// Runs the group's jobs in one transaction and commits it; <paramref name="done"/> gets the jobs committed. A job that
+    /// throws having changed nothing (a refusal decided before its first write) is failed alone and the group goes on.
+    /// Isolated, each job runs in a savepoint and one that throws is failed and undone alone; not isolated, a job that
+    /// throws after changing something rolls the whole group back and nothing else is answered (false: run it again
+    /// isolated, so a job may run twice, the last run the one that counts; those already failed are left out). A commit
+    /// that fails fails every job of the group not yet failed.
     /// </summary>
     private bool RunGroup(SqliteConnection connection, SqliteWriteTransaction context, List<WriteJob> batch, List<WriteJob> done, bool isolated)
     {
         done.Clear();
         var jobFailed = false;
+        List<WriteJob>? failedAlone = null;
         try
         {
             using var transaction = connection.BeginTransaction();
@@ -196,21 +199,30 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             {
                 context.Timestamp = NextTimestamp();
                 if (isolated) context.StartJob();
+                var changes = raw.sqlite3_total_changes(connection.Handle);
                 try
                 {
                     job.Run(context);
                     if (isolated) context.KeepJob();
                     done.Add(job);
                 }
-                catch (Exception e) when (isolated)
+                catch (Exception e)
                 {
+                    if (ChangedNothing(connection, changes))
+                    {
+                        // Nothing to take back: the job alone fails, and the jobs before it need not run again.
+                        job.Fail(e);
+                        if (isolated) context.KeepJob();
+                        (failedAlone ??= []).Add(job);
+                        continue;
+                    }
+                    if (!isolated)
+                    {
+                        jobFailed = true;
+                        throw;
+                    }
                     job.Fail(e);
                     context.UndoJob();
-                }
-                catch
-                {
-                    jobFailed = true;
-                    throw;
                 }
             }
             transaction.Commit();
@@ -221,12 +233,21 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         {
             context.RolledBack();
             done.Clear();
+            // The jobs failed alone were answered; they are not run again.
+            if (failedAlone is not null) batch.RemoveAll(failedAlone.Contains);
             if (jobFailed) return false;
             // Every job not yet answered fails with the group, those that never ran too (a savepoint that could not be undone).
             foreach (var job in batch) job.Fail(e);
             return true;
         }
     }
+
+    /// <summary>
+    /// Whether the transaction is as it was when the job began: no row changed since (<paramref name="changes"/>, SQLite's
+    /// count then) and still open (some errors make SQLite roll the whole transaction back, which changes no count).
+    /// </summary>
+    private static bool ChangedNothing(SqliteConnection connection, int changes) =>
+        raw.sqlite3_get_autocommit(connection.Handle) == 0 && raw.sqlite3_total_changes(connection.Handle) == changes;
 
     /// <summary>Millisecond instants that never go backwards, so history order and _since agree.</summary>
     private DateTimeOffset NextTimestamp()

@@ -169,6 +169,81 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_job_refused_before_it_changed_anything_fails_alone_and_the_others_run_once()
+    {
+        using var started = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        var holding = Store.WriteAsync(_ =>
+        {
+            started.Set();
+            return gate.Wait(TimeSpan.FromSeconds(10));
+        });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var runs = new int[3];
+        Task<int> Counting(int job, string key) => Store.WriteAsync(tx =>
+        {
+            Interlocked.Increment(ref runs[job]);
+            tx.SaveState(new StateEntry("test.count", key, "1"));
+            tx.Write(Patient(key, 1, tx.Timestamp));
+            return 1;
+        });
+        var before = Counting(0, "before");
+        // Reads, then refuses: the group has nothing of it to take back.
+        var refused = Store.WriteAsync<int>(tx =>
+        {
+            Interlocked.Increment(ref runs[1]);
+            _ = tx.ReadCurrent("Patient", "before");
+            _ = tx.ScanState(new StateRange("test.count", "", "~"));
+            throw new InvalidOperationException("taken");
+        });
+        var after = Counting(2, "after");
+        gate.Set();
+
+        Assert.True(await holding);
+        Assert.Equal("taken", (await Assert.ThrowsAsync<InvalidOperationException>(() => refused)).Message);
+        Assert.Equal(1, await before);
+        Assert.Equal(1, await after);
+        Assert.NotNull(await Store.ReadAsync("Patient", "before"));
+        Assert.NotNull(await Store.ReadAsync("Patient", "after"));
+        // No job ran twice: without the refusal the group was never rolled back.
+        Assert.Equal([1, 1, 1], runs);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_job_refused_before_it_changed_anything_is_not_run_again_when_a_later_one_rolls_the_group_back()
+    {
+        using var started = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        var holding = Store.WriteAsync(_ =>
+        {
+            started.Set();
+            return gate.Wait(TimeSpan.FromSeconds(10));
+        });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var refusedRuns = 0;
+        var refused = Store.WriteAsync<int>(_ =>
+        {
+            Interlocked.Increment(ref refusedRuns);
+            throw new InvalidOperationException("taken");
+        });
+        var halfDone = Store.WriteAsync<int>(tx =>
+        {
+            tx.Write(Patient("half-done", 1, tx.Timestamp));
+            throw new InvalidOperationException("broken");
+        });
+        var fine = Write("fine");
+        gate.Set();
+
+        Assert.True(await holding);
+        Assert.Equal("taken", (await Assert.ThrowsAsync<InvalidOperationException>(() => refused)).Message);
+        Assert.Equal("broken", (await Assert.ThrowsAsync<InvalidOperationException>(() => halfDone)).Message);
+        await fine;
+        Assert.Equal(1, refusedRuns);
+        Assert.Null(await Store.ReadAsync("Patient", "half-done"));
+        Assert.NotNull(await Store.ReadAsync("Patient", "fine"));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Index_entries_follow_the_current_version_only()
     {
         await Write("p2", identifier: "old");
