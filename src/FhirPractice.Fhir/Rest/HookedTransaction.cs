@@ -3,8 +3,8 @@ using FhirPractice.Fhir.Storage;
 namespace FhirPractice.Fhir.Rest;
 
 /// <summary>
-/// The store's transaction as the engine's write plans see it: every version written is shown to the write hooks
-/// and kept for the interaction hooks.
+/// The store's transaction as the engine's write plans see it: every version is shown to the write hooks before and
+/// after it is written, and kept for the interaction hooks.
 /// </summary>
 internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<IWriteHook> hooks) : DelegatingTransaction(inner)
 {
@@ -15,6 +15,7 @@ internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<I
 
     public override void Write(ResourceWrite write)
     {
+        foreach (var hook in hooks) hook.Writing(Inner, write);
         Inner.Write(write);
         _written.Add(write);
         foreach (var hook in hooks) hook.Written(Inner, write);

@@ -11,6 +11,13 @@ namespace FhirPractice.Fhir.Rest;
 /// </summary>
 public interface IWriteHook
 {
+    /// <summary>
+    /// Runs before the version is written, to refuse it (by throwing) while nothing of it is in the transaction yet: a
+    /// write refused before anything changed fails alone, without rolling back the writes group-committed with it. It
+    /// may read the transaction but not write to it.
+    /// </summary>
+    void Writing(IStoreTransaction transaction, ResourceWrite write) { }
+
     void Written(IStoreTransaction transaction, ResourceWrite write);
 
     void Committed();

@@ -12,13 +12,24 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// No double booking, for every door: inside the store's write transaction, each Appointment and Slot version
 /// gives up the intervals its previous version held and claims its own for each actor, refused with a 409 (which
 /// rolls the whole write back) when at some moment of it the actor already has as many other bookings as its
-/// capacity allows. Schedules are checked against the availability rules and record their actors' capacity. See ADR 0008.
+/// capacity allows. The refusal is decided before the version is written (<see cref="Writing"/>), so a booking that
+/// lost a race for its time fails before it changed anything and the store need not roll back the bookings
+/// group-committed with it. Schedules are checked against the availability rules and record their actors' capacity. See ADR 0008.
 /// In the same transaction it keeps what follows from a version: the waitlist's entries and the times freed for it,
 /// and an Appointment's due reminders.
 /// </summary>
 public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, ReminderFiling reminders) : IWriteHook
 {
-    public void Written(IStoreTransaction transaction, ResourceWrite write) => FileVersion(transaction, write, new Filing(RefuseConflicts: true, NoShowsFrom: null));
+    /// <summary>A 409 when the version would take an actor beyond its capacity (its own previous version does not count).</summary>
+    public void Writing(IStoreTransaction transaction, ResourceWrite write)
+    {
+        if (write.Deleted || write.Type is not ("Appointment" or "Slot") || ClaimsOf(transaction, write) is not { Overbooked: false } claims) return;
+        foreach (var actor in claims.Actors)
+            if (!HasRoom(transaction, actor, claims.Interval)) throw TakenTime.Conflict(actor, claims.Interval.Range);
+    }
+
+    /// <summary>Files the version, whose room <see cref="Writing"/> checked.</summary>
+    public void Written(IStoreTransaction transaction, ResourceWrite write) => FileVersion(transaction, write, new Filing(ChecksRoom: false, NoShowsFrom: null));
 
     /// <summary>
     /// Files a current version stored before the module's state existed (<see cref="OccupancyBackfill"/>) as its write
@@ -27,11 +38,11 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
     /// not filed for the no-show sweep (nobody could check it in through the module). Returns whether it overbooks.
     /// </summary>
     internal bool Backfill(IStoreTransaction transaction, ResourceWrite write, DateTimeOffset noShowsFrom) =>
-        FileVersion(transaction, write, new Filing(RefuseConflicts: false, noShowsFrom));
+        FileVersion(transaction, write, new Filing(ChecksRoom: true, noShowsFrom));
 
-    /// <param name="RefuseConflicts">A claim beyond an actor's capacity is a 409 (a write), else kept and reported (the backfill).</param>
+    /// <param name="ChecksRoom">Whether a claim beyond an actor's capacity is looked for and reported (the backfill; a write was refused before it was written).</param>
     /// <param name="NoShowsFrom">Booked visits that start before it are not filed for the no-show sweep.</param>
-    private sealed record Filing(bool RefuseConflicts, DateTimeOffset? NoShowsFrom);
+    private sealed record Filing(bool ChecksRoom, DateTimeOffset? NoShowsFrom);
 
     private bool FileVersion(IStoreTransaction transaction, ResourceWrite write, Filing filing)
     {
@@ -95,28 +106,28 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
         }
     }
 
+    private static Claims? ClaimsOf(IStoreTransaction transaction, ResourceWrite write) => Claims.Read(write, schedule =>
+    {
+        var parts = schedule.Split('/');
+        return transaction.ReadCurrent(parts[0], parts[1]) is { Deleted: false } s ? Claims.ScheduleActors(s.Json) : [];
+    });
+
+    /// <summary>Whether the actor has room for the interval beside its other bookings, as the transaction sees them.</summary>
+    private static bool HasRoom(IStoreTransaction transaction, string actor, BusyInterval interval)
+    {
+        var existing = OccupancyKeys.Distinct(transaction.ScanState(OccupancyKeys.BusyRange(actor, interval.Range)));
+        return BusyInterval.HasRoom(existing, interval.Range, interval, CapacityOf(transaction, actor));
+    }
+
     private static Claims? Claim(IStoreTransaction transaction, ResourceWrite write, Filing filing, List<(string, string)> owned, out bool overbooks)
     {
         overbooks = false;
-        var claims = Claims.Read(write, schedule =>
-        {
-            var parts = schedule.Split('/');
-            return transaction.ReadCurrent(parts[0], parts[1]) is { Deleted: false } s ? Claims.ScheduleActors(s.Json) : [];
-        });
+        var claims = ClaimsOf(transaction, write);
         if (claims is null) return null;
         var interval = claims.Interval;
         foreach (var actor in claims.Actors)
         {
-            if (!claims.Overbooked)
-            {
-                var capacity = CapacityOf(transaction, actor);
-                var existing = OccupancyKeys.Distinct(transaction.ScanState(OccupancyKeys.BusyRange(actor, interval.Range)));
-                if (!BusyInterval.HasRoom(existing, interval.Range, interval, capacity))
-                {
-                    if (filing.RefuseConflicts) throw TakenTime.Conflict(actor, interval.Range);
-                    overbooks = true;
-                }
-            }
+            if (filing.ChecksRoom && !claims.Overbooked && !HasRoom(transaction, actor, interval)) overbooks = true;
             foreach (var key in OccupancyKeys.BusyKeys(actor, interval))
             {
                 transaction.SaveState(new StateEntry(OccupancyKeys.Busy, key, interval.Serialise()));
