@@ -85,7 +85,8 @@ public sealed class ReminderWorker(IServiceProvider services, IReminderSender se
         var delivered = 0;
         foreach (var communication in interrupted)
         {
-            var key = communication.Identifier.First(i => i.System == ReminderKeys.IdentifierSystem).Value;
+            // A client may have written one with the system but no key: nothing to resume, so it is stopped below.
+            var key = communication.Identifier.First(i => i.System == ReminderKeys.IdentifierSystem).Value ?? "";
             var appointment = ReminderKeys.ReadSentKey(key) is var (id, _, start) ? await StandingAsync(engine, id, start, ct) : null;
             var patient = communication.Recipient.FirstOrDefault()?.Reference;
             if (appointment is null || patient is null)

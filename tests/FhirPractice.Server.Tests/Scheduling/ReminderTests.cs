@@ -157,6 +157,39 @@ public sealed class ReminderTests
         """;
 
     [Fact]
+    public async Task An_in_progress_communication_naming_the_reminder_system_without_a_key_does_not_stop_the_reminders()
+    {
+        var path = FhirServerFactory.NewDatabasePath();
+        var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
+        try
+        {
+            string stray;
+            using (var before = SchedulingServerFactory.On(path, clock))
+            {
+                var patient = await before.Client.PatientAsync();
+                await before.Client.BookedAsync(Nine, NineThirty, patient, await before.Client.ScheduleAsync(await before.Client.PractitionerAsync()));
+                // Written by a client: the system of the worker's reminders, but no key for the worker to resume after a restart.
+                stray = await before.Client.CreateAsync($$"""
+                    {"resourceType":"Communication","status":"in-progress","identifier":[{"system":"{{ReminderKeys.IdentifierSystem}}"}],
+                     "subject":{"reference":"{{patient}}"},"recipient":[{"reference":"{{patient}}"}],"payload":[{"contentString":"?"}]}
+                    """);
+            }
+            clock.SetUtcNow(Start - TimeSpan.FromHours(72) + TimeSpan.FromHours(1));
+            using var after = SchedulingServerFactory.On(path, clock);
+            var reminders = after.Services.GetRequiredService<ReminderWorker>();
+            await reminders.SendDueAsync();
+            Assert.Equal(0, await reminders.SendDueAsync());
+
+            Assert.Single(Sent(after));
+            Assert.Equal("stopped", (string?)(await (await after.Client.GetAsync(stray)).JsonAsync())["status"]);
+        }
+        finally
+        {
+            RestartableServerFactory.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
     public async Task A_second_communication_for_a_sent_reminder_is_refused()
     {
         using var server = new SchedulingServerFactory();
