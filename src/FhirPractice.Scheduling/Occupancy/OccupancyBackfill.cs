@@ -22,7 +22,7 @@ public sealed record BackfillProgress(int TypeIndex, long? After, long Filed, lo
 /// (<see cref="OccupancyWriteHook.Backfill"/>) in one write transaction per batch, which also commits the progress.
 /// A completed job is not run again. Schedules come first, so their capacities count for the claims after them.
 /// </summary>
-public sealed class OccupancyBackfill(IServiceProvider services, SchedulingOptions options, TimeProvider clock, ILogger<OccupancyBackfill> log)
+public sealed class OccupancyBackfill(IServiceProvider services, SchedulingOptions options, ILogger<OccupancyBackfill> log)
 {
     public const string JobId = "scheduling-occupancy-backfill";
     public const string Kind = "scheduling.backfill";
