@@ -2,7 +2,6 @@ using FhirPractice.Fhir.Rest;
 using FhirPractice.Security.Audit;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using FhirPractice.Fhir.Rest;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
