@@ -93,8 +93,10 @@ public sealed class LedgerProjection(BillingOptions options)
     {
         if (notice.Status != FinancialResourceStatusCodes.Active || notice.Request?.Reference is not { } request || !request.StartsWith("Invoice/")) return [];
         var invoice = Read<Invoice>(tx, request) ?? throw Fhir.FhirError.Unprocessable($"{request} does not exist", "PaymentNotice.request");
+        // The payment comes off the balance of the statement's patient: a statement for no one has no balance to take it.
+        var patient = invoice.Subject?.Reference ?? throw Fhir.FhirError.Unprocessable($"{request} has no subject whose balance the payment could reduce", "PaymentNotice.request");
         var date = notice.PaymentDate ?? notice.Created[..10];
-        return [new LedgerEntry(date[..10], LedgerEntry.PatientPayment, invoice.Subject.Reference, null, null, null, notice.Amount.Value ?? 0m, "PaymentNotice/" + notice.Id)];
+        return [new LedgerEntry(date[..10], LedgerEntry.PatientPayment, patient, null, null, null, notice.Amount.Value ?? 0m, "PaymentNotice/" + notice.Id)];
     }
 
     private static string? Code(CodeableConcept? concept, string system) => concept?.Coding.FirstOrDefault(c => c.System == system)?.Code;

@@ -158,6 +158,19 @@ public class RemittancePostingTests(BillingServerFactory server) : IClassFixture
     }
 
     [Fact]
+    public async Task A_payment_toward_an_invoice_without_a_subject_is_refused_naming_the_request()
+    {
+        var invoice = await _client.PostAsync("Invoice", FhirServerFactory.Json("""{"resourceType":"Invoice","status":"issued"}"""));
+        Assert.Equal(HttpStatusCode.Created, invoice.StatusCode);
+        var id = (string)(await invoice.JsonAsync())["id"]!;
+        var response = await _client.PostAsync("PaymentNotice", FhirServerFactory.Json($$"""
+            {"resourceType":"PaymentNotice","status":"active","request":{"reference":"Invoice/{{id}}"},"created":"2025-04-20",
+             "payment":{"display":"cash"},"recipient":{"display":"front desk"},"amount":{"value":15.00,"currency":"USD"} }
+            """));
+        await FhirHttp.AssertOutcomeAsync(response, HttpStatusCode.UnprocessableEntity, "no subject", "PaymentNotice.request");
+    }
+
+    [Fact]
     public async Task Payments_matching_no_claim_line_go_to_the_unmatched_queue_never_by_procedure_code()
     {
         var (data, a, _, _, ids) = await SubmittedAsync();
