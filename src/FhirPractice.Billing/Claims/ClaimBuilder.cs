@@ -58,7 +58,8 @@ public sealed class ClaimBuilder(TimeProvider clock)
                 Sequence = ++sequence,
                 DiagnosisSequence = (pointers.Count > 0 ? pointers : [1]).Select(p => (int?)p).ToList(),
                 ProductOrService = charge.Code,
-                Modifier = charge.GetExtensions(BillingSystems.ChargeModifier).Select(e => new CodeableConcept(BillingSystems.Cpt, ((Code)e.Value).Value)).ToList(),
+                Modifier = charge.GetExtensions(BillingSystems.ChargeModifier).Select(e => new CodeableConcept(BillingSystems.Cpt, e.Value is Code { Value: { } modifier } ? modifier
+                    : throw FhirError.Unprocessable($"ChargeItem/{charge.Id} has a modifier that is not a code", "ChargeItem.extension"))).ToList(),
                 Serviced = ServiceDate(charge, encounter),
                 Quantity = new Quantity { Value = quantity },
                 Net = new Money { Value = charge.PriceOverride?.Value ?? (charge.GetExtensionValue<Money>(BillingSystems.ChargePrice))?.Value ?? 0m, Currency = Money.Currencies.USD },

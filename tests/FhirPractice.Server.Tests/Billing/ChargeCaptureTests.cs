@@ -129,6 +129,23 @@ public class ChargeCaptureTests(BillingServerFactory server) : IClassFixture<Bil
     }
 
     [Fact]
+    public async Task A_claim_is_not_built_from_a_charge_whose_modifier_is_no_code()
+    {
+        var data = await PracticeWithPayerScheduleAsync();
+        var encounter = await EncounterAsync(data);
+        var visit = Charge(await CaptureAsync(encounter), "99213");
+        var id = (string)visit["id"]!;
+        // Written by a client: the modifier as a string, not the code the claim's line needs.
+        visit.AsObject().Remove("meta");
+        visit["extension"] = new JsonArray(new JsonObject { ["url"] = "urn:fhirpractice:billing:charge-modifier", ["valueString"] = "50" });
+        var updated = await _client.PutAsync($"ChargeItem/{id}", FhirServerFactory.Json(visit.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+
+        await FhirHttp.AssertOutcomeAsync(await _client.PostAsync($"Encounter/{encounter}/$build-claim", null),
+            HttpStatusCode.UnprocessableEntity, $"ChargeItem/{id} has a modifier that is not a code", "ChargeItem.extension");
+    }
+
+    [Fact]
     public async Task A_charge_written_directly_is_completed_with_modifier_surcharges_and_its_quantity()
     {
         var data = await PracticeWithPayerScheduleAsync();
