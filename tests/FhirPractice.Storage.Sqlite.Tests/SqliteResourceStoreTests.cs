@@ -121,19 +121,27 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
         Assert.NotNull(await Store.ReadAsync("Patient", "whole"));
     }
 
-    [Fact]
-    public async System.Threading.Tasks.Task A_job_that_fails_in_a_group_fails_alone_and_the_others_commit_once_though_run_again()
+    /// <summary>
+    /// A job that holds the writer until <paramref name="gate"/> is set, so the jobs queued meanwhile make one group. It
+    /// returns once the job runs: queued before the writer took it, some of them would join its group instead (CI saw it).
+    /// </summary>
+    private Task<bool> HoldTheWriter(ManualResetEventSlim gate)
     {
-        // The first job holds the writer until the three after it are queued, so they make one group. They are queued
-        // only once it runs: queued before the writer took it, some would join its group instead (CI saw it).
         using var started = new ManualResetEventSlim();
-        using var gate = new ManualResetEventSlim();
         var holding = Store.WriteAsync(_ =>
         {
             started.Set();
             return gate.Wait(TimeSpan.FromSeconds(10));
         });
         Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        return holding;
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_job_that_fails_in_a_group_fails_alone_and_the_others_commit_once_though_run_again()
+    {
+        using var gate = new ManualResetEventSlim();
+        var holding = HoldTheWriter(gate);
         var (stateStamp, typeStamp) = (Store.StateStamp("test.count", "before"), Store.TypeStamp("Basic"));
         var runs = new int[2];
         Task<int> Counting(int job, string key, string type) => Store.WriteAsync(tx =>
@@ -171,14 +179,8 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
     [Fact]
     public async System.Threading.Tasks.Task A_job_refused_before_it_changed_anything_fails_alone_and_the_others_run_once()
     {
-        using var started = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var holding = Store.WriteAsync(_ =>
-        {
-            started.Set();
-            return gate.Wait(TimeSpan.FromSeconds(10));
-        });
-        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var holding = HoldTheWriter(gate);
         var runs = new int[3];
         Task<int> Counting(int job, string key) => Store.WriteAsync(tx =>
         {
@@ -212,14 +214,8 @@ public sealed class SqliteResourceStoreTests : TempStoreTests
     [Fact]
     public async System.Threading.Tasks.Task A_job_refused_before_it_changed_anything_is_not_run_again_when_a_later_one_rolls_the_group_back()
     {
-        using var started = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
-        var holding = Store.WriteAsync(_ =>
-        {
-            started.Set();
-            return gate.Wait(TimeSpan.FromSeconds(10));
-        });
-        Assert.True(started.Wait(TimeSpan.FromSeconds(10)));
+        var holding = HoldTheWriter(gate);
         var refusedRuns = 0;
         var refused = Store.WriteAsync<int>(_ =>
         {
