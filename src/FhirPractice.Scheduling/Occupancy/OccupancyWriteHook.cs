@@ -20,12 +20,22 @@ namespace FhirPractice.Scheduling.Occupancy;
 /// </summary>
 public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, ReminderFiling reminders) : IWriteHook
 {
+    /// <summary>The claims <see cref="Writing"/> read for the version about to be written, which <see cref="Written"/> files.</summary>
+    private sealed record Checked(ResourceWrite Write, Claims? Claims);
+
+    /// <summary>Set and taken on the store's single writer, one version at a time.</summary>
+    private Checked? _checked;
+
     /// <summary>A 409 when the version would take an actor beyond its capacity (its own previous version does not count).</summary>
     public void Writing(IStoreTransaction transaction, ResourceWrite write)
     {
-        if (write.Deleted || write.Type is not ("Appointment" or "Slot") || ClaimsOf(transaction, write) is not { Overbooked: false } claims) return;
-        foreach (var actor in claims.Actors)
-            if (!HasRoom(transaction, actor, claims.Interval)) throw TakenTime.Conflict(actor, claims.Interval.Range);
+        _checked = null;
+        if (write.Deleted || write.Type is not ("Appointment" or "Slot")) return;
+        var claims = ClaimsOf(transaction, write);
+        if (claims is { Overbooked: false })
+            foreach (var actor in claims.Actors)
+                if (!HasRoom(transaction, actor, claims.Interval)) throw TakenTime.Conflict(actor, claims.Interval.Range);
+        _checked = new Checked(write, claims);
     }
 
     /// <summary>Files the version, whose room <see cref="Writing"/> checked.</summary>
@@ -119,10 +129,12 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
         return BusyInterval.HasRoom(existing, interval.Range, interval, CapacityOf(transaction, actor));
     }
 
-    private static Claims? Claim(IStoreTransaction transaction, ResourceWrite write, Filing filing, List<(string, string)> owned, out bool overbooks)
+    private Claims? Claim(IStoreTransaction transaction, ResourceWrite write, Filing filing, List<(string, string)> owned, out bool overbooks)
     {
         overbooks = false;
-        var claims = ClaimsOf(transaction, write);
+        // The claims Writing read for this very version (a Slot's mean reading its Schedule), else read now.
+        var claims = _checked is { } read && ReferenceEquals(read.Write, write) ? read.Claims : ClaimsOf(transaction, write);
+        _checked = null;
         if (claims is null) return null;
         var interval = claims.Interval;
         foreach (var actor in claims.Actors)
