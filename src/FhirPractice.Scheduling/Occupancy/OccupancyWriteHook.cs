@@ -132,7 +132,7 @@ public sealed class OccupancyWriteHook(AvailabilityCalculator calculator, Remind
     private Claims? Claim(IStoreTransaction transaction, ResourceWrite write, Filing filing, List<(string, string)> owned, out bool overbooks)
     {
         overbooks = false;
-        // The claims Writing read for this very version (a Slot's mean reading its Schedule), else read now.
+        // The claims Writing read for this very version, else read now (for a Slot that means reading its Schedule again).
         var claims = _checked is { } read && ReferenceEquals(read.Write, write) ? read.Claims : ClaimsOf(transaction, write);
         _checked = null;
         if (claims is null) return null;
