@@ -81,6 +81,35 @@ public class EngineAcceptanceTests
         Assert.Single(updated.Link);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task Link_and_unlink_tie_two_records_of_one_person_with_seealso_and_untie_them_leaving_other_links()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        async Task<Patient> Read(string mrn) => (Patient)(await store.SearchAsync("Patient", [new("identifier", mrn)])).Single();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "M1", mrn: "A1", family: "ONE"), store)).Transaction);
+        await store.CommitAsync((await mapper.MapAsync(Messages.Merge("M2", survivor: "A1", merged: "OLD1"), store)).Transaction);
+
+        // A24 of a stored patient and one not yet known: both updated from their PIDs, each linked to the other.
+        await store.CommitAsync((await mapper.MapAsync(Messages.Link("A24", "M3", first: "A1", second: "B2"), store)).Transaction);
+        var (first, second) = (await Read("A1"), await Read("B2"));
+        Assert.Equal("FIRST", first.Name[0].Family);
+        Assert.Equal("SECOND", second.Name[0].Family);
+        Assert.Contains((Patient.LinkType.Seealso, $"Patient/{second.Id}"), first.Link.Select(l => (l.Type!.Value, l.Other.Reference)));
+        Assert.Equal([(Patient.LinkType.Seealso, $"Patient/{first.Id}")], second.Link.Select(l => (l.Type!.Value, l.Other.Reference)));
+        Assert.True(second.Active ?? true);
+
+        // Sent again: linked once.
+        await store.CommitAsync((await mapper.MapAsync(Messages.Link("A24", "M4", first: "A1", second: "B2"), store)).Transaction);
+        Assert.Equal(2, (await Read("A1")).Link.Count); // the merge's replaces and the seealso
+        Assert.Single((await Read("B2")).Link);
+
+        // A37 removes the two seealso links and leaves the merge's.
+        await store.CommitAsync((await mapper.MapAsync(Messages.Link("A37", "M5", first: "B2", second: "A1"), store)).Transaction);
+        Assert.Equal([Patient.LinkType.Replaces], (await Read("A1")).Link.Select(l => l.Type!.Value));
+        Assert.Empty((await Read("B2")).Link);
+    }
+
     private static async Task<Dictionary<string, int>> Census(InProcessFhirStore store)
     {
         var census = new Dictionary<string, int>();

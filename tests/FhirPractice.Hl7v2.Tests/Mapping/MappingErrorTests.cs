@@ -9,7 +9,7 @@ public class MappingErrorTests
         new V2ToFhirMapper().MapAsync(Messages.Parse(segments), new FakeFhirLookup());
 
     [Theory]
-    [InlineData("ADT^A37^ADT_A37")]
+    [InlineData("ADT^A43^ADT_A43")]
     [InlineData("QRY^A19^QRY_A19")]
     [InlineData("SIU^S20^SIU_S12")]
     public async Task Unsupported_message_type_is_rejected_with_200(string type)
@@ -17,6 +17,16 @@ public class MappingErrorTests
         var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh(type, "C1"), Messages.Pid()));
         Assert.True(error.Reject);
         Assert.Equal(("MSH", 9, "200"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
+    public async Task A_link_needs_two_different_patients()
+    {
+        var one = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A24^ADT_A24", "C1"), "EVN|A24|20240105093000+0100", Messages.Pid()));
+        Assert.Equal(("PID", 2, "100"), (one.Error.SegmentId, one.Error.SegmentSequence, one.Error.Code));
+        Assert.Contains("names two patients", one.Error.Diagnostic);
+        var same = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ADT^A37^ADT_A37", "C2"), "EVN|A37|20240105093000+0100", Messages.Pid(), Messages.Pid()));
+        Assert.Equal(("PID", 2, 3, "102"), (same.Error.SegmentId, same.Error.SegmentSequence, same.Error.Field, same.Error.Code));
     }
 
     [Fact]

@@ -25,4 +25,11 @@ internal static class Messages
         "EVN|A40|20240105093000+0100",
         Pid(survivor, "NEW"),
         $"MRG|{merged}^^^GOODHEALTH&1.2.3.4&ISO^MR");
+
+    /// <summary>ADT A24 (link) or A37 (unlink) of the patients known by two medical record numbers.</summary>
+    public static Er7Message Link(string trigger, string controlId, string first, string second) => Parse(
+        Msh($"ADT^{trigger}^ADT_{trigger}", controlId),
+        $"EVN|{trigger}|20240105093000+0100",
+        Pid(first, "FIRST"),
+        Pid(second, "SECOND"));
 }

@@ -19,6 +19,12 @@ internal enum AdtAction
     /// <summary>Each PID/MRG pair: the stored patient known by the prior identifier (MRG-1, MRG-4, MRG-2) takes the PID's identifiers.</summary>
     PatientIdentifierChange,
 
+    /// <summary>The two PIDs' patients are updated and linked to each other as <c>seealso</c> (<see cref="LinkMapping"/>, A24).</summary>
+    PatientLink,
+
+    /// <summary>The two PIDs' patients are updated and their <c>seealso</c> links to each other removed (<see cref="LinkMapping"/>, A37).</summary>
+    PatientUnlink,
+
     /// <summary>Each PID/MRG pair: the account MRG-3 is merged into the account PID-18; references to it move.</summary>
     AccountMerge,
 
@@ -36,7 +42,7 @@ internal enum AdtAction
 /// A null status takes the one PV1 implies (finished once PV1-45 is valued, planned for class P, else
 /// in-progress): A01, A04 and A08 keep the status a visit has — the IG's planned (A04) and unknown (A08)
 /// would turn every registration of a patient who is there, and every update, into a visit not under way.
-/// Triggers absent here (A24/A37 link/unlink, A42–A44 and A50/A51 visit and account moves…) are
+/// Triggers absent here (A42–A44 and A50/A51 visit and account moves…) are
 /// refused with code 200.
 /// </summary>
 internal static class AdtEvents
@@ -66,6 +72,7 @@ internal static class AdtEvents
             ["A21"] = ("patient goes on a leave of absence", Visit, Status.Onleave),
             ["A22"] = ("patient returns from a leave of absence", Visit, Status.InProgress),
             ["A23"] = ("delete a patient record (the visit)", Visit, Status.EnteredInError),
+            ["A24"] = ("link patient information (two PIDs)", PatientLink, null),
             ["A25"] = ("cancel pending discharge", Visit, Status.InProgress),
             ["A26"] = ("cancel pending transfer", Visit, Status.InProgress),
             ["A27"] = ("cancel pending admit", Visit, Status.Cancelled),
@@ -78,6 +85,7 @@ internal static class AdtEvents
             ["A34"] = ("merge patient information - patient ID only", PatientMerge, null),
             ["A35"] = ("merge patient information - account number only", AccountMerge, null),
             ["A36"] = ("merge patient information - patient ID and account number", PatientMerge, null),
+            ["A37"] = ("unlink patient information (two PIDs)", PatientUnlink, null),
             ["A38"] = ("cancel pre-admit", Visit, Status.Cancelled),
             ["A39"] = ("merge person - patient ID", PatientMerge, null),
             ["A40"] = ("merge patient - patient identifier list", PatientMerge, null),

@@ -30,6 +30,9 @@ internal static class AdtMapping
             case AdtAction.PatientIdentifierChange:
                 await IdentifierChangeMapping.MapAsync(context, ct);
                 break;
+            case AdtAction.PatientLink or AdtAction.PatientUnlink:
+                await LinkMapping.MapAsync(context, link: action == AdtAction.PatientLink, ct);
+                break;
             case AdtAction.AccountMerge:
                 await AccountMergeMapping.MapAsync(context, ct);
                 break;
