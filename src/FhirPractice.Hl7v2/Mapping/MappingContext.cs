@@ -46,6 +46,9 @@ internal sealed class MappingContext
     /// <summary>The identifier the Patient is matched by; part of the stable ids of resources that belong to the patient.</summary>
     public Identifier? PatientIdentifier { get; set; }
 
+    /// <summary>The id of the stored Patient an updating PID matched, or null (a new patient, or a PID that only creates).</summary>
+    public string? StoredPatientId { get; set; }
+
     /// <summary>The Encounter of this message (PV1), if it describes one, and what identifies it among the patient's.</summary>
     public ResourceReference? Encounter { get; set; }
     public string? EncounterKey { get; set; }

@@ -35,10 +35,8 @@ internal static class LinkMapping
     private static async System.Threading.Tasks.Task<Linked> MapAsync(Datatypes.V2Segment pid, MappingContext context, CancellationToken ct)
     {
         var entry = await PatientMapping.MapAsync(pid, context, updates: true, ct);
-        var match = context.PatientIdentifier!;
-        var stored = await context.Lookup.SearchAsync("Patient", [new("identifier", $"{match.System}|{match.Value}")], ct);
-        var reference = stored is [Patient { Id: { } id }] ? new ResourceReference($"Patient/{id}") : entry;
-        return new Linked(context.Transaction.Resource<Patient>(entry), match, reference);
+        var reference = context.StoredPatientId is { } id ? new ResourceReference($"Patient/{id}") : entry;
+        return new Linked(context.Transaction.Resource<Patient>(entry), context.PatientIdentifier!, reference);
     }
 
     private static void Relink(Linked from, Linked to, bool link)

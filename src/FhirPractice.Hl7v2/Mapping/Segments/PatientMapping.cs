@@ -37,17 +37,19 @@ internal static class PatientMapping
         if (pd1 is not null) AdditionalDemographicsMapping.Map(pd1, patient, context);
         foreach (var rol in following.Where(s => s.Id == "ROL" && RoleMapping.IsPrimaryCare(s)))
             patient.GeneralPractitioner.Add(RoleMapping.PrimaryCare(rol, context));
+        context.StoredPatientId = null;
         if (!updates)
         {
             context.PatientIdentifier = match;
             return context.Patient = context.Transaction.CreateIfNoneExist(patient, match);
         }
-        // Links are set by merges (A40), which PID does not carry: the update keeps those already stored.
+        // Links are set by merges (A40) and links (A24), which PID does not carry: the update keeps those already stored.
         var stored = await context.Lookup.SearchAsync("Patient", [new("identifier", $"{match.System}|{match.Value}")], ct);
         if (stored is [Patient existing])
         {
             patient.Link.AddRange(existing.Link);
             if (pd1 is null) AdditionalDemographicsMapping.Keep(existing, patient);
+            context.StoredPatientId = existing.Id;
         }
         context.PatientIdentifier = match;
         return context.Patient = context.Transaction.PutByIdentifier(patient, match);
