@@ -110,6 +110,17 @@ public class EngineAcceptanceTests
         Assert.Empty((await Read("B2")).Link);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_link_of_two_identifiers_of_one_stored_patient_is_refused_naming_the_second_PID()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "M1", mrn: "A1^^^GOODHEALTH&1.2.3.4&ISO^MR~P7"), store)).Transaction);
+
+        var error = await Assert.ThrowsAsync<MappingException>(() => mapper.MapAsync(Messages.Link("A24", "M2", first: "A1", second: "P7"), store));
+        Assert.Equal(("PID", 2, 3, "102"), (error.Error.SegmentId, error.Error.SegmentSequence, error.Error.Field, error.Error.Code));
+    }
+
     private static async Task<Dictionary<string, int>> Census(InProcessFhirStore store)
     {
         var census = new Dictionary<string, int>();

@@ -22,7 +22,8 @@ internal static class LinkMapping
                 Diagnostic: $"{context.Header[9, 2]} names two patients: the message has one PID"));
         var first = await MapAsync(pids[0], context, ct);
         var second = await MapAsync(pids[1], context, ct);
-        if (first.Match.System == second.Match.System && first.Match.Value == second.Match.Value)
+        // The same identifier twice, or two identifiers of one stored patient: no second record to link.
+        if (first.Reference.Reference == second.Reference.Reference)
             throw Datatypes.V2Segment.DataTypeError(pids[1].At(3), "both PIDs name the same patient");
         Relink(first, second, link);
         Relink(second, first, link);
@@ -30,13 +31,13 @@ internal static class LinkMapping
 
     /// <param name="Written">The Patient the transaction writes.</param>
     /// <param name="Reference">How a link refers to it: its stored id, else the transaction's entry (a new patient).</param>
-    private sealed record Linked(Patient Written, Identifier Match, ResourceReference Reference);
+    private sealed record Linked(Patient Written, ResourceReference Reference);
 
     private static async System.Threading.Tasks.Task<Linked> MapAsync(Datatypes.V2Segment pid, MappingContext context, CancellationToken ct)
     {
         var entry = await PatientMapping.MapAsync(pid, context, updates: true, ct);
         var reference = context.StoredPatientId is { } id ? new ResourceReference($"Patient/{id}") : entry;
-        return new Linked(context.Transaction.Resource<Patient>(entry), context.PatientIdentifier!, reference);
+        return new Linked(context.Transaction.Resource<Patient>(entry), reference);
     }
 
     private static void Relink(Linked from, Linked to, bool link)
