@@ -14,11 +14,12 @@ using Task = System.Threading.Tasks.Task;
 namespace FhirPractice.Hl7v2.Inbound;
 
 /// <summary>
-/// What happens to an inbound v2 message: parse → store it raw (status received) → duplicate control →
-/// map (<see cref="IMessageMapper"/>) → commit the transaction through the <see cref="FhirEngine"/> →
-/// record the status and the ACK → answer. A message is acknowledged AA only after its FHIR changes are
-/// committed and its status is stored; one left in status received by a crash is processed again by
-/// <see cref="RecoverAsync"/> (mappings use conditional writes, so that does not duplicate anything).
+/// What happens to an inbound v2 message: parse → duplicate control → map (<see cref="IMessageMapper"/>) → commit
+/// the transaction through the <see cref="FhirEngine"/> → store it raw with its status and ACK → answer. A message
+/// answered with an accept ACK first (enhanced mode) is stored in status received before it is mapped, and its status
+/// recorded after. A message is acknowledged AA only after its FHIR changes are committed and it is stored with its
+/// status; one left in status received by a crash is processed again by <see cref="RecoverAsync"/> (mappings use
+/// conditional writes, so that does not duplicate anything).
 /// <para>
 /// AR (CR in enhanced mode) refuses the message itself: unparseable, a header the bridge does not take
 /// (<see cref="HeaderCheck"/>), a type the mapper does not map, or a failure of ours. AE is an error in its
@@ -32,6 +33,9 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
 
     // Messages being processed, by store id: a concurrent resend or a replay joins or waits for the one run.
     private readonly ConcurrentDictionary<long, Lazy<Task<StoredMessage>>> _inFlight = new();
+
+    // Messages being processed before they are stored, by duplicate key: a copy arriving meanwhile joins the one run.
+    private readonly ConcurrentDictionary<DuplicateKey, Lazy<Task<Admission>>> _deciding = new();
 
     /// <summary>The MLLP handler: answers on the connection the message came in on (see <see cref="AcknowledgmentMode"/>).</summary>
     public async ValueTask HandleAsync(ReadOnlyMemory<byte> bytes, MllpExchange exchange, CancellationToken ct)
@@ -50,14 +54,18 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
         }
 
         var mode = AcknowledgmentMode.Of(message);
+        var record = Describe(raw, receivedAt, message, mode);
         Admission admission;
         try
         {
-            admission = await store.AdmitAsync(Describe(raw, receivedAt, message, mode), ct);
+            admission = record is { Status: MessageStatus.Received, AcceptAck: null, DuplicateKey: { } key }
+                ? await DecideThenStoreAsync(record, message, key, ct)
+                : await StoreThenDecideAsync(record, message, exchange, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Not stored, so not ours yet: refuse, and the sender sends it again later.
+            // Not stored, so not ours yet: refuse, and the sender sends it again later (its FHIR changes, if they were
+            // committed, are found unchanged then: the mappings write conditionally).
             log.LogError("HL7 v2 message could not be stored: {Exception}", e.GetType().Name);
             var failure = new AckError(Code: "207", CodeText: "Application internal error", Diagnostic: "the message could not be stored; send it again later");
             if (!mode.Enhanced || mode.SendsAccept(AckCode.CE))
@@ -66,14 +74,48 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
         }
 
         var stored = admission.Message;
-        if (!admission.IsDuplicate && stored.AcceptAck is { } acceptAck)
-            await exchange.SendAsync(acceptAck, ct);
-        if (stored.Status == MessageStatus.Received)
-            stored = await ProcessOnceAsync(stored.Id, admission.IsDuplicate ? null : message, ct);
         if (admission.IsDuplicate && stored.AcceptAck is { } originalAcceptAck)
             await exchange.SendAsync(originalAcceptAck, ct);
         if (stored.Ack is { } ack)
             await exchange.SendAsync(ack, ct);
+    }
+
+    /// <summary>
+    /// A message that is answered with an accept ACK (enhanced mode, CA), or is refused for its header, or has no
+    /// duplicate key: stored first (the CA says it is safe), then processed and its status recorded.
+    /// </summary>
+    private async Task<Admission> StoreThenDecideAsync(NewMessage record, Er7Message message, MllpExchange exchange, CancellationToken ct)
+    {
+        var admission = await store.AdmitAsync(record, ct);
+        var stored = admission.Message;
+        if (!admission.IsDuplicate && stored.AcceptAck is { } acceptAck)
+            await exchange.SendAsync(acceptAck, ct);
+        if (stored.Status == MessageStatus.Received)
+            stored = await ProcessOnceAsync(stored.Id, admission.IsDuplicate ? null : message, ct);
+        return admission with { Message = stored };
+    }
+
+    /// <summary>
+    /// Any other message (original mode, the usual case): processed first, then stored once with its status and ACK,
+    /// so it costs the message store one write, not two. Nothing is acknowledged before that write: a crash between the
+    /// FHIR commit and it leaves no record and no ACK, and the resend is mapped again (finding its changes already made).
+    /// A resend of a stored message gets its ACK; copies arriving together share one run (by duplicate key).
+    /// </summary>
+    private async Task<Admission> DecideThenStoreAsync(NewMessage record, Er7Message message, DuplicateKey key, CancellationToken ct)
+    {
+        var run = new Lazy<Task<Admission>>(() => DecideAsync(record, message, key, ct));
+        var current = _deciding.GetOrAdd(key, run);
+        if (current != run) return (await current.Value) with { IsDuplicate = true };
+        try { return await run.Value; }
+        finally { _deciding.TryRemove(new(key, run)); }
+    }
+
+    private async Task<Admission> DecideAsync(NewMessage record, Er7Message message, DuplicateKey key, CancellationToken ct)
+    {
+        if (await store.FindAsync(key, ct) is { } earlier)
+            return new Admission(earlier.Status == MessageStatus.Received ? await ProcessOnceAsync(earlier.Id, null, ct) : earlier, IsDuplicate: true);
+        var (status, ack, error) = await OutcomeAsync(record.Raw, ct, message);
+        return await store.AdmitAsync(record with { Status = status, Ack = ack, Error = error, DecidedAt = clock.GetUtcNow() }, ct);
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public interface IMessageStore
 
     Task<StoredMessage?> GetAsync(long id, CancellationToken ct = default);
 
+    /// <summary>The stored message with this duplicate key, or null.</summary>
+    Task<StoredMessage?> FindAsync(DuplicateKey key, CancellationToken ct = default);
+
     /// <summary>The messages that match, newest first, one page at a time.</summary>
     Task<MessagePage> SearchAsync(MessageQuery query, CancellationToken ct = default);
 }
@@ -55,9 +58,11 @@ public sealed record NewMessage(byte[] Raw, DateTimeOffset ReceivedAt, MessageSt
     public PatientIdentifier? Patient { get; init; }
     /// <summary>The enhanced-mode accept ACK (CA/CE/CR) sent when the message was stored.</summary>
     public byte[]? AcceptAck { get; init; }
-    /// <summary>The ACK, when the message is stored already decided (a reject).</summary>
+    /// <summary>The ACK, when the message is stored already decided (a reject, or processed before it is stored).</summary>
     public byte[]? Ack { get; init; }
     public string? Error { get; init; }
+    /// <summary>When its status was decided, for a message stored already decided; null: when it was received.</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
 }
 
 public sealed record StoredMessage(long Id, byte[] Raw, DateTimeOffset ReceivedAt, DateTimeOffset UpdatedAt, MessageStatus Status,

@@ -17,9 +17,9 @@ internal sealed class MessageWriterStatements : IDisposable
         _admit = Prepare(connection, """
             INSERT OR IGNORE INTO hl7v2_message (raw, received_at, updated_at, status, message_type, sending_application,
               sending_facility, control_id, patient_value, patient_authority, accept_ack, ack, error, deduplicated)
-            VALUES ($raw, $at, $at, $status, $type, $app, $facility, $control, $pv, $pa, $accept, $ack, $error, $dedup)
+            VALUES ($raw, $at, $decided, $status, $type, $app, $facility, $control, $pv, $pa, $accept, $ack, $error, $dedup)
             RETURNING id
-            """, "$raw", "$at", "$status", "$type", "$app", "$facility", "$control", "$pv", "$pa", "$accept", "$ack", "$error", "$dedup");
+            """, "$raw", "$at", "$decided", "$status", "$type", "$app", "$facility", "$control", "$pv", "$pa", "$accept", "$ack", "$error", "$dedup");
         _complete = Prepare(connection,
             "UPDATE hl7v2_message SET status = $status, ack = COALESCE($ack, ack), error = $error, updated_at = $now WHERE id = $id",
             "$status", "$ack", "$error", "$now", "$id");
@@ -36,7 +36,7 @@ internal sealed class MessageWriterStatements : IDisposable
     public long? Admit(NewMessage m)
     {
         var key = m.DuplicateKey;
-        Bind(_admit, m.Raw, m.ReceivedAt.ToUnixTimeMilliseconds(), SqliteMessageStore.StatusText(m.Status), m.MessageType,
+        Bind(_admit, m.Raw, m.ReceivedAt.ToUnixTimeMilliseconds(), (m.DecidedAt ?? m.ReceivedAt).ToUnixTimeMilliseconds(), SqliteMessageStore.StatusText(m.Status), m.MessageType,
             key?.SendingApplication ?? m.SendingApplication, key?.SendingFacility ?? m.SendingFacility, key?.ControlId ?? m.ControlId,
             m.Patient?.Value, m.Patient?.AssigningAuthority, m.AcceptAck, m.Ack, m.Error, key is null ? 0 : 1);
         return _admit.ExecuteScalar() is long inserted ? inserted : null;

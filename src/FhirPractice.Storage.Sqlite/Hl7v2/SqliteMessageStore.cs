@@ -74,21 +74,23 @@ public sealed class SqliteMessageStore : IMessageStore, IAsyncDisposable
         var id = await WriteAsync(statements => statements.Admit(m), ct);
 
         if (id is long newId)
-            return new Admission(new StoredMessage(newId, m.Raw, m.ReceivedAt, m.ReceivedAt, m.Status, m.MessageType,
+            return new Admission(new StoredMessage(newId, m.Raw, m.ReceivedAt, m.DecidedAt ?? m.ReceivedAt, m.Status, m.MessageType,
                 m.DuplicateKey?.SendingApplication ?? m.SendingApplication, m.DuplicateKey?.SendingFacility ?? m.SendingFacility,
                 m.DuplicateKey?.ControlId ?? m.ControlId, m.Patient, m.AcceptAck, m.Ack, m.Error), IsDuplicate: false);
+        return new Admission(await FindAsync(m.DuplicateKey!, ct) ?? throw new InvalidOperationException("a duplicate key was taken by no stored message"),
+            IsDuplicate: true);
+    }
 
-        var existing = OnReader(connection =>
+    public Task<StoredMessage?> FindAsync(DuplicateKey key, CancellationToken ct = default) =>
+        Task.FromResult(OnReader(connection =>
         {
             using var cmd = connection.CreateCommand();
             cmd.CommandText = $"SELECT {Columns} FROM hl7v2_message WHERE deduplicated = 1 AND sending_application = $app AND sending_facility = $facility AND control_id = $control";
-            cmd.Parameters.AddWithValue("$app", m.DuplicateKey!.SendingApplication);
-            cmd.Parameters.AddWithValue("$facility", m.DuplicateKey.SendingFacility);
-            cmd.Parameters.AddWithValue("$control", m.DuplicateKey.ControlId);
-            return ReadAll(cmd).Single();
-        });
-        return new Admission(existing, IsDuplicate: true);
-    }
+            cmd.Parameters.AddWithValue("$app", key.SendingApplication);
+            cmd.Parameters.AddWithValue("$facility", key.SendingFacility);
+            cmd.Parameters.AddWithValue("$control", key.ControlId);
+            return ReadAll(cmd).SingleOrDefault();
+        }));
 
     public Task CompleteAsync(long id, MessageStatus status, byte[]? ack, string? error, CancellationToken ct = default)
     {
