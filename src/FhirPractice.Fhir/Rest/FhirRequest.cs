@@ -56,6 +56,12 @@ public sealed record FhirRequest(string Method, string Path, IReadOnlyList<KeyVa
     /// single writer does not take a write of its own for it after the answer; a failed operation is still shown after.
     /// </summary>
     public FhirRequest? AnswersOperation { get; init; }
+    /// <summary>
+    /// Set by an internal door for a transaction it built from a message that it keeps a record of itself (the HL7 v2
+    /// bridge: the message store holds the message, its status and ACK, and the transaction writes the message's
+    /// Provenance). No client sent that Bundle, so the audit trail records each of its writes but not the Bundle.
+    /// </summary>
+    public bool BuiltFromKeptMessage { get; init; }
     /// <summary>The engine's record of this interaction for its hooks; set by <see cref="FhirEngine.HandleAsync"/>.</summary>
     internal InteractionTrace? Trace { get; init; }
 

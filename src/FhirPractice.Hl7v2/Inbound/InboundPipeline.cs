@@ -214,6 +214,8 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
                 SkipUnchangedUpdates = true,
                 Return = PreferReturn.Minimal,
                 Caller = FhirCaller.Internal("mllp"),
+                // The message store keeps the message; its transaction's writes are audited each, not as a Bundle.
+                BuiltFromKeptMessage = true,
             }, ct);
             if ((int)response.Status < 300) return (AckCode.AA, mapped.Warnings);
             return ((int)response.Status < 500 ? AckCode.AE : AckCode.AR, [EngineError(response)]);

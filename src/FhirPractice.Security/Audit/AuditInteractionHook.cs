@@ -93,10 +93,12 @@ public sealed class AuditInteractionHook(AuditChain chain, BalpAuditEvents event
     /// <summary>
     /// Whether a transaction gets an AuditEvent of its own beside its writes'. Not one an operation runs as its answer
     /// (<see cref="FhirRequest.AnswersOperation"/>): no client sent that Bundle, and the operation's own AuditEvent,
-    /// in the same transaction, already records the interaction (its subtype, request id and patients).
+    /// in the same transaction, already records the interaction (its subtype, request id and patients). Nor one an
+    /// internal door built from a message it keeps (<see cref="FhirRequest.BuiltFromKeptMessage"/>): no client sent
+    /// that Bundle either, and the message is on record with its door and named by the Provenance the Bundle writes.
     /// </summary>
     private static bool HasBundleEvent(InteractionContext interaction) =>
-        interaction.Interaction.Code == "transaction" && interaction.Request.AnswersOperation is null;
+        interaction.Interaction.Code == "transaction" && interaction.Request.AnswersOperation is null && !interaction.Request.BuiltFromKeptMessage;
 
     private PreparedAuditEvent BundleEvent(InteractionContext interaction) =>
         chain.Prepare(events.Interaction(interaction, WritePlaceholders.Instant, [], null, withQuery: false));

@@ -106,7 +106,7 @@ public sealed class ProvenanceTests(FhirServerFactory server) : IClassFixture<Fh
 public sealed class MllpProvenanceTests(MllpServerFactory server) : IClassFixture<MllpServerFactory>
 {
     [Fact]
-    public async Task A_mapped_message_writes_Provenances_and_AuditEvents_naming_the_mllp_door()
+    public async Task A_mapped_message_writes_Provenances_and_AuditEvents_naming_the_mllp_door_and_none_for_its_Bundle()
     {
         var mrn = FhirHttp.Unique();
         var ack = V2.Parse(await V2.SendAsync(server.Started().MllpPort, V2.Adt(FhirHttp.Unique(), mrn)));
@@ -119,5 +119,8 @@ public sealed class MllpProvenanceTests(MllpServerFactory server) : IClassFixtur
         Assert.NotEmpty(events);
         Assert.All(events, e => Assert.Contains(e["agent"]!.AsArray(), a => (string?)a!["who"]?["identifier"]?["value"] == "mllp"));
         Assert.All(events, e => Assert.Empty(BalpRules.Violations(e)));
+        Assert.Contains(events, e => Subtype(e) is "create" or "update");
+        // The Bundle the bridge built is no client's interaction: its writes are recorded each, the message by the message store.
+        Assert.DoesNotContain(await AllAsync(server.Services, "AuditEvent"), e => Subtype(e) == "transaction");
     }
 }
