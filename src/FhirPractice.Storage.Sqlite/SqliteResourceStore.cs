@@ -34,11 +34,11 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 }.ToString();
 
-        var writer = Open(memoryMapped: true);
+        var writer = Open(forWriter: true);
         Pragma(writer, $"PRAGMA journal_mode = WAL; PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = {Math.Max(1, options.CheckpointPages)};");
         SqliteSchema.Create(writer);
         _flusher = WalFlusher.ForWriter(writer, full, options.Synchronous);
-        _readers = new SqliteReaderPool(() => Open(memoryMapped: false));
+        _readers = new SqliteReaderPool(() => Open(forWriter: false));
         _writer = Task.Factory.StartNew(() => WriteLoop(writer), TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -47,8 +47,14 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     /// after any commit has SQLite drop its page cache and unmap the whole file, so under writes a mapping bought it a
     /// page fault for every page it read and a munmap (with its TLB shootdowns) per read; the writer sees no one else's
     /// commits and keeps its mapping.
+    /// <para>
+    /// The writer's page cache is the smaller one (8 MiB, readers 64 MiB): when a B-tree page splits, SQLite renumbers
+    /// the new pages through a page number past the end of the file, and the transaction's end then walks the writer's
+    /// whole cache to drop pages past the end — nearly every commit under writes, a pointer chase per cached page
+    /// (3.6 % of the server's CPU under HL7 v2 load with 64 MiB, 0.7 % with 8 MiB; no loss in $book).
+    /// </para>
     /// </summary>
-    private SqliteConnection Open(bool memoryMapped)
+    private SqliteConnection Open(bool forWriter)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -56,7 +62,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         // one again on every run once a bound value could change its plan (a bound LIMIT does).
         if (raw.sqlite3_db_config(connection.Handle, SQLITE_DBCONFIG_ENABLE_QPSG, 1, out _) != raw.SQLITE_OK)
             throw new InvalidOperationException("SQLite refused its query planner stability guarantee");
-        Pragma(connection, $"PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {(memoryMapped ? 1L << 30 : 0)};");
+        Pragma(connection, $"PRAGMA busy_timeout = 30000; PRAGMA cache_size = {(forWriter ? -8192 : -65536)}; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {(forWriter ? 1L << 30 : 0)};");
         return connection;
     }
 
