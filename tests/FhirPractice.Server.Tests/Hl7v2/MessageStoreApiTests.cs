@@ -126,6 +126,28 @@ public class MessageStoreApiTests(MllpServerFactory server) : IClassFixture<Mllp
         Assert.Equal(V2.Parse(recovered.Ack!).Get("MSH-10"), resend.Get("MSH-10")); // the stored ACK, not a new one
     }
 
+    [Fact]
+    public async Task A_resend_of_a_message_left_received_processes_it_once_before_recovery_runs()
+    {
+        var (control, mrn) = (FhirHttp.Unique(), FhirHttp.Unique());
+        var store = server.Started().Services.GetRequiredService<IMessageStore>();
+        var admitted = await store.AdmitAsync(new NewMessage(V2.Bytes(V2.Adt(control, mrn)), DateTimeOffset.UtcNow, MessageStatus.Received)
+        {
+            DuplicateKey = new DuplicateKey("SENDAPP", "SENDFAC", control),
+            ControlId = control,
+        });
+
+        var ack = await V2.SendAsync(Port, V2.Adt(control, mrn));
+
+        Assert.Equal("AA", V2.Parse(ack).Get("MSA-1"));
+        var stored = await store.GetAsync(admitted.Message.Id);
+        Assert.Equal(MessageStatus.Mapped, stored!.Status);
+        Assert.Equal(ack, stored.Ack);
+        Assert.Equal(admitted.Message.Id, (await store.FindAsync(new DuplicateKey("SENDAPP", "SENDFAC", control)))!.Id); // no second record
+        var patients = await GetJsonAsync($"Patient?identifier={Uri.EscapeDataString(TestMessageMapper.PatientSystem + "GHH")}|{mrn}");
+        Assert.Single(patients["entry"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("$hl7v2-messages?colour=red", "colour")]
     [InlineData("$hl7v2-messages?status=lost", "status")]
