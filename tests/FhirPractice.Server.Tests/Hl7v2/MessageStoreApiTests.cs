@@ -106,16 +106,23 @@ public class MessageStoreApiTests(MllpServerFactory server) : IClassFixture<Mllp
         Assert.DoesNotContain(ControlIds(await GetJsonAsync("$hl7v2-dead-letters?_count=1000")), c => c == control);
     }
 
-    [Fact]
-    public async Task Messages_left_received_by_a_crash_are_processed_by_recovery()
+    /// <summary>An ADT stored in status received and not processed, as a crash between its storing and its mapping leaves it.</summary>
+    private async Task<(IMessageStore Store, Admission Admitted)> LeftReceivedAsync(string control, string mrn)
     {
-        var (control, mrn) = (FhirHttp.Unique(), FhirHttp.Unique());
         var store = server.Started().Services.GetRequiredService<IMessageStore>();
         var admitted = await store.AdmitAsync(new NewMessage(V2.Bytes(V2.Adt(control, mrn)), DateTimeOffset.UtcNow, MessageStatus.Received)
         {
             DuplicateKey = new DuplicateKey("SENDAPP", "SENDFAC", control),
             ControlId = control,
         });
+        return (store, admitted);
+    }
+
+    [Fact]
+    public async Task Messages_left_received_by_a_crash_are_processed_by_recovery()
+    {
+        var (control, mrn) = (FhirHttp.Unique(), FhirHttp.Unique());
+        var (store, admitted) = await LeftReceivedAsync(control, mrn);
 
         await server.Services.GetRequiredService<InboundPipeline>().RecoverAsync(CancellationToken.None);
 
@@ -130,12 +137,7 @@ public class MessageStoreApiTests(MllpServerFactory server) : IClassFixture<Mllp
     public async Task A_resend_of_a_message_left_received_processes_it_once_before_recovery_runs()
     {
         var (control, mrn) = (FhirHttp.Unique(), FhirHttp.Unique());
-        var store = server.Started().Services.GetRequiredService<IMessageStore>();
-        var admitted = await store.AdmitAsync(new NewMessage(V2.Bytes(V2.Adt(control, mrn)), DateTimeOffset.UtcNow, MessageStatus.Received)
-        {
-            DuplicateKey = new DuplicateKey("SENDAPP", "SENDFAC", control),
-            ControlId = control,
-        });
+        var (store, admitted) = await LeftReceivedAsync(control, mrn);
 
         var ack = await V2.SendAsync(Port, V2.Adt(control, mrn));
 
