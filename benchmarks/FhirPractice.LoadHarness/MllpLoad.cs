@@ -108,6 +108,20 @@ public static class MllpLoad
         return missing == 0 && ids.Count > 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// mllp-bare: --port P; an MLLP listener that parses every message and answers it AA, mapping and storing nothing: the
+    /// ceiling mllp-load's figures are read against — the same client, loopback, framing, ER7 parse and ACK on this
+    /// machine at that moment. Runs until stopped.
+    /// </summary>
+    public static async Task<int> BareAsync(CommandLineOptions options)
+    {
+        await using var listener = new MllpListener(new MllpListenerOptions { Port = options.Number("port", 0) },
+            (message, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(
+                AckBuilder.Build(Er7Parser.Parse(message.ToArray()), FhirPractice.Hl7v2.Mllp.AckCode.AA).EncodeBytes()));
+        await listener.RunAsync(CancellationToken.None);
+        return 0;
+    }
+
     /// <summary>An ADT^A08 whose control id and PID-3 are both <paramref name="id"/>.</summary>
     private static byte[] Adt08(string id) => Encoding.ASCII.GetBytes(
         $"MSH|^~\\&|LOADHARNESS|BENCH|FHIRPRACTICE|PRACTICE|20240501120000||ADT^A08^ADT_A01|{id}|P|2.5.1\r" +

@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "seed-appointments" => await AppointmentSeeder.RunAsync(options),
     "search-queries" => await SearchData.RunAsync(options),
     "mllp-load" => await MllpLoad.LoadAsync(options),
+    "mllp-bare" => await MllpLoad.BareAsync(options),
     "mllp-stream" => await MllpLoad.StreamAsync(options),
     "check-mllp" => await MllpLoad.CheckAsync(options),
     "scheduling-load" => await SchedulingLoad.RunAsync(options),
@@ -32,6 +33,7 @@ static int Usage()
           seed-appointments  --base URL --count N --queries-out F
           search-queries     --base URL --out DIR [--count N]
           mllp-load          --port P [--connections C] [--seconds S] [--warmup W] [--server-pid PID]   ADT^A08 messages/s, ACK latency, server CPU a message
+          mllp-bare          --port P                                     parse and answer AA, store nothing (the ceiling)
           mllp-stream        --port P --log F [--connections C] [--max-seconds S]   log every AA'd control id
           check-mllp         --base URL --log F                           every logged id mapped, its Patient there
           scheduling-load    --base URL [--providers 20] [--days 30] [--book-days 365] [--race-percent 10] [--workers 16] [--seconds 20] [--warmup 0] [--server-pid PID]   $book/s, $find p99, overlaps
