@@ -11,22 +11,14 @@ public sealed class OccupancyReaderTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Nine = new(2025, 6, 10, 13, 0, 0, TimeSpan.Zero);
     private static readonly TimeRange Morning = new(Nine, Nine.AddHours(3));
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-occupancy-tests", Guid.NewGuid().ToString("N"));
-    private SqliteResourceStore _sqlite = null!;
+    private readonly TemporarySqliteStore _temporary = new();
+    private SqliteResourceStore Sqlite => _temporary.Store;
 
-    public Task InitializeAsync()
-    {
-        _sqlite = new SqliteResourceStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" }, TimeProvider.System);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _sqlite.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _temporary.DisposeAsync();
 
-    private Task Book(string actor, int fromMinutes, string owner) => _sqlite.WriteAsync(tx =>
+    private Task Book(string actor, int fromMinutes, string owner) => Sqlite.WriteAsync(tx =>
     {
         var interval = new BusyInterval(new TimeRange(Nine.AddMinutes(fromMinutes), Nine.AddMinutes(fromMinutes + 30)), owner, []);
         foreach (var key in OccupancyKeys.BusyKeys(actor, interval)) tx.SaveState(new StateEntry(OccupancyKeys.Busy, key, interval.Serialise()));
@@ -36,7 +28,7 @@ public sealed class OccupancyReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_read_is_kept_until_a_commit_changes_that_actors_bookings()
     {
-        var store = new CountingStore(_sqlite, stamps: true);
+        var store = new CountingStore(Sqlite, stamps: true);
         var reader = new OccupancyReader();
         await Book("Practitioner/a", 0, "Appointment/1");
 
@@ -52,7 +44,7 @@ public sealed class OccupancyReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_store_without_stamps_is_read_every_time()
     {
-        var store = new CountingStore(_sqlite, stamps: false);
+        var store = new CountingStore(Sqlite, stamps: false);
         var reader = new OccupancyReader();
         await Book("Practitioner/a", 0, "Appointment/1");
 

@@ -17,22 +17,14 @@ namespace FhirPractice.Scheduling.Tests;
 public sealed class OccupancyWriteHookTests : IAsyncLifetime
 {
     private const string Practitioner = "Practitioner/a";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirpractice-occupancy-hook-tests", Guid.NewGuid().ToString("N"));
     private readonly OccupancyWriteHook _hook = new(new AvailabilityCalculator(DateTimeZoneProviders.Tzdb["America/New_York"]),
         new ReminderFiling(new SchedulingOptions(), TimeProvider.System));
-    private SqliteResourceStore _store = null!;
+    private readonly TemporarySqliteStore _temporary = new();
+    private SqliteResourceStore Store => _temporary.Store;
 
-    public Task InitializeAsync()
-    {
-        _store = new SqliteResourceStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "fhir.db"), Synchronous = "NORMAL" }, TimeProvider.System);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _temporary.DisposeAsync();
 
     /// <summary>A booked visit of the practitioner, 2025-06-10 from 13:00 UTC plus <paramref name="fromMinutes"/>, for 30 minutes.</summary>
     private static ResourceWrite Booked(string id, int fromMinutes)
@@ -45,7 +37,7 @@ public sealed class OccupancyWriteHookTests : IAsyncLifetime
     }
 
     /// <summary>Shows the version to the hook as the engine does: before, the write, after.</summary>
-    private Task<int> Write(ResourceWrite write) => _store.WriteAsync(tx =>
+    private Task<int> Write(ResourceWrite write) => Store.WriteAsync(tx =>
     {
         _hook.Writing(tx, write);
         tx.Write(write);
@@ -54,14 +46,14 @@ public sealed class OccupancyWriteHookTests : IAsyncLifetime
     });
 
     private async Task<IReadOnlyList<string>> Owners() =>
-        OccupancyKeys.Distinct(await _store.ScanStateAsync(new StateRange(OccupancyKeys.Busy, "", "~"))).Select(i => i.Owner).Order().ToList();
+        OccupancyKeys.Distinct(await Store.ScanStateAsync(new StateRange(OccupancyKeys.Busy, "", "~"))).Select(i => i.Owner).Order().ToList();
 
     [Fact]
     public async Task A_taken_time_is_refused_before_its_version_changes_anything_and_a_free_one_is_claimed_after_its_write()
     {
         await Write(Booked("first", 0));
 
-        var changedNothing = await _store.WriteAsync(tx =>
+        var changedNothing = await Store.WriteAsync(tx =>
         {
             var before = tx.ScanState(new StateRange(OccupancyKeys.Busy, "", "~")).Count;
             var refused = Assert.Throws<FhirError>(() => _hook.Writing(tx, Booked("overlapping", 15)));
@@ -73,7 +65,7 @@ public sealed class OccupancyWriteHookTests : IAsyncLifetime
         // Refused through the store, it fails alone: nothing of it is stored, the first booking stands.
         var conflict = await Assert.ThrowsAsync<FhirError>(() => Write(Booked("overlapping", 15)));
         Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
-        Assert.Null(await _store.ReadAsync("Appointment", "overlapping"));
+        Assert.Null(await Store.ReadAsync("Appointment", "overlapping"));
 
         // A free time, and the same booking written again (its own time does not stand in its way), are claimed.
         await Write(Booked("later", 30));
