@@ -99,6 +99,55 @@ public class AdtEventTests
         Assert.Single(await store.SearchAsync("Encounter", [new("subject", $"Patient/{after.Id}")]));
     }
 
+    [Theory]
+    [InlineData("A50", "MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR||||V1^^^GOODHEALTH&1.2.3.4&ISO", "V2", "")]
+    [InlineData("A51", "MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR|||||ALT1^^^GOODHEALTH&1.2.3.4&ISO", "V1", "ALT2^^^GOODHEALTH&1.2.3.4&ISO")]
+    public async System.Threading.Tasks.Task A50_and_A51_change_the_number_of_the_stored_visit_in_place(string trigger, string mrg, string visit, string alternate)
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        static string Pv1(string visit, string alternate) =>
+            $"PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||{visit}^^^GOODHEALTH&1.2.3.4&ISO^VN" + new string('|', 31) + alternate; // PV1-19, PV1-50
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A01^ADT_A01", "M1"), Messages.Pid(),
+            Pv1("V1", "ALT1^^^GOODHEALTH&1.2.3.4&ISO")), store)).Transaction);
+        var before = (Encounter)Assert.Single(await store.SearchAsync("Encounter", []));
+
+        var change = Messages.Parse(Messages.Msh($"ADT^{trigger}^ADT_A50", "M2"), $"EVN|{trigger}|20240106093000+0100", Messages.Pid(), mrg,
+            Pv1(visit, alternate));
+        await store.CommitAsync((await mapper.MapAsync(change, store)).Transaction);
+
+        var after = (Encounter)Assert.Single(await store.SearchAsync("Encounter", []));
+        Assert.Equal(before.Id, after.Id); // rewritten in place: what refers to the visit still does
+        var values = after.Identifier.Select(i => i.Value).ToList();
+        Assert.Equal(trigger == "A50" ? ["V2", "ALT1"] : ["V1", "ALT2"], values);
+        // The next message naming the new number updates that visit.
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A08", "M3", visit: visit), store)).Transaction);
+        Assert.Equal(before.Id, Assert.Single(await store.SearchAsync("Encounter", [])).Id);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A50_for_a_visit_not_stored_writes_it_from_the_PV1()
+    {
+        await using var store = new InProcessFhirStore();
+        var change = Messages.Parse(Messages.Msh("ADT^A50^ADT_A50", "M1"), Messages.Pid(), "MRG|MRN1||||OLD9^^^GOODHEALTH&1.2.3.4&ISO",
+            "PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||V9^^^GOODHEALTH&1.2.3.4&ISO^VN");
+        await store.CommitAsync((await new V2ToFhirMapper().MapAsync(change, store)).Transaction);
+
+        Assert.Equal("V9", ((Encounter)Assert.Single(await store.SearchAsync("Encounter", []))).Identifier.Single().Value);
+    }
+
+    [Theory]
+    [InlineData("ADT^A50^ADT_A50", "MRG|MRN1", "PV1|1|I|||||||||||||||||V2", "MRG", 5, "101")]
+    [InlineData("ADT^A50^ADT_A50", "MRG|MRN1||||V1", "PV1|1|I|W1^101^A", "PV1", 19, "101")]
+    [InlineData("ADT^A51^ADT_A50", "MRG|MRN1|||||ALT1", "PV1|1|I|W1^101^A", "PV1", 50, "101")]
+    [InlineData("ADT^A50^ADT_A50", "MRG|MRN1||||V1", "", "PV1", null, "100")]
+    public async System.Threading.Tasks.Task A50_and_A51_name_the_field_they_miss(string type, string mrg, string pv1, string segment, int? field, string code)
+    {
+        var segments = new[] { Messages.Msh(type, "C1"), Messages.Pid(), mrg, pv1 }.Where(s => s.Length > 0).ToArray();
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(segments));
+        Assert.Equal((segment, field, code), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task A41_makes_the_prior_account_inactive_and_moves_its_charges()
     {

@@ -31,6 +31,12 @@ internal enum AdtAction
     /// <summary>Each MRG/PV1 pair: the visit moves to the PID patient (its Encounter's subject is rewritten).</summary>
     VisitMove,
 
+    /// <summary>Each MRG/PV1 pair: the stored visit known by the prior number (MRG-5) takes the PV1's (<see cref="VisitNumberChangeMapping"/>, A50).</summary>
+    VisitNumberChange,
+
+    /// <summary>As <see cref="VisitNumberChange"/> for the alternate visit id (MRG-6 → PV1-50, A51).</summary>
+    AlternateVisitIdChange,
+
     /// <summary>NPU: the bed's Location gets NPU-2 as its operational status (A20, no patient).</summary>
     BedStatus,
 }
@@ -42,7 +48,7 @@ internal enum AdtAction
 /// A null status takes the one PV1 implies (finished once PV1-45 is valued, planned for class P, else
 /// in-progress): A01, A04 and A08 keep the status a visit has — the IG's planned (A04) and unknown (A08)
 /// would turn every registration of a patient who is there, and every update, into a visit not under way.
-/// Triggers absent here (A42–A44 and A50/A51 visit and account moves…) are
+/// Triggers absent here (A42–A44 visit and account moves…) are
 /// refused with code 200.
 /// </summary>
 internal static class AdtEvents
@@ -95,6 +101,8 @@ internal static class AdtEvents
             ["A47"] = ("change patient identifier list", PatientIdentifierChange, null),
             ["A48"] = ("change alternate patient ID", PatientIdentifierChange, null),
             ["A49"] = ("change patient account number", AccountMerge, null),
+            ["A50"] = ("change visit number", VisitNumberChange, null),
+            ["A51"] = ("change alternate visit ID", AlternateVisitIdChange, null),
             ["A52"] = ("cancel leave of absence", Visit, Status.InProgress),
             ["A53"] = ("cancel patient returns from a leave of absence", Visit, Status.Onleave),
             ["A54"] = ("change attending doctor", Visit, null),

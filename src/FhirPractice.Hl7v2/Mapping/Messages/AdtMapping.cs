@@ -39,6 +39,9 @@ internal static class AdtMapping
             case AdtAction.VisitMove:
                 await MapVisitMovesAsync(context, ct);
                 break;
+            case AdtAction.VisitNumberChange or AdtAction.AlternateVisitIdChange:
+                await VisitNumberChangeMapping.MapAsync(context, alternate: action == AdtAction.AlternateVisitIdChange, ct);
+                break;
             case AdtAction.BedStatus:
                 MapBedStatus(context.Require("NPU"), context);
                 break;
@@ -82,14 +85,20 @@ internal static class AdtMapping
     private static async System.Threading.Tasks.Task MapVisitMovesAsync(MappingContext context, CancellationToken ct)
     {
         await PatientMapping.MapAsync(context.Require("PID"), context, updates: true, ct);
-        context.Require("MRG");
-        foreach (var (mrg, rest) in context.Groups("MRG", "PID"))
+        foreach (var (mrg, pv1) in VisitGroups(context, "the visit that moves"))
         {
-            var pv1 = rest.FirstOrDefault(s => s.Id == "PV1") ?? throw new MappingException(new Mllp.AckError(
-                "PV1", 1, null, "100", "Segment sequence error", Diagnostic: $"{mrg.Id}({mrg.Sequence}) has no PV1 naming the visit that moves"));
             if (pv1.Field(19) is null) throw V2Segment.RequiredFieldMissing(pv1.At(19), "Visit Number (the visit that moves)");
             EncounterMapping.Map(pv1, context);
         }
+    }
+
+    /// <summary>Each MRG of a visit event with the PV1 after it (before the next MRG or PID); an MRG without one is 100 naming PV1.</summary>
+    internal static IEnumerable<(V2Segment Mrg, V2Segment Pv1)> VisitGroups(MappingContext context, string naming)
+    {
+        context.Require("MRG");
+        foreach (var (mrg, rest) in context.Groups("MRG", "PID"))
+            yield return (mrg, rest.FirstOrDefault(s => s.Id == "PV1") ?? throw new MappingException(new Mllp.AckError(
+                "PV1", 1, null, "100", "Segment sequence error", Diagnostic: $"{mrg.Id}({mrg.Sequence}) has no PV1 naming {naming}")));
     }
 
     // A20: NPU-1 the bed, NPU-2 its status (HL7 table 0116, the binding of Location.operationalStatus).

@@ -23,9 +23,11 @@ internal static class EncounterMapping
     /// say) describes no visit: no Encounter, null returned. <paramref name="status"/> is what the trigger says of the
     /// visit (see <see cref="Messages.AdtEvents"/>); without it, the status follows from PV1: finished once PV1-45 is
     /// valued, planned for a pre-admission (PV1-2 P), else in progress. A visit that the trigger says is not over
-    /// (a cancelled discharge, A13) has no end, whatever PV1-45 still says.
+    /// (a cancelled discharge, A13) has no end, whatever PV1-45 still says. With <paramref name="replacing"/> (a visit
+    /// number change, A50/A51) the PV1 is written in place of that stored Encounter, keeping the identifiers it had that
+    /// the change does not name.
     /// </summary>
-    public static ResourceReference? Map(V2Segment pv1, MappingContext context, Encounter.EncounterStatus? status = null)
+    public static ResourceReference? Map(V2Segment pv1, MappingContext context, Encounter.EncounterStatus? status = null, Replaced? replacing = null)
     {
         var dates = context.Dates;
         var visitNumber = Identifiers.FromCx(pv1.Field(19), context);
@@ -82,10 +84,19 @@ internal static class EncounterMapping
         if (!stay.IsExactly(new Encounter.HospitalizationComponent())) encounter.Hospitalization = stay;
 
         context.EncounterKey = visitNumber?.Value ?? admitted?.Value ?? "no visit number";
+        if (replacing is { Stored: var stored, Prior: var prior })
+        {
+            static bool Same(Identifier a, Identifier b) => a.System == b.System && a.Value == b.Value;
+            encounter.Identifier.AddRange(stored.Identifier.Where(i => !prior.Any(p => Same(p, i)) && !encounter.Identifier.Any(n => Same(n, i))));
+            return context.Encounter = context.Transaction.Put(encounter, $"Encounter/{stored.Id}");
+        }
         return context.Encounter = visitNumber is not null
             ? context.Transaction.PutByIdentifier(encounter, visitNumber)
             : context.Transaction.PutByKey(encounter, [.. context.PatientKey, context.EncounterKey]);
     }
+
+    /// <summary>A stored Encounter a PV1 is written in place of, and the identifiers (prior numbers) it gives up.</summary>
+    public sealed record Replaced(Encounter Stored, IReadOnlyList<Identifier> Prior);
 
     /// <summary>
     /// PV2 to the Encounter of the PV1 before it (IG PV2[Encounter]): the pending location, admit reason, planned start
