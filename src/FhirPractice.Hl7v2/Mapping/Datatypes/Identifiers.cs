@@ -41,6 +41,16 @@ internal static class Identifiers
         return NamespaceSystemPrefix + Uri.EscapeDataString(ns);
     }
 
+    /// <summary>Whether two identifiers name the same thing: the same system and value (their types aside).</summary>
+    public static bool Same(Identifier a, Identifier b) => a.System == b.System && a.Value == b.Value;
+
+    /// <summary>
+    /// The identifiers a stored resource keeps through an identifier change: those of <paramref name="stored"/> that the
+    /// change neither gives up (<paramref name="prior"/>) nor already brings (<paramref name="current"/>).
+    /// </summary>
+    public static IEnumerable<Identifier> Kept(IEnumerable<Identifier> stored, IReadOnlyList<Identifier> prior, IReadOnlyList<Identifier> current) =>
+        stored.Where(i => !prior.Any(p => Same(p, i)) && !current.Any(n => Same(n, i)));
+
     /// <summary>
     /// CX[Identifier]: CX-1 value, CX-4 system (the assigning authority; when the sender names none, its own
     /// MSH-4/MSH-3 stands in, so that two senders' numbers cannot match each other), CX-5 type, CX-7/8 period.

@@ -40,7 +40,7 @@ internal static class AccountMergeMapping
         }
         var survivor = AccountMapping.FromPid(pid, context)
             ?? throw V2Segment.RequiredFieldMissing(pid.At(18), "Patient Account Number (the surviving account)");
-        var stored = (await context.Lookup.SearchAsync("Account", [new("identifier", $"{prior.System}|{prior.Value}")], ct)).OfType<Account>().FirstOrDefault();
+        var stored = await context.Lookup.FirstHoldingAsync<Account>([prior], ct);
         var merged = (Account?)stored?.DeepCopy() ?? new Account { Identifier = [prior], Subject = [context.Patient] };
         merged.Status = Account.AccountStatus.Inactive;
         if (stored is null)

@@ -20,7 +20,7 @@ internal static class DocumentMapping
         var trigger = context.Header[9, 2];
         DocumentReference? stored = null;
         if (Identifiers.FromEi(txa.Field(12), context) is { } number)
-            stored = (await context.Lookup.SearchAsync("DocumentReference", [new("identifier", $"{number.System}|{number.Value}")], ct)).OfType<DocumentReference>().FirstOrDefault();
+            stored = await context.Lookup.FirstHoldingAsync<DocumentReference>([number], ct);
         var obxs = context.Segments.SkipWhile(s => s != txa).Where(s => s.Id == "OBX").ToList();
         DocumentRelationshipType? relation = trigger is "T05" or "T06" ? DocumentRelationshipType.Appends
             : trigger is "T09" or "T10" ? DocumentRelationshipType.Replaces : null;

@@ -31,10 +31,7 @@ internal static class IdentifierChangeMapping
             .FirstOrDefault(ids => ids.Count > 0)
             ?? throw V2Segment.RequiredFieldMissing(mrg.At(1), "Prior Patient Identifier List");
 
-        Patient? stored = null;
-        foreach (var id in prior)
-            if ((await context.Lookup.SearchAsync("Patient", [new("identifier", $"{id.System}|{id.Value}")], ct)).OfType<Patient>().FirstOrDefault() is { } found)
-            { stored = found; break; }
+        var stored = await context.Lookup.FirstHoldingAsync<Patient>(prior, ct);
         if (stored is null)
         {
             await PatientMapping.MapAsync(pid, context, updates: true, ct);
@@ -42,10 +39,9 @@ internal static class IdentifierChangeMapping
         }
 
         var (patient, match) = PatientMapping.Build(pid, context);
-        bool Same(Identifier a, Identifier b) => a.System == b.System && a.Value == b.Value;
-        patient.Identifier.AddRange(stored.Identifier.Where(i => !prior.Any(p => Same(p, i)) && !patient.Identifier.Any(n => Same(n, i))));
+        patient.Identifier.AddRange(Identifiers.Kept(stored.Identifier, prior, patient.Identifier));
         patient.Link.AddRange(stored.Link);
-        var clash = await context.Lookup.SearchAsync("Patient", [new("identifier", $"{match.System}|{match.Value}")], ct);
+        var clash = await context.Lookup.ByIdentifierAsync("Patient", match, ct);
         if (clash.Any(p => p.Id != stored.Id))
             context.Warn(pid.At(3), $"another patient already holds {match.Value}: this is a merge (A40), not an identifier change; both keep it");
         context.PatientIdentifier = match;

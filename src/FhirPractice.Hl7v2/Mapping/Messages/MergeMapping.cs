@@ -45,10 +45,10 @@ internal static class MergeMapping
         var survivor = await PatientMapping.MapAsync(pid, context, updates: true, ct);
         var survivorPatient = (Patient)context.Transaction.Bundle.Entry.First(e => e.FullUrl == survivor.Reference).Resource!;
         var survivorId = context.PatientIdentifier!;
-        if (survivorId.System == mergedId.System && survivorId.Value == mergedId.Value)
+        if (Identifiers.Same(survivorId, mergedId))
             throw V2Segment.DataTypeError(mrg.At(1), "the merged patient is the surviving patient");
 
-        var stored = await context.Lookup.SearchAsync("Patient", [new("identifier", $"{mergedId.System}|{mergedId.Value}")], ct);
+        var stored = await context.Lookup.ByIdentifierAsync("Patient", mergedId, ct);
         var merged = stored.OfType<Patient>().FirstOrDefault() is { } existing
             ? (Patient)existing.DeepCopy()
             : new Patient { Identifier = mergedIds, Name = Names.FromXpn(mrg.Field(7), context.Dates) is { } name ? [name] : [] }; // MRG-7

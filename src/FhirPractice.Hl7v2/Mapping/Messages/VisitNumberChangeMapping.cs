@@ -25,11 +25,8 @@ internal static class VisitNumberChangeMapping
             if (prior.Count == 0) throw V2Segment.RequiredFieldMissing(mrg.At(priorField), priorName);
             if (Identifiers.FromCx(pv1.Field(newField), context) is not { } renamed) throw V2Segment.RequiredFieldMissing(pv1.At(newField), newName);
 
-            Encounter? stored = null;
-            foreach (var id in prior)
-                if ((await context.Lookup.SearchAsync("Encounter", [new("identifier", $"{id.System}|{id.Value}")], ct)).OfType<Encounter>().FirstOrDefault() is { } found)
-                { stored = found; break; }
-            if (stored is not null && (await context.Lookup.SearchAsync("Encounter", [new("identifier", $"{renamed.System}|{renamed.Value}")], ct)).Any(e => e.Id != stored.Id))
+            var stored = await context.Lookup.FirstHoldingAsync<Encounter>(prior, ct);
+            if (stored is not null && (await context.Lookup.ByIdentifierAsync("Encounter", renamed, ct)).Any(e => e.Id != stored.Id))
                 context.Warn(pv1.At(newField), $"another visit already holds {renamed.Value}; both keep it");
             EncounterMapping.Map(pv1, context, replacing: stored is null ? null : new EncounterMapping.Replaced(stored, prior));
         }

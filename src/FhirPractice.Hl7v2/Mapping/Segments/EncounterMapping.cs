@@ -86,8 +86,7 @@ internal static class EncounterMapping
         context.EncounterKey = visitNumber?.Value ?? admitted?.Value ?? "no visit number";
         if (replacing is { Stored: var stored, Prior: var prior })
         {
-            static bool Same(Identifier a, Identifier b) => a.System == b.System && a.Value == b.Value;
-            encounter.Identifier.AddRange(stored.Identifier.Where(i => !prior.Any(p => Same(p, i)) && !encounter.Identifier.Any(n => Same(n, i))));
+            encounter.Identifier.AddRange(Identifiers.Kept(stored.Identifier, prior, encounter.Identifier));
             return context.Encounter = context.Transaction.Put(encounter, $"Encounter/{stored.Id}");
         }
         return context.Encounter = visitNumber is not null

@@ -44,7 +44,7 @@ internal static class PatientMapping
             return context.Patient = context.Transaction.CreateIfNoneExist(patient, match);
         }
         // Links are set by merges (A40) and links (A24), which PID does not carry: the update keeps those already stored.
-        var stored = await context.Lookup.SearchAsync("Patient", [new("identifier", $"{match.System}|{match.Value}")], ct);
+        var stored = await context.Lookup.ByIdentifierAsync("Patient", match, ct);
         if (stored is [Patient existing])
         {
             patient.Link.AddRange(existing.Link);
