@@ -149,6 +149,46 @@ public class AdtEventTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A44_moves_the_account_and_its_charges_to_the_PID_patient()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        const string acc1 = "ACC1^^^GOODHEALTH&1.2.3.4&ISO^AN";
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("DFT^P03^DFT_P03", "M1"), "EVN|P03|20240105093000+0100",
+            Messages.Pid("MRN1", "ONE") + "|||||" + acc1, "FT1|1|T1||20240105|20240105|CG|99213^Visit^C4|||1"), store)).Transaction);
+        var account = (Account)Assert.Single(await store.SearchAsync("Account", []));
+        var one = (Patient)Assert.Single(await store.SearchAsync("Patient", []));
+
+        foreach (var control in new[] { "M2", "M3" }) // the second move to the same patient adds nothing
+            await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A44^ADT_A43", control), "EVN|A44|20240106093000+0100",
+                Messages.Pid("MRN2", "TWO"), "MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR||" + acc1), store)).Transaction);
+
+        var patients = (await store.SearchAsync("Patient", [])).Cast<Patient>().ToDictionary(p => p.Name[0].Family);
+        Assert.Equal(one.Id, patients["ONE"].Id); // the patient the account left stays
+        var moved = (Account)Assert.Single(await store.SearchAsync("Account", []));
+        Assert.Equal(account.Id, moved.Id);
+        Assert.Equal([$"Patient/{patients["TWO"].Id}"], moved.Subject.Select(s => s.Reference));
+        var charge = (ChargeItem)Assert.Single(await store.SearchAsync("ChargeItem", []));
+        Assert.Equal($"Patient/{patients["TWO"].Id}", charge.Subject.Reference);
+    }
+
+    [Theory]
+    [InlineData("MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR", "MRN2", 3, "101")]
+    [InlineData("MRG|||ACC1^^^GOODHEALTH&1.2.3.4&ISO^AN", "MRN2", 1, "101")]
+    [InlineData("MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR||ACC1^^^GOODHEALTH&1.2.3.4&ISO^AN", "MRN1", 1, "102")]
+    public async System.Threading.Tasks.Task A44_names_what_it_misses_and_refuses_a_move_to_the_same_patient(string mrg, string mrn, int field, string code)
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("DFT^P03^DFT_P03", "M1"), "EVN|P03|20240105093000+0100",
+            Messages.Pid() + "|||||ACC1^^^GOODHEALTH&1.2.3.4&ISO^AN", "FT1|1|T1||20240105|20240105|CG|99213^Visit^C4|||1"), store)).Transaction);
+
+        var error = await Assert.ThrowsAsync<MappingException>(() => mapper.MapAsync(
+            Messages.Parse(Messages.Msh("ADT^A44^ADT_A43", "M2"), Messages.Pid(mrn), mrg), store));
+        Assert.Equal(("MRG", field, code), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A41_makes_the_prior_account_inactive_and_moves_its_charges()
     {
         await using var store = new InProcessFhirStore();

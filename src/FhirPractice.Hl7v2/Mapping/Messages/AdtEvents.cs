@@ -28,6 +28,9 @@ internal enum AdtAction
     /// <summary>Each PID/MRG pair: the account MRG-3 is merged into the account PID-18; references to it move.</summary>
     AccountMerge,
 
+    /// <summary>Each PID/MRG pair: the account MRG-3 moves from the MRG-1 patient to the PID patient (<see cref="AccountMoveMapping"/>, A44).</summary>
+    AccountMove,
+
     /// <summary>Each MRG/PV1 pair: the visit moves to the PID patient (its Encounter's subject is rewritten).</summary>
     VisitMove,
 
@@ -48,7 +51,7 @@ internal enum AdtAction
 /// A null status takes the one PV1 implies (finished once PV1-45 is valued, planned for class P, else
 /// in-progress): A01, A04 and A08 keep the status a visit has — the IG's planned (A04) and unknown (A08)
 /// would turn every registration of a patient who is there, and every update, into a visit not under way.
-/// Triggers absent here (A42–A44 visit and account moves…) are
+/// Triggers absent here (A42 and A43, visit and patient moves…) are
 /// refused with code 200.
 /// </summary>
 internal static class AdtEvents
@@ -96,6 +99,7 @@ internal static class AdtEvents
             ["A39"] = ("merge person - patient ID", PatientMerge, null),
             ["A40"] = ("merge patient - patient identifier list", PatientMerge, null),
             ["A41"] = ("merge account - patient account number", AccountMerge, null),
+            ["A44"] = ("move account information - patient account number", AccountMove, null),
             ["A45"] = ("move visit information - visit number", VisitMove, null),
             ["A46"] = ("change patient ID", PatientIdentifierChange, null),
             ["A47"] = ("change patient identifier list", PatientIdentifierChange, null),

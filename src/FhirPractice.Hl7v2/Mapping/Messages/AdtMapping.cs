@@ -36,6 +36,9 @@ internal static class AdtMapping
             case AdtAction.AccountMerge:
                 await AccountMergeMapping.MapAsync(context, ct);
                 break;
+            case AdtAction.AccountMove:
+                await AccountMoveMapping.MapAsync(context, ct);
+                break;
             case AdtAction.VisitMove:
                 await MapVisitMovesAsync(context, ct);
                 break;

@@ -65,12 +65,15 @@ internal static class MergeMapping
         await MoveReferencesAsync($"Patient/{merged.Id}", survivor, PatientReferences, context, ct);
     }
 
-    /// <summary>Rewrites every stored resource that refers to <paramref name="from"/> (searched by the given parameters) to refer to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Rewrites every stored resource that refers to <paramref name="from"/> to refer to <paramref name="to"/>: those the
+    /// given parameters find referring to <paramref name="among"/> (by default <paramref name="from"/> itself).
+    /// </summary>
     public static async System.Threading.Tasks.Task MoveReferencesAsync(string from, ResourceReference to,
-        IEnumerable<(string Type, string Parameter)> referrers, MappingContext context, CancellationToken ct)
+        IEnumerable<(string Type, string Parameter)> referrers, MappingContext context, CancellationToken ct, string? among = null)
     {
         foreach (var (type, parameter) in referrers)
-            foreach (var resource in await context.Lookup.SearchAsync(type, [new(parameter, from)], ct))
+            foreach (var resource in await context.Lookup.SearchAsync(type, [new(parameter, among ?? from)], ct))
             {
                 var copy = (Resource)resource.DeepCopy();
                 foreach (var reference in ReferenceWalker.All(copy).Where(r => r.Reference == from)) reference.Reference = to.Reference;
