@@ -13,8 +13,6 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// </summary>
 internal static class AccountMergeMapping
 {
-    private static readonly (string Type, string Parameter)[] AccountReferences = [("ChargeItem", "account"), ("Encounter", "account")];
-
     public static async System.Threading.Tasks.Task MapAsync(MappingContext context, CancellationToken ct)
     {
         context.Require("PID");
@@ -49,6 +47,6 @@ internal static class AccountMergeMapping
             return;
         }
         context.Transaction.Put(merged, $"Account/{stored.Id}");
-        await MergeMapping.MoveReferencesAsync($"Account/{stored.Id}", survivor, AccountReferences, context, ct);
+        await MergeMapping.MoveReferencesAsync($"Account/{stored.Id}", survivor, AccountMapping.OnTheAccount, context, ct);
     }
 }

@@ -12,8 +12,6 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// </summary>
 internal static class AccountMoveMapping
 {
-    private static readonly (string Type, string Parameter)[] OnTheAccount = [("ChargeItem", "account"), ("Encounter", "account")];
-
     public static async System.Threading.Tasks.Task MapAsync(MappingContext context, CancellationToken ct)
     {
         context.Require("PID");
@@ -47,6 +45,6 @@ internal static class AccountMoveMapping
         moved.Subject = [.. moved.Subject.Where(s => s.Reference != $"Patient/{prior?.Id}" && s.Reference != $"Patient/{context.StoredPatientId}"), patient];
         context.Transaction.Put(moved, $"Account/{account.Id}");
         if (prior is not null)
-            await MergeMapping.MoveReferencesAsync($"Patient/{prior.Id}", patient, OnTheAccount, context, ct, among: $"Account/{account.Id}");
+            await MergeMapping.MoveReferencesAsync($"Patient/{prior.Id}", patient, AccountMapping.OnTheAccount, context, ct, among: $"Account/{account.Id}");
     }
 }

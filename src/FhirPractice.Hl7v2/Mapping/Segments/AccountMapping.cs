@@ -6,6 +6,9 @@ namespace FhirPractice.Hl7v2.Mapping.Segments;
 /// <summary>PID-18 to Account (IG PID[Account]).</summary>
 internal static class AccountMapping
 {
+    /// <summary>The stored resources that are on an account, and the search parameter that finds them by it.</summary>
+    public static readonly (string Type, string Parameter)[] OnTheAccount = [("ChargeItem", "account"), ("Encounter", "account")];
+
     /// <summary>The patient's account PID-18 names, matched by that number; null when PID-18 is empty.</summary>
     public static ResourceReference? FromPid(V2Segment pid, MappingContext context, Account.AccountStatus status = Account.AccountStatus.Active)
     {
