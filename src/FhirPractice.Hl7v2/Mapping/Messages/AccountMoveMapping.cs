@@ -34,7 +34,7 @@ internal static class AccountMoveMapping
         var account = await context.Lookup.FirstHoldingAsync<Account>([number], ct);
         if (account is null)
         {
-            context.Transaction.PutByIdentifier(new Account { Status = Account.AccountStatus.Active, Identifier = [number], Subject = [patient] }, number);
+            AccountMapping.Put(number, patient, context);
             return;
         }
         var prior = await context.Lookup.FirstHoldingAsync<Patient>(priorIds, ct);

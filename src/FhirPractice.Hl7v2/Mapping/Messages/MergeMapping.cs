@@ -48,8 +48,7 @@ internal static class MergeMapping
         if (Identifiers.Same(survivorId, mergedId))
             throw V2Segment.DataTypeError(mrg.At(1), "the merged patient is the surviving patient");
 
-        var stored = await context.Lookup.ByIdentifierAsync("Patient", mergedId, ct);
-        var merged = stored.OfType<Patient>().FirstOrDefault() is { } existing
+        var merged = await context.Lookup.FirstHoldingAsync<Patient>([mergedId], ct) is { } existing
             ? (Patient)existing.DeepCopy()
             : new Patient { Identifier = mergedIds, Name = Names.FromXpn(mrg.Field(7), context.Dates) is { } name ? [name] : [] }; // MRG-7
         merged.Active = false;

@@ -13,12 +13,15 @@ internal static class AccountMapping
     public static ResourceReference? FromPid(V2Segment pid, MappingContext context, Account.AccountStatus status = Account.AccountStatus.Active)
     {
         if (Identifiers.FromCx(pid.Field(18), context) is not { } number) return null;         // PID-18
-        var account = new Account
+        return Put(number, context.Patient, context, status);
+    }
+
+    /// <summary>The account with this number, the patient's, written by that number (an update when it is stored).</summary>
+    public static ResourceReference Put(Identifier number, ResourceReference patient, MappingContext context, Account.AccountStatus status = Account.AccountStatus.Active) =>
+        context.Transaction.PutByIdentifier(new Account
         {
             Status = status,                                                                       // IG: "active"
             Identifier = [number],
-            Subject = [context.Patient],
-        };
-        return context.Transaction.PutByIdentifier(account, number);
-    }
+            Subject = [patient],
+        }, number);
 }
