@@ -153,22 +153,15 @@ public sealed class CustomSearchParameterTests(FhirServerFactory server) : IClas
     [Fact]
     public async Task Posted_SearchParameters_survive_a_restart()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var code = "x" + FhirHttp.Unique();
-        try
+        string patient;
+        using (var first = new RestartableServerFactory(database.Path))
         {
-            string patient;
-            using (var first = new RestartableServerFactory(path))
-            {
-                await CreateAsync(first.Client, "SearchParameter", IdentifierParameter(code));
-                patient = await CreateAsync(first.Client, "Patient", Patient(code, "1"));
-            }
-            using var second = new RestartableServerFactory(path);
-            Assert.Equal([patient], await MatchIdsAsync(second.Client, $"Patient?{code}=1"));
+            await CreateAsync(first.Client, "SearchParameter", IdentifierParameter(code));
+            patient = await CreateAsync(first.Client, "Patient", Patient(code, "1"));
         }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        using var second = new RestartableServerFactory(database.Path);
+        Assert.Equal([patient], await MatchIdsAsync(second.Client, $"Patient?{code}=1"));
     }
 }

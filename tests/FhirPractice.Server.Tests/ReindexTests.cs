@@ -142,56 +142,42 @@ public sealed class ReindexTests(FhirServerFactory server) : IClassFixture<FhirS
     [Fact]
     public async Task A_cancelled_job_stops_and_reports_cancelled()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var code = "x" + FhirHttp.Unique();
-        try
-        {
-            using var slow = new RestartableServerFactory(path, ("FhirPractice:Reindex:BatchSize", "1"), ("FhirPractice:Reindex:BatchPause", "00:00:00.200"));
-            for (var i = 0; i < 10; i++) await PatientAsync(slow.Client, code, "v");
-            await CreateAsync(slow.Client, "SearchParameter", IdentifierParameter(code));
-            var status = await StartAsync(slow.Client, "Patient/$reindex");
+        using var slow = new RestartableServerFactory(database.Path, ("FhirPractice:Reindex:BatchSize", "1"), ("FhirPractice:Reindex:BatchPause", "00:00:00.200"));
+        for (var i = 0; i < 10; i++) await PatientAsync(slow.Client, code, "v");
+        await CreateAsync(slow.Client, "SearchParameter", IdentifierParameter(code));
+        var status = await StartAsync(slow.Client, "Patient/$reindex");
 
-            var cancel = await slow.Client.DeleteAsync(status);
+        var cancel = await slow.Client.DeleteAsync(status);
 
-            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-            var summary = await WaitAsync(slow.Client, status);
-            Assert.Equal("cancelled", (string?)Part(summary, "status")!["valueCode"]);
-            Assert.True(await CountAsync(slow.Client, $"Patient?{code}=v") < 10);
-        }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var summary = await WaitAsync(slow.Client, status);
+        Assert.Equal("cancelled", (string?)Part(summary, "status")!["valueCode"]);
+        Assert.True(await CountAsync(slow.Client, $"Patient?{code}=v") < 10);
     }
 
     [Fact]
     public async Task A_job_interrupted_by_a_restart_resumes_from_its_last_batch()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var code = "x" + FhirHttp.Unique();
-        try
+        string status;
+        using (var first = new RestartableServerFactory(database.Path, ("FhirPractice:Reindex:BatchSize", "2"), ("FhirPractice:Reindex:BatchPause", "00:00:00.300")))
         {
-            string status;
-            using (var first = new RestartableServerFactory(path, ("FhirPractice:Reindex:BatchSize", "2"), ("FhirPractice:Reindex:BatchPause", "00:00:00.300")))
-            {
-                for (var i = 0; i < 12; i++) await PatientAsync(first.Client, code, "v");
-                await CreateAsync(first.Client, "SearchParameter", IdentifierParameter(code));
-                status = await StartAsync(first.Client, "Patient/$reindex");
-                // Stop after the first batch is committed; five more batches with pauses between are still to come.
-                for (var i = 0; i < 200 && await CountAsync(first.Client, $"Patient?{code}=v") == 0; i++) await Task.Delay(20);
-                Assert.Equal(HttpStatusCode.Accepted, (await first.Client.GetAsync(status)).StatusCode);
-                Assert.InRange(await CountAsync(first.Client, $"Patient?{code}=v"), 1, 11);
-            }
-
-            using var second = new RestartableServerFactory(path);
-            var summary = await WaitAsync(second.Client, status);
-
-            Assert.Equal("completed", (string?)Part(summary, "status")!["valueCode"]);
-            Assert.Equal(12, await CountAsync(second.Client, $"Patient?{code}=v"));
+            for (var i = 0; i < 12; i++) await PatientAsync(first.Client, code, "v");
+            await CreateAsync(first.Client, "SearchParameter", IdentifierParameter(code));
+            status = await StartAsync(first.Client, "Patient/$reindex");
+            // Stop after the first batch is committed; five more batches with pauses between are still to come.
+            for (var i = 0; i < 200 && await CountAsync(first.Client, $"Patient?{code}=v") == 0; i++) await Task.Delay(20);
+            Assert.Equal(HttpStatusCode.Accepted, (await first.Client.GetAsync(status)).StatusCode);
+            Assert.InRange(await CountAsync(first.Client, $"Patient?{code}=v"), 1, 11);
         }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+
+        using var second = new RestartableServerFactory(database.Path);
+        var summary = await WaitAsync(second.Client, status);
+
+        Assert.Equal("completed", (string?)Part(summary, "status")!["valueCode"]);
+        Assert.Equal(12, await CountAsync(second.Client, $"Patient?{code}=v"));
     }
 }

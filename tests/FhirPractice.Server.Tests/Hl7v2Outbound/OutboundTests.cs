@@ -8,7 +8,7 @@ namespace FhirPractice.Server.Tests.Hl7v2Outbound;
 /// <summary>Appointment and Patient writes reach an MLLP destination as SIU and ADT^A08, in order, through the persistent queue.</summary>
 public sealed class OutboundTests : IAsyncLifetime
 {
-    private readonly string _database = FhirServerFactory.NewDatabasePath();
+    private readonly TemporaryDatabase _database = new();
     private readonly TestEhr _ehr = new();
     private readonly List<RestartableServerFactory> _servers = [];
 
@@ -18,12 +18,12 @@ public sealed class OutboundTests : IAsyncLifetime
     {
         foreach (var server in _servers) await server.DisposeAsync();
         await _ehr.DisposeAsync();
-        RestartableServerFactory.DeleteDatabase(_database);
+        _database.Dispose();
     }
 
     private HttpClient Server(string events, string onRejected = "Skip")
     {
-        var server = new RestartableServerFactory(_database, _ehr.Settings(events, onRejected: onRejected));
+        var server = new RestartableServerFactory(_database.Path, _ehr.Settings(events, onRejected: onRejected));
         _servers.Add(server);
         return server.Client;
     }

@@ -2,15 +2,10 @@ namespace FhirPractice.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A server on a given database file, which survives the factory: create one after another on the same
-/// path to test what survives a restart. The test deletes the folder (<see cref="DeleteDatabase"/>).
+/// path to test what survives a restart. The path is a <see cref="TemporaryDatabase"/>'s, which deletes the folder.
 /// </summary>
 public sealed class RestartableServerFactory(string databasePath, params (string Key, string Value)[] settings)
     : FhirServerFactory(databasePath, ownsDatabase: false)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value));
-
-    public static void DeleteDatabase(string databasePath)
-    {
-        try { Directory.Delete(Path.GetDirectoryName(databasePath)!, recursive: true); } catch (IOException) { }
-    }
 }

@@ -12,33 +12,26 @@ public sealed class HoldRestartTests
     [Fact]
     public async Task A_hold_taken_before_a_restart_expires_after_it()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
-        try
+        string doctor, held;
+        using (var before = SchedulingServerFactory.On(database.Path, clock))
         {
-            string doctor, held;
-            using (var before = SchedulingServerFactory.On(path, clock))
-            {
-                doctor = await before.Client.ScheduleAsync(await before.Client.PractitionerAsync());
-                var response = await before.Client.PostAsync("Appointment/$hold",
-                    WithAppointment(Proposal("2025-06-10T13:00:00Z", "2025-06-10T13:30:00Z", await before.Client.PatientAsync(), doctor)));
-                held = Id(await response.JsonAsync());
-            }
-            clock.Advance(TimeSpan.FromMinutes(30));
-            using var after = SchedulingServerFactory.On(path, clock);
-
-            // The sweeper's first round at start may be the one that frees it; a sweep now finds it or nothing.
-            await after.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync();
-            for (var i = 0; i < 50 && (string?)(await (await after.Client.GetAsync($"Appointment/{held}")).JsonAsync())["status"] != "cancelled"; i++)
-                await Task.Delay(100);
-
-            Assert.Equal("cancelled", (string?)(await (await after.Client.GetAsync($"Appointment/{held}")).JsonAsync())["status"]);
-            await after.Client.BookedAsync("2025-06-10T13:00:00Z", "2025-06-10T13:30:00Z", await after.Client.PatientAsync(), doctor);
-            Assert.Equal(0, await after.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync());
+            doctor = await before.Client.ScheduleAsync(await before.Client.PractitionerAsync());
+            var response = await before.Client.PostAsync("Appointment/$hold",
+                WithAppointment(Proposal("2025-06-10T13:00:00Z", "2025-06-10T13:30:00Z", await before.Client.PatientAsync(), doctor)));
+            held = Id(await response.JsonAsync());
         }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        clock.Advance(TimeSpan.FromMinutes(30));
+        using var after = SchedulingServerFactory.On(database.Path, clock);
+
+        // The sweeper's first round at start may be the one that frees it; a sweep now finds it or nothing.
+        await after.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync();
+        for (var i = 0; i < 50 && (string?)(await (await after.Client.GetAsync($"Appointment/{held}")).JsonAsync())["status"] != "cancelled"; i++)
+            await Task.Delay(100);
+
+        Assert.Equal("cancelled", (string?)(await (await after.Client.GetAsync($"Appointment/{held}")).JsonAsync())["status"]);
+        await after.Client.BookedAsync("2025-06-10T13:00:00Z", "2025-06-10T13:30:00Z", await after.Client.PatientAsync(), doctor);
+        Assert.Equal(0, await after.Services.GetRequiredService<SchedulingSweeper>().FreeExpiredHoldsAsync());
     }
 }

@@ -78,33 +78,26 @@ public sealed class ReminderTests
     [Fact]
     public async Task Reminders_survive_a_restart_and_are_not_sent_twice_after_one()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
-        try
+        string appointment;
+        using (var before = SchedulingServerFactory.On(database.Path, clock))
         {
-            string appointment;
-            using (var before = SchedulingServerFactory.On(path, clock))
-            {
-                appointment = Id(await before.Client.BookedAsync(Nine, NineThirty, await before.Client.PatientAsync(),
-                    await before.Client.ScheduleAsync(await before.Client.PractitionerAsync())));
-                clock.SetUtcNow(Start - TimeSpan.FromHours(72));
-                await before.Services.GetRequiredService<ReminderWorker>().SendDueAsync();
-            }
-            clock.SetUtcNow(Start - TimeSpan.FromHours(24));
-            using var after = SchedulingServerFactory.On(path, clock);
-            // The sweeper's first round at start may be the one that sends the 24 h reminder; a round now sends nothing more.
-            await after.Services.GetRequiredService<ReminderWorker>().SendDueAsync();
-            Assert.Equal(0, await after.Services.GetRequiredService<ReminderWorker>().SendDueAsync());
+            appointment = Id(await before.Client.BookedAsync(Nine, NineThirty, await before.Client.PatientAsync(),
+                await before.Client.ScheduleAsync(await before.Client.PractitionerAsync())));
+            clock.SetUtcNow(Start - TimeSpan.FromHours(72));
+            await before.Services.GetRequiredService<ReminderWorker>().SendDueAsync();
+        }
+        clock.SetUtcNow(Start - TimeSpan.FromHours(24));
+        using var after = SchedulingServerFactory.On(database.Path, clock);
+        // The sweeper's first round at start may be the one that sends the 24 h reminder; a round now sends nothing more.
+        await after.Services.GetRequiredService<ReminderWorker>().SendDueAsync();
+        Assert.Equal(0, await after.Services.GetRequiredService<ReminderWorker>().SendDueAsync());
 
-            var sent = Sent(after);
-            Assert.Equal(2, sent.Count);
-            Assert.All(sent, s => Assert.Equal($"Appointment/{appointment}", (string)s["Appointment"]!));
-            Assert.Equal(2, sent.Select(s => (string)s["Id"]!).Distinct().Count());
-        }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        var sent = Sent(after);
+        Assert.Equal(2, sent.Count);
+        Assert.All(sent, s => Assert.Equal($"Appointment/{appointment}", (string)s["Appointment"]!));
+        Assert.Equal(2, sent.Select(s => (string)s["Id"]!).Distinct().Count());
     }
 
     [Theory]
@@ -113,39 +106,32 @@ public sealed class ReminderTests
     [InlineData("not sent, its appointment cancelled", 0)]
     public async Task A_reminder_a_crash_left_in_progress_is_delivered_once_after_the_restart_while_its_appointment_stands(string beforeTheRestart, int delivered)
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
-        try
+        string key, communication;
+        using (var before = SchedulingServerFactory.On(database.Path, clock))
         {
-            string key, communication;
-            using (var before = SchedulingServerFactory.On(path, clock))
-            {
-                var patient = await before.Client.PatientAsync();
-                var appointment = await before.Client.BookedAsync(Nine, NineThirty, patient, await before.Client.ScheduleAsync(await before.Client.PractitionerAsync()));
-                // What the worker records before handing the 72 h reminder over; then the crash, after or before the sender wrote it.
-                key = $"{Id(appointment)}|{72 * 60}|{Start.UtcTicks}";
-                communication = await before.Client.CreateAsync(InProgressReminder(key, patient, $"Appointment/{Id(appointment)}"));
-                if (beforeTheRestart == "sent")
-                    File.AppendAllText(RemindersFile(path), new JsonObject { ["Id"] = key, ["Communication"] = communication }.ToJsonString() + "\n");
-                else if (beforeTheRestart.EndsWith("cancelled", StringComparison.Ordinal))
-                    await before.Client.PostAsync($"Appointment/{Id(appointment)}/$cancel", WithReason("ill"));
-            }
-            clock.SetUtcNow(Start - TimeSpan.FromHours(72));
-            using var after = SchedulingServerFactory.On(path, clock);
-            var reminders = after.Services.GetRequiredService<ReminderWorker>();
-            // The sweeper's first round at start may be the one that takes it up; later rounds leave it.
-            await reminders.SendDueAsync();
-            Assert.Equal(0, await reminders.SendDueAsync());
+            var patient = await before.Client.PatientAsync();
+            var appointment = await before.Client.BookedAsync(Nine, NineThirty, patient, await before.Client.ScheduleAsync(await before.Client.PractitionerAsync()));
+            // What the worker records before handing the 72 h reminder over; then the crash, after or before the sender wrote it.
+            key = $"{Id(appointment)}|{72 * 60}|{Start.UtcTicks}";
+            communication = await before.Client.CreateAsync(InProgressReminder(key, patient, $"Appointment/{Id(appointment)}"));
+            if (beforeTheRestart == "sent")
+                File.AppendAllText(RemindersFile(database.Path), new JsonObject { ["Id"] = key, ["Communication"] = communication }.ToJsonString() + "\n");
+            else if (beforeTheRestart.EndsWith("cancelled", StringComparison.Ordinal))
+                await before.Client.PostAsync($"Appointment/{Id(appointment)}/$cancel", WithReason("ill"));
+        }
+        clock.SetUtcNow(Start - TimeSpan.FromHours(72));
+        using var after = SchedulingServerFactory.On(database.Path, clock);
+        var reminders = after.Services.GetRequiredService<ReminderWorker>();
+        // The sweeper's first round at start may be the one that takes it up; later rounds leave it.
+        await reminders.SendDueAsync();
+        Assert.Equal(0, await reminders.SendDueAsync());
 
-            Assert.Equal(Enumerable.Repeat(key, delivered), Sent(after).Select(l => (string)l["Id"]!));
-            Assert.All(Sent(after), l => Assert.Equal(communication, (string)l["Communication"]!));
-            var outcome = await (await after.Client.GetAsync(communication)).JsonAsync();
-            Assert.Equal(delivered == 1 ? "completed" : "stopped", (string?)outcome["status"]);
-        }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        Assert.Equal(Enumerable.Repeat(key, delivered), Sent(after).Select(l => (string)l["Id"]!));
+        Assert.All(Sent(after), l => Assert.Equal(communication, (string)l["Communication"]!));
+        var outcome = await (await after.Client.GetAsync(communication)).JsonAsync();
+        Assert.Equal(delivered == 1 ? "completed" : "stopped", (string?)outcome["status"]);
     }
 
     /// <summary>A reminder Communication as the worker records it before handing it over.</summary>
@@ -159,34 +145,27 @@ public sealed class ReminderTests
     [Fact]
     public async Task An_in_progress_communication_naming_the_reminder_system_without_a_key_does_not_stop_the_reminders()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
-        try
+        string stray;
+        using (var before = SchedulingServerFactory.On(database.Path, clock))
         {
-            string stray;
-            using (var before = SchedulingServerFactory.On(path, clock))
-            {
-                var patient = await before.Client.PatientAsync();
-                await before.Client.BookedAsync(Nine, NineThirty, patient, await before.Client.ScheduleAsync(await before.Client.PractitionerAsync()));
-                // Written by a client: the system of the worker's reminders, but no key for the worker to resume after a restart.
-                stray = await before.Client.CreateAsync($$"""
-                    {"resourceType":"Communication","status":"in-progress","identifier":[{"system":"{{ReminderKeys.IdentifierSystem}}"}],
-                     "subject":{"reference":"{{patient}}"},"recipient":[{"reference":"{{patient}}"}],"payload":[{"contentString":"?"}]}
-                    """);
-            }
-            clock.SetUtcNow(Start - TimeSpan.FromHours(72) + TimeSpan.FromHours(1));
-            using var after = SchedulingServerFactory.On(path, clock);
-            var reminders = after.Services.GetRequiredService<ReminderWorker>();
-            await reminders.SendDueAsync();
-            Assert.Equal(0, await reminders.SendDueAsync());
+            var patient = await before.Client.PatientAsync();
+            await before.Client.BookedAsync(Nine, NineThirty, patient, await before.Client.ScheduleAsync(await before.Client.PractitionerAsync()));
+            // Written by a client: the system of the worker's reminders, but no key for the worker to resume after a restart.
+            stray = await before.Client.CreateAsync($$"""
+                {"resourceType":"Communication","status":"in-progress","identifier":[{"system":"{{ReminderKeys.IdentifierSystem}}"}],
+                 "subject":{"reference":"{{patient}}"},"recipient":[{"reference":"{{patient}}"}],"payload":[{"contentString":"?"}]}
+                """);
+        }
+        clock.SetUtcNow(Start - TimeSpan.FromHours(72) + TimeSpan.FromHours(1));
+        using var after = SchedulingServerFactory.On(database.Path, clock);
+        var reminders = after.Services.GetRequiredService<ReminderWorker>();
+        await reminders.SendDueAsync();
+        Assert.Equal(0, await reminders.SendDueAsync());
 
-            Assert.Single(Sent(after));
-            Assert.Equal("stopped", (string?)(await (await after.Client.GetAsync(stray)).JsonAsync())["status"]);
-        }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        Assert.Single(Sent(after));
+        Assert.Equal("stopped", (string?)(await (await after.Client.GetAsync(stray)).JsonAsync())["status"]);
     }
 
     [Fact]

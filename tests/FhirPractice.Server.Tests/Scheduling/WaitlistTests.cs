@@ -188,28 +188,21 @@ public sealed class WaitlistTests
     [Fact]
     public async Task A_freed_time_queued_before_a_restart_is_offered_after_it_once()
     {
-        var path = FhirServerFactory.NewDatabasePath();
+        using var database = new TemporaryDatabase();
         var clock = new FakeTimeProvider(SchedulingServerFactory.Start);
-        try
+        string entry;
+        using (var before = SchedulingServerFactory.On(database.Path, clock))
         {
-            string entry;
-            using (var before = SchedulingServerFactory.On(path, clock))
-            {
-                var doctor = await before.Client.ScheduleAsync(await before.Client.PractitionerAsync());
-                var booked = await before.Client.BookedAsync(Nine, NineThirty, await before.Client.PatientAsync(), doctor);
-                entry = await before.Client.WaitAsync(await before.Client.PatientAsync(), doctor, created: "2025-06-01T10:00:00Z");
-                await before.Client.PostAsync($"Appointment/{Id(booked)}/$cancel", WithReason("ill"));
-            }
-            using var after = SchedulingServerFactory.On(path, clock);
-            // The sweeper's first round at start may be the one that offers it; either way there is one offer.
-            await after.Services.GetRequiredService<WaitlistOffers>().OfferFreedTimesAsync();
-            Assert.Single(await after.Client.OffersAsync(entry));
-            Assert.Equal(0, await after.Services.GetRequiredService<WaitlistOffers>().OfferFreedTimesAsync());
+            var doctor = await before.Client.ScheduleAsync(await before.Client.PractitionerAsync());
+            var booked = await before.Client.BookedAsync(Nine, NineThirty, await before.Client.PatientAsync(), doctor);
+            entry = await before.Client.WaitAsync(await before.Client.PatientAsync(), doctor, created: "2025-06-01T10:00:00Z");
+            await before.Client.PostAsync($"Appointment/{Id(booked)}/$cancel", WithReason("ill"));
         }
-        finally
-        {
-            RestartableServerFactory.DeleteDatabase(path);
-        }
+        using var after = SchedulingServerFactory.On(database.Path, clock);
+        // The sweeper's first round at start may be the one that offers it; either way there is one offer.
+        await after.Services.GetRequiredService<WaitlistOffers>().OfferFreedTimesAsync();
+        Assert.Single(await after.Client.OffersAsync(entry));
+        Assert.Equal(0, await after.Services.GetRequiredService<WaitlistOffers>().OfferFreedTimesAsync());
     }
 
     [Theory]
