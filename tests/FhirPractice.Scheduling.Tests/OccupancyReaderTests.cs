@@ -2,23 +2,16 @@ using FhirPractice.Fhir.Search;
 using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Availability;
 using FhirPractice.Scheduling.Occupancy;
-using FhirPractice.Storage.Sqlite;
+using FhirPractice.Storage.Sqlite.Tests;
 
 namespace FhirPractice.Scheduling.Tests;
 
 /// <summary>An actor's bookings are read once and kept until a commit changes them, and read every time from a store that cannot tell.</summary>
-public sealed class OccupancyReaderTests : IAsyncLifetime
+public sealed class OccupancyReaderTests : TempStoreTests
 {
     private static readonly DateTimeOffset Nine = new(2025, 6, 10, 13, 0, 0, TimeSpan.Zero);
     private static readonly TimeRange Morning = new(Nine, Nine.AddHours(3));
-    private readonly TemporarySqliteStore _temporary = new();
-    private SqliteResourceStore Sqlite => _temporary.Store;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _temporary.DisposeAsync();
-
-    private Task Book(string actor, int fromMinutes, string owner) => Sqlite.WriteAsync(tx =>
+    private Task Book(string actor, int fromMinutes, string owner) => Store.WriteAsync(tx =>
     {
         var interval = new BusyInterval(new TimeRange(Nine.AddMinutes(fromMinutes), Nine.AddMinutes(fromMinutes + 30)), owner, []);
         foreach (var key in OccupancyKeys.BusyKeys(actor, interval)) tx.SaveState(new StateEntry(OccupancyKeys.Busy, key, interval.Serialise()));
@@ -28,7 +21,7 @@ public sealed class OccupancyReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_read_is_kept_until_a_commit_changes_that_actors_bookings()
     {
-        var store = new CountingStore(Sqlite, stamps: true);
+        var store = new CountingStore(Store, stamps: true);
         var reader = new OccupancyReader();
         await Book("Practitioner/a", 0, "Appointment/1");
 
@@ -44,7 +37,7 @@ public sealed class OccupancyReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_store_without_stamps_is_read_every_time()
     {
-        var store = new CountingStore(Sqlite, stamps: false);
+        var store = new CountingStore(Store, stamps: false);
         var reader = new OccupancyReader();
         await Book("Practitioner/a", 0, "Appointment/1");
 

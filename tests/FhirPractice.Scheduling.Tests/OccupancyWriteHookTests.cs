@@ -5,7 +5,7 @@ using FhirPractice.Fhir.Storage;
 using FhirPractice.Scheduling.Availability;
 using FhirPractice.Scheduling.Occupancy;
 using FhirPractice.Scheduling.Reminders;
-using FhirPractice.Storage.Sqlite;
+using FhirPractice.Storage.Sqlite.Tests;
 using NodaTime;
 
 namespace FhirPractice.Scheduling.Tests;
@@ -14,17 +14,11 @@ namespace FhirPractice.Scheduling.Tests;
 /// A taken time is refused before its version is written, with nothing of it in the transaction, so the store fails
 /// that write alone; the filing after the write claims the time.
 /// </summary>
-public sealed class OccupancyWriteHookTests : IAsyncLifetime
+public sealed class OccupancyWriteHookTests : TempStoreTests
 {
     private const string Practitioner = "Practitioner/a";
     private readonly OccupancyWriteHook _hook = new(new AvailabilityCalculator(DateTimeZoneProviders.Tzdb["America/New_York"]),
         new ReminderFiling(new SchedulingOptions(), TimeProvider.System));
-    private readonly TemporarySqliteStore _temporary = new();
-    private SqliteResourceStore Store => _temporary.Store;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _temporary.DisposeAsync();
 
     /// <summary>A booked visit of the practitioner, 2025-06-10 from 13:00 UTC plus <paramref name="fromMinutes"/>, for 30 minutes.</summary>
     private static ResourceWrite Booked(string id, int fromMinutes)

@@ -12,32 +12,36 @@ namespace FhirPractice.Billing.Ledger;
 /// Keeps the A/R ledger and the work queues in the write's own store transaction, so a posting commits or rolls back
 /// with the resources it comes from: each version of a Claim, ExplanationOfBenefit, PaymentReconciliation or
 /// PaymentNotice replaces what its previous version posted (<see cref="LedgerProjection"/>). It also refuses, with a
-/// 4xx that rolls the whole write back, a PaymentNotice holding a card number and a second PaymentReconciliation for
-/// an 835 payment already posted (same payer and trace number).
+/// 4xx before anything of the version is written, a PaymentNotice holding a card number and a second
+/// PaymentReconciliation for an 835 payment already posted (same payer and trace number).
 /// </summary>
 public sealed class LedgerWriteHook(LedgerProjection projection) : IWriteHook
 {
+    public void Writing(IStoreTransaction transaction, ResourceWrite write)
+    {
+        if (write.Deleted) return;
+        if (write.Type == "PaymentNotice" && CardNumbers.Contains(Encoding.UTF8.GetString(write.Json.Span)))
+            throw FhirError.Unprocessable("A PaymentNotice records the payment processor's token (payment.identifier with system " +
+                PostingSystems.ProcessorToken + "), never a card number", "PaymentNotice");
+        if (write.Type == "PaymentReconciliation" && TraceOf((PaymentReconciliation)write.Resource()) is { } trace
+            && transaction.ReadState(LedgerKeys.Trace, trace)?.Value is { } owner && owner != $"PaymentReconciliation/{write.Id}")
+            throw FhirError.Conflict($"The 835 payment {trace} is already posted as {owner}");
+    }
+
     public void Written(IStoreTransaction transaction, ResourceWrite write)
     {
         if (write.Type is not ("Claim" or "ExplanationOfBenefit" or "PaymentReconciliation" or "PaymentNotice")) return;
-        if (write.Type == "PaymentNotice" && !write.Deleted && CardNumbers.Contains(Encoding.UTF8.GetString(write.Json.Span)))
-            throw FhirError.Unprocessable("A PaymentNotice records the payment processor's token (payment.identifier with system " +
-                PostingSystems.ProcessorToken + "), never a card number", "PaymentNotice");
         var resource = write.Deleted ? null : write.Resource();
-        if (resource is PaymentReconciliation reconciliation) ClaimTrace(transaction, reconciliation);
+        if (resource is PaymentReconciliation reconciliation && TraceOf(reconciliation) is { } trace)
+            transaction.SaveState(new StateEntry(LedgerKeys.Trace, trace, $"PaymentReconciliation/{write.Id}"));
         Replace(transaction, $"{write.Type}/{write.Id}", resource is null ? ([], []) : projection.Of(transaction, resource));
     }
 
     public void Committed() { }
 
-    private static void ClaimTrace(IStoreTransaction tx, PaymentReconciliation reconciliation)
-    {
-        if (reconciliation.Identifier.FirstOrDefault(i => i.System == PostingSystems.RemittanceTrace)?.Value is not { } trace) return;
-        var self = "PaymentReconciliation/" + reconciliation.Id;
-        if (tx.ReadState(LedgerKeys.Trace, trace)?.Value is { } owner && owner != self)
-            throw FhirError.Conflict($"The 835 payment {trace} is already posted as {owner}");
-        tx.SaveState(new StateEntry(LedgerKeys.Trace, trace, self));
-    }
+    /// <summary>The 835 payment's trace number a reconciliation posts, which one reconciliation alone may hold.</summary>
+    private static string? TraceOf(PaymentReconciliation reconciliation) =>
+        reconciliation.Identifier.FirstOrDefault(i => i.System == PostingSystems.RemittanceTrace)?.Value;
 
     private static void Replace(IStoreTransaction tx, string source, (List<LedgerEntry> Entries, List<WorkItem> WorkItems) postings)
     {

@@ -9,11 +9,26 @@ namespace FhirPractice.Scheduling.Reminders;
 /// <summary>
 /// Reminders are sent once, enforced by the store: a reminder Communication (identified under
 /// <see cref="ReminderKeys.IdentifierSystem"/>) is only created while its reminder is due, and creating it takes the
-/// due entry and marks the reminder sent in the same transaction; a second one is a 409. A new Communication
+/// due entry and marks the reminder sent in the same transaction; a second one is a 409, refused before anything of it is
+/// written (so it fails alone, not with the writes committed beside it). A new Communication
 /// <c>inResponseTo</c> a reminder whose text is a yes or a no is queued as a reply for the worker to apply.
 /// </summary>
 public sealed class ReminderWriteHook : IWriteHook
 {
+    public void Writing(IStoreTransaction transaction, ResourceWrite write)
+    {
+        if (write.Type != "Communication" || write.Deleted) return;
+        using var document = JsonDocument.Parse(write.Json);
+        if (ReminderIdOf(document.RootElement) is not { } reminder) return;
+        if (transaction.ReadState(ReminderKeys.Sent, reminder) is { } sent)
+        {
+            if (sent.Value == write.Id) return; // the reminder's own Communication, updated
+            throw FhirError.Conflict($"The reminder {reminder} was already sent (Communication/{sent.Value})");
+        }
+        if (ReminderKeys.DueKeyOf(reminder) is not { } due || transaction.ReadState(ReminderKeys.Due, due) is null)
+            throw FhirError.Conflict($"The reminder {reminder} is not due: its appointment was cancelled, moved or never booked");
+    }
+
     public void Written(IStoreTransaction transaction, ResourceWrite write)
     {
         if (write.Type != "Communication" || write.Deleted) return;
@@ -26,17 +41,11 @@ public sealed class ReminderWriteHook : IWriteHook
 
     public void Committed() { }
 
+    /// <summary>Takes the due entry and marks the reminder sent, once; <see cref="Writing"/> refused it when not due.</summary>
     private static void RecordSent(IStoreTransaction transaction, ResourceWrite write, string reminder)
     {
-        if (transaction.ReadState(ReminderKeys.Sent, reminder) is { } sent)
-        {
-            if (sent.Value == write.Id) return; // the reminder's own Communication, updated
-            throw FhirError.Conflict($"The reminder {reminder} was already sent (Communication/{sent.Value})");
-        }
-        var due = ReminderKeys.DueKeyOf(reminder);
-        if (due is null || transaction.ReadState(ReminderKeys.Due, due) is null)
-            throw FhirError.Conflict($"The reminder {reminder} is not due: its appointment was cancelled, moved or never booked");
-        transaction.DeleteState(ReminderKeys.Due, due);
+        if (transaction.ReadState(ReminderKeys.Sent, reminder) is not null) return; // the reminder's own Communication, updated
+        transaction.DeleteState(ReminderKeys.Due, ReminderKeys.DueKeyOf(reminder)!);
         transaction.SaveState(new StateEntry(ReminderKeys.Sent, reminder, write.Id));
     }
 
