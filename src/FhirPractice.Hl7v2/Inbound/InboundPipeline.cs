@@ -189,7 +189,8 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
         Er7Message message;
         try { message = parsed ?? Er7Parser.Parse(raw); }
         catch (Er7ParseException e) { return (MessageStatus.Failed, null, e.Message); }
-        if (HeaderCheck.Find(message, options) is { } refused)
+        // A message handed over parsed has just passed the header check (Describe); a stored one is checked again.
+        if (parsed is null && HeaderCheck.Find(message, options) is { } refused)
             return (MessageStatus.Failed, null, refused.Diagnostic);
 
         var (code, errors) = await MapAndCommitAsync(message, ct);
