@@ -149,6 +149,54 @@ public class AdtEventTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A42_merges_the_prior_visit_into_the_surviving_one_and_moves_what_referred_to_it()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A01^ADT_A01", "M1"), "EVN|A01|20240105093000+0100",
+            Messages.Pid(), "PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO^VN",
+            "OBX|1|NM|8302-2^Body height^LN||180|cm|||||F"), store)).Transaction);
+        await store.CommitAsync((await mapper.MapAsync(Messages.Adt("A01", "M2", visit: "V2"), store)).Transaction);
+        var visits = (await store.SearchAsync("Encounter", [])).Cast<Encounter>().ToDictionary(e => e.Identifier[0].Value);
+
+        foreach (var control in new[] { "M3", "M4" }) // the same merge again changes nothing more
+            await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A42^ADT_A39", control), "EVN|A42|20240106093000+0100",
+                Messages.Pid(), "MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR||||V1^^^GOODHEALTH&1.2.3.4&ISO",
+                "PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||V2^^^GOODHEALTH&1.2.3.4&ISO^VN"), store)).Transaction);
+
+        var after = (await store.SearchAsync("Encounter", [])).Cast<Encounter>().ToDictionary(e => e.Identifier[0].Value);
+        Assert.Equal(visits["V1"].Id, after["V1"].Id); // kept, by its number, so a later message finds it merged
+        Assert.Equal(Encounter.EncounterStatus.EnteredInError, after["V1"].Status);
+        Assert.Equal(Encounter.EncounterStatus.InProgress, after["V2"].Status);
+        var height = (Observation)Assert.Single(await store.SearchAsync("Observation", []));
+        Assert.Equal($"Encounter/{visits["V2"].Id}", height.Encounter.Reference);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A42_for_a_visit_not_stored_writes_it_merged()
+    {
+        await using var store = new InProcessFhirStore();
+        await store.CommitAsync((await new V2ToFhirMapper().MapAsync(Messages.Parse(Messages.Msh("ADT^A42^ADT_A39", "M1"), Messages.Pid(),
+            "MRG|MRN1||||V1^^^GOODHEALTH&1.2.3.4&ISO", "PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||V2^^^GOODHEALTH&1.2.3.4&ISO^VN"), store)).Transaction);
+
+        var visits = (await store.SearchAsync("Encounter", [])).Cast<Encounter>().ToDictionary(e => e.Identifier[0].Value, e => e.Status);
+        Assert.Equal(Encounter.EncounterStatus.EnteredInError, visits["V1"]);
+        Assert.Equal(Encounter.EncounterStatus.InProgress, visits["V2"]);
+    }
+
+    [Theory]
+    [InlineData("MRG|MRN1", "PV1|1|I|||||||||||||||||V2", "MRG", 5, "101")]
+    [InlineData("MRG|MRN1||||V1", "PV1|1|I|W1^101^A", "PV1", 19, "101")]
+    [InlineData("MRG|MRN1||||V1", "PV1|1|I|||||||||||||||||V1", "MRG", 5, "102")]
+    [InlineData("MRG|MRN1||||V1", "", "PV1", null, "100")]
+    public async System.Threading.Tasks.Task A42_names_the_field_it_misses_and_refuses_a_visit_merged_into_itself(string mrg, string pv1, string segment, int? field, string code)
+    {
+        var segments = new[] { Messages.Msh("ADT^A42^ADT_A39", "C1"), Messages.Pid(), mrg, pv1 }.Where(s => s.Length > 0).ToArray();
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(segments));
+        Assert.Equal((segment, field, code), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A44_moves_the_account_and_its_charges_to_the_PID_patient()
     {
         await using var store = new InProcessFhirStore();

@@ -34,6 +34,9 @@ internal enum AdtAction
     /// <summary>Each MRG/PV1 pair: the visit moves to the PID patient (its Encounter's subject is rewritten).</summary>
     VisitMove,
 
+    /// <summary>Each MRG/PV1 pair: the visit MRG-5 names is merged into the PV1's; references to it move (<see cref="VisitMergeMapping"/>, A42).</summary>
+    VisitMerge,
+
     /// <summary>Each MRG/PV1 pair: the stored visit known by the prior number (MRG-5) takes the PV1's (<see cref="VisitNumberChangeMapping"/>, A50).</summary>
     VisitNumberChange,
 
@@ -51,8 +54,7 @@ internal enum AdtAction
 /// A null status takes the one PV1 implies (finished once PV1-45 is valued, planned for class P, else
 /// in-progress): A01, A04 and A08 keep the status a visit has — the IG's planned (A04) and unknown (A08)
 /// would turn every registration of a patient who is there, and every update, into a visit not under way.
-/// Triggers absent here (A42 and A43, visit and patient moves…) are
-/// refused with code 200.
+/// Triggers absent here (A43, the patient move…) are refused with code 200.
 /// </summary>
 internal static class AdtEvents
 {
@@ -99,6 +101,7 @@ internal static class AdtEvents
             ["A39"] = ("merge person - patient ID", PatientMerge, null),
             ["A40"] = ("merge patient - patient identifier list", PatientMerge, null),
             ["A41"] = ("merge account - patient account number", AccountMerge, null),
+            ["A42"] = ("merge visit - visit number", VisitMerge, null),
             ["A44"] = ("move account information - patient account number", AccountMove, null),
             ["A45"] = ("move visit information - visit number", VisitMove, null),
             ["A46"] = ("change patient ID", PatientIdentifierChange, null),

@@ -42,6 +42,9 @@ internal static class AdtMapping
             case AdtAction.VisitMove:
                 await MapVisitMovesAsync(context, ct);
                 break;
+            case AdtAction.VisitMerge:
+                await VisitMergeMapping.MapAsync(context, ct);
+                break;
             case AdtAction.VisitNumberChange or AdtAction.AlternateVisitIdChange:
                 await VisitNumberChangeMapping.MapAsync(context, alternate: action == AdtAction.AlternateVisitIdChange, ct);
                 break;
