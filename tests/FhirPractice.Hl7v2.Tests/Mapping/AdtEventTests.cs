@@ -165,7 +165,7 @@ public class AdtEventTests
                 "PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||V2^^^GOODHEALTH&1.2.3.4&ISO^VN"), store)).Transaction);
 
         var after = (await store.SearchAsync("Encounter", [])).Cast<Encounter>().ToDictionary(e => e.Identifier[0].Value);
-        Assert.Equal(visits["V1"].Id, after["V1"].Id); // kept, by its number, so a later message finds it merged
+        Assert.Equal(visits["V1"].Id, after["V1"].Id); // kept, with its number: the record of the merge
         Assert.Equal(Encounter.EncounterStatus.EnteredInError, after["V1"].Status);
         Assert.Equal(Encounter.EncounterStatus.InProgress, after["V2"].Status);
         var height = (Observation)Assert.Single(await store.SearchAsync("Observation", []));

@@ -8,7 +8,7 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// ADT A42 (merge visit, visit number); the IG has no map for it. The PID's patient is updated; for each MRG with the
 /// PV1 after it, the visit the prior number names (MRG-5) is merged into the one PV1-19 names, which is written from
 /// the PV1 as any ADT's visit. The merged visit's Encounter becomes entered-in-error — it was the same visit recorded
-/// twice — keeping its number, so a later message naming it finds it merged rather than opening it again; the stored
+/// twice — and keeps its number, a record of what was merged (as a merged patient stays, inactive); the stored
 /// resources that referred to it (observations, conditions, procedures, reports, orders, charges, documents,
 /// medications, visits part of it) refer to the survivor in the same transaction. A merged visit not stored yet is
 /// written so by its number.
