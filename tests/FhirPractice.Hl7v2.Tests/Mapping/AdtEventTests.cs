@@ -82,6 +82,30 @@ public class AdtEventTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A45_moves_the_visit_and_what_was_recorded_in_it_to_the_PID_patient()
+    {
+        await using var store = new InProcessFhirStore();
+        var mapper = new V2ToFhirMapper();
+        const string pv1 = "PV1|1|I|W1^101^A^GOODHEALTH||||||||||||||||V1^^^GOODHEALTH&1.2.3.4&ISO^VN";
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A01^ADT_A01", "M1"), "EVN|A01|20240105093000+0100",
+            Messages.Pid("MRN1", "ONE"), pv1, "OBX|1|NM|8302-2^Body height^LN||180|cm|||||F"), store)).Transaction);
+        // Recorded about the same patient outside the visit: stays with it.
+        await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A08^ADT_A01", "M2"), "EVN|A08|20240105100000+0100",
+            Messages.Pid("MRN1", "ONE"), "PV1|1|O", "OBX|1|NM|29463-7^Body weight^LN||80|kg|||||F"), store)).Transaction);
+
+        foreach (var control in new[] { "M3", "M4" }) // the same move again changes nothing more
+            await store.CommitAsync((await mapper.MapAsync(Messages.Parse(Messages.Msh("ADT^A45^ADT_A45", control), "EVN|A45|20240106093000+0100",
+                Messages.Pid("MRN2", "TWO"), "MRG|MRN1^^^GOODHEALTH&1.2.3.4&ISO^MR", pv1), store)).Transaction);
+
+        var patients = (await store.SearchAsync("Patient", [])).Cast<Patient>().ToDictionary(p => p.Name[0].Family, p => $"Patient/{p.Id}");
+        var visit = (Encounter)Assert.Single(await store.SearchAsync("Encounter", []));
+        Assert.Equal(patients["TWO"], visit.Subject.Reference);
+        var observations = (await store.SearchAsync("Observation", [])).Cast<Observation>().ToDictionary(o => o.Code.Coding[0].Code, o => o.Subject.Reference);
+        Assert.Equal(patients["TWO"], observations["8302-2"]);
+        Assert.Equal(patients["ONE"], observations["29463-7"]);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A47_changes_the_identifier_of_the_stored_patient_in_place()
     {
         await using var store = new InProcessFhirStore();

@@ -88,13 +88,21 @@ internal static class AdtMapping
 
     // A45: each MRG (MRG-1 the patient the visit was filed under) with the PV1 after it; the visit's Encounter,
     // matched by PV1-19, is rewritten with the PID patient as subject.
+    /// <summary>
+    /// A45: each visit (PV1-19) moves to the PID's patient — its Encounter's subject, and the patient of the stored
+    /// resources of that visit (<see cref="EncounterMapping.OfTheVisit"/>) that named the patient it leaves.
+    /// </summary>
     private static async System.Threading.Tasks.Task MapVisitMovesAsync(MappingContext context, CancellationToken ct)
     {
         await PatientMapping.MapAsync(context.Require("PID"), context, updates: true, ct);
         foreach (var (mrg, pv1) in VisitGroups(context, "the visit that moves"))
         {
-            if (pv1.Field(19) is null) throw V2Segment.RequiredFieldMissing(pv1.At(19), "Visit Number (the visit that moves)");
+            if (Identifiers.FromCx(pv1.Field(19), context) is not { } number)
+                throw V2Segment.RequiredFieldMissing(pv1.At(19), "Visit Number (the visit that moves)");
+            var stored = await context.Lookup.FirstHoldingAsync<Encounter>([number], ct);
             EncounterMapping.Map(pv1, context);
+            if (stored?.Subject?.Reference is { } left && left != $"Patient/{context.StoredPatientId}")
+                await MergeMapping.MoveReferencesAsync(left, context.Patient, EncounterMapping.OfTheVisit, context, ct, among: $"Encounter/{stored.Id}");
         }
     }
 

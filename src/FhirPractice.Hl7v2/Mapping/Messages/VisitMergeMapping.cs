@@ -15,14 +15,6 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// </summary>
 internal static class VisitMergeMapping
 {
-    // Where resources of the types the mappings write point at their visit.
-    private static readonly (string Type, string Parameter)[] EncounterReferences =
-    [
-        ("Observation", "encounter"), ("Condition", "encounter"), ("Procedure", "encounter"), ("DiagnosticReport", "encounter"),
-        ("ServiceRequest", "encounter"), ("ChargeItem", "context"), ("DocumentReference", "encounter"),
-        ("MedicationRequest", "encounter"), ("MedicationDispense", "context"), ("Encounter", "part-of"),
-    ];
-
     public static async System.Threading.Tasks.Task MapAsync(MappingContext context, CancellationToken ct)
     {
         await PatientMapping.MapAsync(context.Require("PID"), context, updates: true, ct);
@@ -50,7 +42,7 @@ internal static class VisitMergeMapping
                 continue;
             }
             context.Transaction.Put(merged, $"Encounter/{stored.Id}");
-            await MergeMapping.MoveReferencesAsync($"Encounter/{stored.Id}", survivor, EncounterReferences, context, ct);
+            await MergeMapping.MoveReferencesAsync($"Encounter/{stored.Id}", survivor, EncounterMapping.OfTheVisit, context, ct);
         }
     }
 }

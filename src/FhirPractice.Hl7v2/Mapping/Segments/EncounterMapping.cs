@@ -9,6 +9,14 @@ internal static class EncounterMapping
     private const string ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
     private const string ParticipationType = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
+    /// <summary>The stored resources that are of a visit, and the search parameter that finds them by it.</summary>
+    public static readonly (string Type, string Parameter)[] OfTheVisit =
+    [
+        ("Observation", "encounter"), ("Condition", "encounter"), ("Procedure", "encounter"), ("DiagnosticReport", "encounter"),
+        ("ServiceRequest", "encounter"), ("ChargeItem", "context"), ("DocumentReference", "encounter"),
+        ("MedicationRequest", "encounter"), ("MedicationDispense", "context"), ("Encounter", "part-of"),
+    ];
+
     // IG concept map PatientClass[EncounterClass] (HL7 table 0004 → v3 ActCode).
     private static readonly Dictionary<string, (string Code, string Display)> Classes = new()
     {
