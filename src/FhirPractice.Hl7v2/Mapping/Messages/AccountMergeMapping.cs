@@ -38,15 +38,7 @@ internal static class AccountMergeMapping
         }
         var survivor = AccountMapping.FromPid(pid, context)
             ?? throw V2Segment.RequiredFieldMissing(pid.At(18), "Patient Account Number (the surviving account)");
-        var stored = await context.Lookup.FirstHoldingAsync<Account>([prior], ct);
-        var merged = (Account?)stored?.DeepCopy() ?? new Account { Identifier = [prior], Subject = [context.Patient] };
-        merged.Status = Account.AccountStatus.Inactive;
-        if (stored is null)
-        {
-            context.Transaction.PutByIdentifier(merged, prior);
-            return;
-        }
-        context.Transaction.Put(merged, $"Account/{stored.Id}");
-        await MergeMapping.MoveReferencesAsync($"Account/{stored.Id}", survivor, AccountMapping.OnTheAccount, context, ct);
+        await MergeMapping.MergeIntoAsync(prior, survivor, () => new Account { Identifier = [prior], Subject = [context.Patient] },
+            merged => merged.Status = Account.AccountStatus.Inactive, AccountMapping.OnTheAccount, context, ct);
     }
 }

@@ -65,6 +65,27 @@ internal static class MergeMapping
     }
 
     /// <summary>
+    /// Merges the resource <paramref name="prior"/> names into <paramref name="survivor"/>: the stored one — or, not
+    /// stored yet, <paramref name="unknown"/>, written by that identifier — is written as <paramref name="retire"/> leaves
+    /// it, and what referred to a stored one (found by <paramref name="referrers"/>) refers to the survivor.
+    /// </summary>
+    public static async System.Threading.Tasks.Task MergeIntoAsync<T>(Identifier prior, ResourceReference survivor, Func<T> unknown, Action<T> retire,
+        IEnumerable<(string Type, string Parameter)> referrers, MappingContext context, CancellationToken ct) where T : Resource
+    {
+        var stored = await context.Lookup.FirstHoldingAsync<T>([prior], ct);
+        var merged = (T?)stored?.DeepCopy() ?? unknown();
+        retire(merged);
+        if (stored is null)
+        {
+            context.Transaction.PutByIdentifier(merged, prior);
+            return;
+        }
+        var url = $"{stored.TypeName}/{stored.Id}";
+        context.Transaction.Put(merged, url);
+        await MoveReferencesAsync(url, survivor, referrers, context, ct);
+    }
+
+    /// <summary>
     /// Rewrites every stored resource that refers to <paramref name="from"/> to refer to <paramref name="to"/>: those the
     /// given parameters find referring to <paramref name="among"/> (by default <paramref name="from"/> itself).
     /// </summary>

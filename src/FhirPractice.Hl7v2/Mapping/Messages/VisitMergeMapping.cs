@@ -28,21 +28,9 @@ internal static class VisitMergeMapping
                 throw V2Segment.DataTypeError(mrg.At(5), "the merged visit is the surviving visit");
 
             var survivor = EncounterMapping.Map(pv1, context)!;
-            var stored = await context.Lookup.FirstHoldingAsync<Encounter>([prior], ct);
-            var merged = (Encounter?)stored?.DeepCopy() ?? new Encounter
-            {
-                Identifier = [prior],
-                Subject = context.Patient,
-                Class = new Coding(Codes.V2Table("0004"), "U"),
-            };
-            merged.Status = Encounter.EncounterStatus.EnteredInError;
-            if (stored is null)
-            {
-                context.Transaction.PutByIdentifier(merged, prior);
-                continue;
-            }
-            context.Transaction.Put(merged, $"Encounter/{stored.Id}");
-            await MergeMapping.MoveReferencesAsync($"Encounter/{stored.Id}", survivor, EncounterMapping.OfTheVisit, context, ct);
+            await MergeMapping.MergeIntoAsync(prior, survivor,
+                () => new Encounter { Identifier = [prior], Subject = context.Patient, Class = new Coding(Codes.V2Table("0004"), "U") },
+                merged => merged.Status = Encounter.EncounterStatus.EnteredInError, EncounterMapping.OfTheVisit, context, ct);
         }
     }
 }
