@@ -86,8 +86,6 @@ internal static class AdtMapping
         }
     }
 
-    // A45: each MRG (MRG-1 the patient the visit was filed under) with the PV1 after it; the visit's Encounter,
-    // matched by PV1-19, is rewritten with the PID patient as subject.
     /// <summary>
     /// A45: each visit (PV1-19) moves to the PID's patient — its Encounter's subject, and the patient of the stored
     /// resources of that visit (<see cref="EncounterMapping.OfTheVisit"/>) that named the patient it leaves.
