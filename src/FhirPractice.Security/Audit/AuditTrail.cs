@@ -24,4 +24,7 @@ public sealed class AuditTrail(IResourceStore store, AuditChain chain, BalpAudit
 
     public System.Threading.Tasks.Task RecordAsync(SecurityEvent securityEvent, CancellationToken ct = default) =>
         AppendAsync([events.Security(securityEvent, clock.GetUtcNow())], ct);
+
+    public System.Threading.Tasks.Task RecordAsync(StaffAccess access, CancellationToken ct = default) =>
+        AppendAsync([events.Staff(access, clock.GetUtcNow())], ct);
 }

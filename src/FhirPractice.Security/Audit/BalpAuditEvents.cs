@@ -44,8 +44,7 @@ public sealed class BalpAuditEvents(AuditOptions options)
         foreach (var what in data) e.Entity.Add(Data(what));
         if (withQuery) e.Entity.Add(Query(context.Request));
         if (patient is not null) e.Entity.Add(Patient(patient));
-        if (context.Request.RequestId is { } requestId)
-            e.Entity.Add(new AuditEvent.EntityComponent { What = new ResourceReference { Identifier = new Identifier { Value = requestId } }, Type = BalpCodes.RequestIdType });
+        if (context.Request.RequestId is { } requestId) e.Entity.Add(RequestId(requestId));
         if (context.Succeeded && BalpCodes.Profile(interaction, patient is not null) is { } profile)
             e.Meta = new Meta { Profile = [profile] };
         return e;
@@ -69,7 +68,31 @@ public sealed class BalpAuditEvents(AuditOptions options)
         return e;
     }
 
-    private static AuditEvent.AuditEventOutcome Outcome(InteractionContext c) => (int)c.Status switch
+    /// <summary>
+    /// A request to a staff endpoint (<see cref="IAuditTrail.RecordAsync(StaffAccess, CancellationToken)"/>): read (R) for a
+    /// GET of one item, execute (E) for a list or a POST (replay, retry); the URL as the query entity, the request id.
+    /// </summary>
+    public AuditEvent Staff(StaffAccess a, DateTimeOffset recorded)
+    {
+        var e = new AuditEvent
+        {
+            Type = BalpCodes.PatientRecord,
+            Subtype = [new Coding(BalpCodes.StaffEndpointSystem, a.Endpoint)],
+            Action = a.Method == "GET" && a.Endpoint.EndsWith('}') ? AuditEvent.AuditEventAction.R : AuditEvent.AuditEventAction.E,
+            Recorded = recorded,
+            Outcome = Outcome(a.Status),
+            OutcomeDesc = a.Status < 400 ? null : $"{a.Status}{(a.Description is { } d ? "; " + d : "")}",
+            Source = Source(),
+        };
+        e.Agent.AddRange(Agents(a.Caller, null));
+        e.Entity.Add(Query(a.Url));
+        e.Entity.Add(RequestId(a.RequestId));
+        return e;
+    }
+
+    private static AuditEvent.AuditEventOutcome Outcome(InteractionContext c) => Outcome((int)c.Status);
+
+    private static AuditEvent.AuditEventOutcome Outcome(int status) => status switch
     {
         < 400 => AuditEvent.AuditEventOutcome.N0,
         < 500 => AuditEvent.AuditEventOutcome.N4,
@@ -151,12 +174,19 @@ public sealed class BalpAuditEvents(AuditOptions options)
     {
         var parameters = string.Join('&', r.Query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         if (r.Method == "POST" && !r.Body.IsEmpty) parameters += (parameters.Length == 0 ? "" : "&") + Encoding.UTF8.GetString(r.Body.Span);
-        var text = $"{r.BaseUrl}/{r.Path}" + (parameters.Length == 0 ? "" : "?" + parameters);
-        return new AuditEvent.EntityComponent
-        {
-            Type = BalpCodes.SystemObject,
-            Role = BalpCodes.QueryRole,
-            Query = Encoding.UTF8.GetBytes(text),
-        };
+        return Query($"{r.BaseUrl}/{r.Path}" + (parameters.Length == 0 ? "" : "?" + parameters));
     }
+
+    private static AuditEvent.EntityComponent Query(string url) => new()
+    {
+        Type = BalpCodes.SystemObject,
+        Role = BalpCodes.QueryRole,
+        Query = Encoding.UTF8.GetBytes(url),
+    };
+
+    private static AuditEvent.EntityComponent RequestId(string id) => new()
+    {
+        What = new ResourceReference { Identifier = new Identifier { Value = id } },
+        Type = BalpCodes.RequestIdType,
+    };
 }

@@ -38,6 +38,10 @@ public static class BalpCodes
     public static Coding UserAuthentication => new(Dicom, "110114", "User Authentication");
     public const string SecurityEventSystem = "http://fhirpractice.org/fhir/CodeSystem/security-event";
 
+    /// <summary>A staff endpoint's request: DICOM Patient Record (the raw messages are records of patients), the route as subtype.</summary>
+    public static Coding PatientRecord => new(Dicom, "110110", "Patient Record");
+    public const string StaffEndpointSystem = "http://fhirpractice.org/fhir/CodeSystem/staff-endpoint";
+
     /// <summary>network.type: 2 IP address, 5 URI.</summary>
     public const AuditEvent.AuditEventAgentNetworkType IpAddress = AuditEvent.AuditEventAgentNetworkType.N2;
     public const AuditEvent.AuditEventAgentNetworkType Uri = AuditEvent.AuditEventAgentNetworkType.N5;

@@ -48,9 +48,13 @@ public sealed class FhirHttpRequestReader(FhirHttpOptions options)
         {
             BaseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}{basePath}",
             Caller = HttpCaller.From(http),
-            RequestId = request.Headers["X-Request-Id"] is [{ Length: > 0 and <= 200 } id] ? id : http.TraceIdentifier,
+            RequestId = RequestId(http),
         };
     }
+
+    /// <summary>The request's id for the audit trail: the client's X-Request-Id (up to 200 characters), else the server's own.</summary>
+    public static string RequestId(HttpContext http) =>
+        http.Request.Headers["X-Request-Id"] is [{ Length: > 0 and <= 200 } id] ? id : http.TraceIdentifier;
 
     private static bool IsFormPost(HttpRequest r) =>
         r.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;

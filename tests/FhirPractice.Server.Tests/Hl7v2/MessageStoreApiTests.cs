@@ -41,6 +41,35 @@ public class MessageStoreApiTests(MllpServerFactory server) : IClassFixture<Mllp
     }
 
     [Fact]
+    public async Task Every_request_is_in_the_audit_trail_with_who_asked_what_and_the_outcome()
+    {
+        var mrn = FhirHttp.Unique();
+        await V2.SendAsync(Port, V2.Adt(FhirHttp.Unique(), mrn));
+        var id = (long)(await GetJsonAsync($"$hl7v2-messages?patient={mrn}"))["messages"]![0]!["id"]!;
+
+        async Task<JsonNode> AuditedAsync(string url, HttpStatusCode expected)
+        {
+            var requestId = FhirHttp.Unique();
+            var response = await server.Client.SendAsync(HttpMethod.Get, url, null, ("X-Request-Id", requestId));
+            Assert.Equal(expected, response.StatusCode);
+            var e = Assert.Single(await Audit.AuditLog.EventsAsync(server.Services, requestId));
+            Assert.Empty(BalpRules.Violations(e));
+            Assert.Equal("110110", (string?)e["type"]!["code"]);
+            var query = e["entity"]!.AsArray().Single(x => (string?)x!["role"]?["code"] == "24")!;
+            Assert.EndsWith(url, Encoding.UTF8.GetString(Convert.FromBase64String((string)query["query"]!)));
+            return e;
+        }
+
+        var one = await AuditedAsync($"$hl7v2-messages/{id}", HttpStatusCode.OK);
+        Assert.Equal(("/fhir/$hl7v2-messages/{id}", "R", "0"), ((string?)one["subtype"]![0]!["code"], (string?)one["action"], (string?)one["outcome"]));
+        var list = await AuditedAsync($"$hl7v2-messages?patient={mrn}", HttpStatusCode.OK);
+        Assert.Equal(("/fhir/$hl7v2-messages", "E", "0"), ((string?)list["subtype"]![0]!["code"], (string?)list["action"], (string?)list["outcome"]));
+        var missing = await AuditedAsync("$hl7v2-messages/999999999", HttpStatusCode.NotFound);
+        Assert.Equal("4", (string?)missing["outcome"]);
+        Assert.StartsWith("404; there is no HL7 v2 message", (string?)missing["outcomeDesc"]);
+    }
+
+    [Fact]
     public async Task Pages_follow_the_next_link_to_the_end()
     {
         var mrn = FhirHttp.Unique();

@@ -10,8 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FhirPractice.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Every request a test server answered under the FHIR base (the HL7 v2 staff endpoints aside, which are not FHIR
-/// interactions), so that when the server is disposed <see cref="CheckAsync"/> can hold the audit trail to it: each
+/// Every request a test server answered under the FHIR base (the HL7 v2 staff endpoints included), so that when the server is disposed <see cref="CheckAsync"/> can hold the audit trail to it: each
 /// request has an AuditEvent carrying its request id, a failed one an AuditEvent with a failure outcome, every
 /// AuditEvent meets <see cref="BalpRules"/>, and the hash chain is intact. Every server-level test thus checks the audit.
 /// </summary>
@@ -27,9 +26,8 @@ public sealed class AuditedRequests : IStartupFilter
         {
             await inner();
             var path = http.Request.Path.Value ?? "";
-            // FHIR interactions only: the staff endpoints ($hl7v2-…) and the public SMART discovery document are not
-            // interactions of the engine (README, "Not yet done").
-            if (path.StartsWith("/fhir", StringComparison.Ordinal) && !path.Contains("/$hl7v2-", StringComparison.Ordinal)
+            // The public SMART discovery document is no interaction and names no one (README, "Not yet done").
+            if (path.StartsWith("/fhir", StringComparison.Ordinal)
                 && !path.EndsWith("/.well-known/smart-configuration", StringComparison.Ordinal) && !http.RequestAborted.IsCancellationRequested)
                 _requests.Enqueue((http.Request.Headers["X-Request-Id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier, http.Request.Method, path, http.Response.StatusCode));
         });

@@ -18,12 +18,14 @@ public static class BalpRules
         void Require(bool ok, string what) { if (!ok) problems.Add(what); }
         Require((string?)e["resourceType"] == "AuditEvent", "not an AuditEvent");
         var type = e["type"];
-        var security = (string?)type?["system"] == Dcm && (string?)type?["code"] == "110114";
-        Require(security || ((string?)type?["system"] == "http://terminology.hl7.org/CodeSystem/audit-event-type" && (string?)type?["code"] == "rest"),
-            "type is not audit-event-type#rest (nor DCM#110114 for a security event)");
+        // Not RESTful interactions: a security event (DCM 110114 User Authentication) and a staff endpoint's request
+        // (DCM 110110 Patient Record: the raw HL7 v2 messages), both with a subtype of their own.
+        var notRest = (string?)type?["system"] == Dcm && (string?)type?["code"] is "110114" or "110110";
+        Require(notRest || ((string?)type?["system"] == "http://terminology.hl7.org/CodeSystem/audit-event-type" && (string?)type?["code"] == "rest"),
+            "type is not audit-event-type#rest (nor DCM#110114 for a security event, DCM#110110 for a staff endpoint)");
         var subtypes = e["subtype"]?.AsArray().Select(s => ((string?)s!["system"], (string?)s!["code"])).ToList() ?? [];
         var interaction = subtypes.Where(s => s.Item1 == Interaction).Select(s => s.Item2).LastOrDefault();
-        Require(security || interaction is not null, "no restful-interaction subtype");
+        Require(notRest || interaction is not null, "no restful-interaction subtype");
         var action = (string?)e["action"];
         var expected = interaction switch
         {
@@ -51,7 +53,7 @@ public static class BalpRules
         Require(server?["who"] is not null, "no agent:server (DCM 110152) with who");
         Require(agents.Count(a => (bool?)a!["requestor"] == true) >= 1, "no requestor agent");
         if (user is not null) Require((bool?)user["requestor"] == true, "agent:user is not the requestor");
-        if (!security) Require((string?)server?["network"]?["address"] is { Length: > 0 }, "agent:server has no network address");
+        if (!notRest) Require((string?)server?["network"]?["address"] is { Length: > 0 }, "agent:server has no network address");
         Require(e["source"]?["observer"] is not null, "no source.observer");
 
         var entities = e["entity"]?.AsArray() ?? [];
