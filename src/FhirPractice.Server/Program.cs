@@ -28,7 +28,9 @@ builder.Services.AddSingleton(config.GetSection("Reindex").Get<ReindexOptions>()
 builder.Services.AddFhirEngine(config.GetSection("Engine").Get<FhirEngineOptions>() ?? new FhirEngineOptions());
 var sqlite = config.GetSection("Sqlite").Get<SqliteStoreOptions>() ?? new SqliteStoreOptions();
 builder.Services.AddSqliteStore(sqlite);
-builder.Services.AddSingleton(config.GetSection("Http").Get<FhirHttpOptions>() ?? new FhirHttpOptions());
+var http = config.GetSection("Http").Get<FhirHttpOptions>() ?? new FhirHttpOptions();
+builder.Services.AddSingleton(http);
+builder.Services.AddBrowserAccess(http);
 builder.Services.AddSingleton<FhirHttpRequestReader>();
 builder.Services.AddSingleton(config.GetSection("Validation").Get<ProfileValidationOptions>() ?? new ProfileValidationOptions());
 builder.Services.AddSingleton<IProfileValidator, ProfileValidator>();
@@ -71,6 +73,7 @@ builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 var app = builder.Build();
 if (auditVerify) return await AuditVerifyCommand.RunAsync(app.Services, Console.Out);
 if (codeSetImport) return await CodeSetImportCommand.RunAsync(app.Services, args[2], Console.Out);
+app.UseBrowserAccess(http);
 app.MapSmartAuthorization();
 app.MapFhir();
 app.MapHl7v2Messages();

@@ -26,8 +26,10 @@ public sealed class AuditedRequests : IStartupFilter
         {
             await inner();
             var path = http.Request.Path.Value ?? "";
-            // The public SMART discovery document is no interaction and names no one (README, "Not yet done").
-            if (path.StartsWith("/fhir", StringComparison.Ordinal)
+            // The public SMART discovery document is no interaction and names no one (README, "Not yet done"); nor is a
+            // browser's CORS preflight, answered before the engine.
+            var preflight = HttpMethods.IsOptions(http.Request.Method) && http.Request.Headers.ContainsKey("Access-Control-Request-Method");
+            if (path.StartsWith("/fhir", StringComparison.Ordinal) && !preflight
                 && !path.EndsWith("/.well-known/smart-configuration", StringComparison.Ordinal) && !http.RequestAborted.IsCancellationRequested)
                 _requests.Enqueue((http.Request.Headers["X-Request-Id"] is [{ Length: > 0 } id] ? id : http.TraceIdentifier, http.Request.Method, path, http.Response.StatusCode));
         });
