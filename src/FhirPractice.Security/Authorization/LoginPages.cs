@@ -26,8 +26,10 @@ public static class LoginPages
     {
         app.MapGet(LoginPath, (HttpContext http, IAntiforgery af, string? returnUrl) => LoginForm(http, af, false, returnUrl, null));
         app.MapGet(PatientLoginPath, (HttpContext http, IAntiforgery af, string? returnUrl) => LoginForm(http, af, true, returnUrl, null));
-        app.MapPost(LoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, IAuditTrail audit, [FromForm] LoginInput input) => SignInAsync(http, af, users, audit, false, input));
-        app.MapPost(PatientLoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, IAuditTrail audit, [FromForm] LoginInput input) => SignInAsync(http, af, users, audit, true, input));
+        app.MapPost(LoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, SignInLockout lockout, IAuditTrail audit, [FromForm] LoginInput input) =>
+            SignInAsync(http, af, users, lockout, audit, false, input));
+        app.MapPost(PatientLoginPath, (HttpContext http, IAntiforgery af, UserDirectory users, SignInLockout lockout, IAuditTrail audit, [FromForm] LoginInput input) =>
+            SignInAsync(http, af, users, lockout, audit, true, input));
         app.MapGet(PickerPath, (HttpContext http, IAntiforgery af, string? returnUrl) => PickerForm(http, af, returnUrl, null));
         app.MapPost(PickerPath, PickAsync);
     }
@@ -35,16 +37,27 @@ public static class LoginPages
     public sealed record LoginInput(string? UserName, string? Password, string? ReturnUrl);
     public sealed record PickInput(string? PatientId, string? ReturnUrl);
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery af, UserDirectory users, IAuditTrail audit, bool patients, LoginInput input)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery af, UserDirectory users, SignInLockout lockout, IAuditTrail audit,
+        bool patients, LoginInput input)
     {
-        var user = input.UserName is null || input.Password is null ? null : await users.SignInAsync(input.UserName, input.Password, http.RequestAborted);
+        // A locked name is refused before its password is looked at; each failure counts towards the lock.
+        var locked = input.UserName is { } name ? lockout.LockedUntil(name) : null;
+        var user = locked is not null || input.UserName is null || input.Password is null ? null : await users.SignInAsync(input.UserName, input.Password, http.RequestAborted);
         var succeeded = user is not null && (user.Role == UserRole.Patient) == patients;
+        if (input.UserName is not null)
+        {
+            if (succeeded) lockout.Succeeded(input.UserName);
+            else if (locked is null) locked = lockout.Failed(input.UserName);
+        }
+        var refusal = locked is { } until
+            ? $"too many failed sign-ins: the user name is locked until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
+            : "unknown user name or wrong password";
         // Audit fails closed: a login the trail cannot record does not happen.
         await audit.RecordAsync(new SecurityEvent(SecurityEventKind.Login, succeeded,
             FhirCaller.Anonymous with { Subject = input.UserName, RemoteAddress = http.Connection.RemoteIpAddress?.ToString() },
-            succeeded ? null : "unknown user name or wrong password"), http.RequestAborted);
+            succeeded ? null : refusal), http.RequestAborted);
         if (!succeeded || user is null)
-            return LoginForm(http, af, patients, input.ReturnUrl, "Unknown user name or wrong password.");
+            return LoginForm(http, af, patients, input.ReturnUrl, char.ToUpperInvariant(refusal[0]) + refusal[1..] + ".");
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.UserName), new Claim(ClaimTypes.Role, user.Role.ToString())], Scheme);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(LocalOnly(input.ReturnUrl));

@@ -14,6 +14,10 @@ public sealed class SmartAuthorizationOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
     public TimeSpan LaunchContextLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Failed sign-ins in a row after which a user name is locked (<see cref="SignInLockout"/>).</summary>
+    public int MaxFailedSignIns { get; set; } = 5;
+    /// <summary>How long a user name stays locked after <see cref="MaxFailedSignIns"/> failures.</summary>
+    public TimeSpan SignInLockout { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>The longest a client assertion may still be valid when presented (SMART Backend Services: five minutes).</summary>
     public TimeSpan MaxAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>JWKS URLs on loopback or private addresses are refused unless this is set (tests, a local EHR).</summary>

@@ -23,6 +23,7 @@ public static class SmartAuthorizationServices
         services.AddMemoryCache();
         services.AddScoped<ClientDirectory>();
         services.AddScoped<UserDirectory>();
+        services.AddSingleton<SignInLockout>();
         services.AddHostedService<RegistrationSeeder>();
         services.TryAddTimeProvider();
 
