@@ -1,3 +1,4 @@
+using System.Globalization;
 using FhirPractice.Fhir.Rest;
 using FhirPractice.Security.Audit;
 using System.Security.Claims;
@@ -50,7 +51,7 @@ public static class LoginPages
             else if (locked is null) locked = lockout.Failed(input.UserName);
         }
         var refusal = locked is { } until
-            ? $"too many failed sign-ins: the user name is locked until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
+            ? $"too many failed sign-ins: the user name is locked until {until.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
             : "unknown user name or wrong password";
         // Audit fails closed: a login the trail cannot record does not happen.
         await audit.RecordAsync(new SecurityEvent(SecurityEventKind.Login, succeeded,
