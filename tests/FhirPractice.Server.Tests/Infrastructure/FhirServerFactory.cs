@@ -55,6 +55,9 @@ public class FhirServerFactory : WebApplicationFactory<Program>
 
     public static StringContent Xml(string xml) => new(xml, Encoding.UTF8, "application/fhir+xml");
 
+    /// <summary>Where failed audit checks are written, beside the test assembly.</summary>
+    public const string AuditCheckReport = "audit-check-failures.txt";
+
     /// <summary>xUnit disposes fixtures asynchronously; the check needs the host's services, so it runs before they go.</summary>
     public override async ValueTask DisposeAsync()
     {
@@ -65,7 +68,10 @@ public class FhirServerFactory : WebApplicationFactory<Program>
             if (problems.Count > 0)
             {
                 await base.DisposeAsync();
-                throw new InvalidOperationException($"The audit trail of {audited.Requests.Count} requests is wrong:\n" + string.Join("\n", problems.Take(20)));
+                var report = $"The audit trail of {audited.Requests.Count} requests is wrong:\n" + string.Join("\n", problems.Take(20));
+                // The runner shows a fixture's clean-up failure by its exception type only; .ci/run prints this file.
+                await File.AppendAllTextAsync(Path.Combine(AppContext.BaseDirectory, AuditCheckReport), report + "\n");
+                throw new InvalidOperationException(report);
             }
         }
         await base.DisposeAsync();
