@@ -31,5 +31,6 @@ public static class BillingSystems
     public const string Account = "urn:fhirpractice:billing:account";
     /// <summary>The identifier of a ChargeItem captured from an encounter: what it was captured from (Procedure/1, Encounter/2/type/99213).</summary>
     public const string ChargeSource = "urn:fhirpractice:billing:charge-source";
+    public const string SubscriberRelationship = "http://terminology.hl7.org/CodeSystem/subscriber-relationship";
     public const string RelatedClaim = "http://terminology.hl7.org/CodeSystem/ex-relatedclaimrelationship";
 }

@@ -15,7 +15,7 @@ public static class ClaimAssembler
         var payer = await door.ReadAsync<Organization>(coverage.Payor.FirstOrDefault(), ct) ?? throw Missing("Coverage.payor", "payer Organization");
         var provider = await door.ReadAsync<Organization>(claim.Provider, ct) ?? throw Missing("Claim.provider", "billing provider Organization");
         var rendering = await door.ReadAsync<Practitioner>(claim.CareTeam.FirstOrDefault()?.Provider, ct);
-        var subscriber = coverage.Relationship() == "self" ? null : await door.ReadAsync<Patient>(coverage.Subscriber, ct);
+        var subscriber = coverage.Relationship() == "self" ? null : AsPerson(await door.ReadAsync<Resource>(coverage.Subscriber, ct));
         var prior = new List<PriorPayer>();
         foreach (var earlier in claim.Insurance.Where(i => i.Sequence < focal.Sequence && i.ClaimResponse is not null).OrderBy(i => i.Sequence))
         {
@@ -26,6 +26,22 @@ public static class ClaimAssembler
         }
         return new ClaimPackage(claim, patient, coverage, payer, provider, rendering, subscriber, prior);
     }
+
+    /// <summary>
+    /// The subscriber's demographics, which the claim's subscriber loop carries: a Patient as it is, a RelatedPerson
+    /// (an insured who is not a patient here, as an HL7 v2 IN1 names one) by its names, address, telecom, birth
+    /// date, sex and identifiers.
+    /// </summary>
+    private static Patient? AsPerson(Resource? subscriber) => subscriber switch
+    {
+        Patient patient => patient,
+        RelatedPerson person => new Patient
+        {
+            Name = person.Name, Address = person.Address, Telecom = person.Telecom, Identifier = person.Identifier,
+            BirthDateElement = person.BirthDateElement, Gender = person.Gender,
+        },
+        _ => null,
+    };
 
     private static FhirError Missing(string element, string what) => FhirError.Unprocessable($"The claim's {what} cannot be read", element);
 }

@@ -49,6 +49,11 @@ public static class ClaimFacts
 
     public static string? Npi(IEnumerable<Identifier> identifiers) => Identifier(identifiers, BillingSystems.Npi);
 
-    /// <summary>The coverage's relationship of subscriber to patient ("self", "spouse", "child", …).</summary>
-    public static string Relationship(this Coverage coverage) => coverage.Relationship?.Coding.FirstOrDefault()?.Code ?? "self";
+    /// <summary>
+    /// The coverage's relationship of subscriber to patient ("self", "spouse", "child", …): its subscriber-relationship
+    /// code, else its first code (a coverage may also carry v2 and v3 codes, as one from an HL7 v2 IN1 does), else self.
+    /// </summary>
+    public static string Relationship(this Coverage coverage) =>
+        coverage.Relationship?.Coding.FirstOrDefault(c => c.System == BillingSystems.SubscriberRelationship)?.Code
+        ?? coverage.Relationship?.Coding.FirstOrDefault()?.Code ?? "self";
 }

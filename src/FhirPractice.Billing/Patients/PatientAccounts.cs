@@ -5,8 +5,9 @@ namespace FhirPractice.Billing.Patients;
 /// <summary>
 /// One Account per patient (type PBILLACCT, patient billing account), found by its identifier
 /// (<c>urn:fhirpractice:billing:account|{patient id}</c>) or created by a conditional create, so two captures at
-/// once still make one. The guarantor is the subscriber of the patient's primary coverage when that is someone
-/// else, else the patient. Charge capture and remittance posting (statements) share it.
+/// once still make one. Its guarantor is the one another active account of the patient names (as an HL7 v2 feed's
+/// GT1 does on the account PID-18 numbers), else the subscriber of the patient's primary coverage when that is
+/// someone else, else the patient. Charge capture and remittance posting (statements) share it.
 /// </summary>
 public static class PatientAccounts
 {
@@ -15,7 +16,7 @@ public static class PatientAccounts
         var identifier = $"{BillingSystems.Account}|{patient.Split('/')[1]}";
         var found = await door.SearchAsync<Account>("Account", [new("identifier", identifier)], ct);
         if (found.FirstOrDefault() is { } existing) return "Account/" + existing.Id;
-        var guarantor = primary?.Subscriber?.Reference is { } subscriber && subscriber != patient ? primary.Subscriber : new ResourceReference(patient);
+        var guarantor = await GuarantorAsync(door, patient, primary, ct);
         var account = new Account
         {
             Identifier = [new Identifier(BillingSystems.Account, patient.Split('/')[1])],
@@ -27,5 +28,13 @@ public static class PatientAccounts
         };
         var created = await door.CreateAsync(account, ct, ifNoneExist: "identifier=" + identifier);
         return "Account/" + created.Id;
+    }
+
+    private static async Task<ResourceReference> GuarantorAsync(BillingDoor door, string patient, Coverage? primary, CancellationToken ct)
+    {
+        var accounts = await door.SearchAsync<Account>("Account", [new("patient", patient), new("status", "active")], ct);
+        if (accounts.SelectMany(a => a.Guarantor).FirstOrDefault(g => g.OnHold != true && g.Party?.Reference is not null) is { } named)
+            return named.Party;
+        return primary?.Subscriber?.Reference is { } subscriber && subscriber != patient ? primary.Subscriber : new ResourceReference(patient);
     }
 }

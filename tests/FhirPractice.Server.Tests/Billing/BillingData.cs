@@ -11,7 +11,12 @@ public sealed class BillingData(HttpClient client)
     public const string GoodNpi = "1234567893";
     public const string GoodRenderingNpi = "1245319599";
 
-    public async Task<BillingData> PracticeAsync(string npi = GoodNpi, string subscriberId = "MEM123")
+    /// <summary>
+    /// The practice, payer, patient and coverage. With <paramref name="spouseSubscribes"/> the subscriber is the
+    /// patient's husband, a RelatedPerson, and the relationship is coded as the HL7 v2 bridge codes an IN1-17
+    /// (subscriber-relationship, then v3 RoleCode, then table 0063).
+    /// </summary>
+    public async Task<BillingData> PracticeAsync(string npi = GoodNpi, string subscriberId = "MEM123", bool spouseSubscribes = false)
     {
         await client.PutNewAsync("Organization", "prov" + Id, $$"""
             "identifier":[{"system":"http://hl7.org/fhir/sid/us-npi","value":"{{npi}}"},{"system":"urn:oid:2.16.840.1.113883.4.4","value":"12-3456789"}],
@@ -27,14 +32,29 @@ public sealed class BillingData(HttpClient client)
             "name":[{"family":"DOE","given":["JANE"]}],"gender":"female","birthDate":"1980-02-03",
             "address":[{"line":["2 OAK AVE"],"city":"SPRINGFIELD","state":"IL","postalCode":"62704"}]
             """);
+        if (spouseSubscribes)
+            await client.PutNewAsync("RelatedPerson", "rp" + Id, $$"""
+                "patient":{"reference":"Patient/pat{{Id}}"},"name":[{"family":"DOE","given":["JOHN"]}],"gender":"male","birthDate":"1978-05-06",
+                "address":[{"line":["2 OAK AVE"],"city":"SPRINGFIELD","state":"IL","postalCode":"62704"}]
+                """);
         await client.PutNewAsync("Coverage", "cov" + Id, $$"""
             "status":"active","beneficiary":{"reference":"Patient/pat{{Id}}"},"payor":[{"reference":"Organization/payer{{Id}}"}],
             {{(subscriberId.Length == 0 ? "" : $"\"subscriberId\":\"{subscriberId}\",")}}
-            "relationship":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/subscriber-relationship","code":"self"}]},"order":1,
+            {{(spouseSubscribes ? Spouse : Self)}},"order":1,
             "class":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/coverage-class","code":"group"}]},"value":"GRP1"}]
             """);
         return this;
     }
+
+    private const string Self = """
+        "relationship":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/subscriber-relationship","code":"self"}]}
+        """;
+
+    private string Spouse => $$"""
+        "subscriber":{"reference":"RelatedPerson/rp{{Id}}"},
+        "relationship":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/subscriber-relationship","code":"spouse"},
+          {"system":"http://terminology.hl7.org/CodeSystem/v3-RoleCode","code":"SPS"},{"system":"http://terminology.hl7.org/CodeSystem/v2-0063","code":"SPO"}]}
+        """;
 
     /// <summary>Stores a draft claim; its lines are (CPT, charge, diagnosis pointers).</summary>
     public async Task<string> ClaimAsync(string claimNumber, string serviceDate, string[] diagnoses, params (string Code, decimal Charge, int[] Pointers)[] lines)

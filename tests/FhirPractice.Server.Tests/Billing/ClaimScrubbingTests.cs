@@ -100,6 +100,21 @@ public class ClaimScrubbingTests : IClassFixture<BillingServerFactory>
     }
 
     [Fact]
+    public async Task A_spouse_who_is_not_a_patient_here_is_the_claims_subscriber()
+    {
+        var data = await new BillingData(_client).PracticeAsync(spouseSubscribes: true);
+        var claim = await data.ClaimAsync("SPS" + data.Id[..8], "2025-03-10", ["J02.9"], ("99213", 125m, [1]));
+        AssertClean(await data.ScrubAsync(claim));
+        var submitted = await (await _client.PostAsync($"Claim/{claim}/$submit", null)).JsonAsync();
+        var control = (string?)submitted["identifier"]![0]!["value"];
+        var x12 = File.ReadAllText(Assert.Single(_factory.Outbound(), f => f.EndsWith($"837P-{control}.x12")));
+        Assert.Contains("SBR*P**GRP1", x12);
+        Assert.Contains("NM1*IL*1*DOE*JOHN****MI*MEM123", x12);
+        Assert.Contains("PAT*01", x12);
+        Assert.Contains("NM1*QC*1*DOE*JANE", x12);
+    }
+
+    [Fact]
     public async Task Five_diagnosis_pointers_on_a_line_are_refused()
     {
         var data = await new BillingData(_client).PracticeAsync();

@@ -7,8 +7,8 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// BAR (add/change billing account): P01 add, P05 update, P06 end, P02 purge, P10 ambulatory payment
 /// classification, P12 update diagnosis/procedure. For each PID group: the Account of PID-18 (IG PID[Account];
 /// inactive once ended or purged — purged accounts are kept, never erased), and for each visit in it the
-/// Encounter (PV1) on that account, its Conditions (DG1), Procedures (PR1) and the Coverages (IN1) the account
-/// is billed to. The patient is created when unknown: demographics belong to ADT.
+/// Encounter (PV1) on that account, its Conditions (DG1), Procedures (PR1), the Coverages (IN1) the account
+/// is billed to and its guarantors (GT1). The patient is created when unknown: demographics belong to ADT.
 /// </summary>
 internal static class AccountingMapping
 {
@@ -33,6 +33,7 @@ internal static class AccountingMapping
                         break;
                     case "DG1": ConditionMapping.Map(segment, context, context.Encounter); break;
                     case "PR1": ProcedureMapping.Map(segment, context); break;
+                    case "GT1" when account is not null: GuarantorMapping.Map(segment, account, context); break;
                     case "IN1":
                         if (CoverageMapping.Map(segment, context) is { } coverage && account is not null)
                             account.Coverage.Add(new Account.CoverageComponent { Coverage = coverage, Priority = account.Coverage.Count + 1 });

@@ -7,7 +7,8 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 /// <summary>
 /// ADT, after the IG's ADT_A01/A02/A05/A06/A09/A11/A17 message maps: what a trigger does is in
 /// <see cref="AdtEvents"/>. A visit event maps each PID group (two in A17) — PID (and PD1) → Patient, PV1 and PV2 → Encounter,
-/// ROL after PV1/PV2 → the Encounter's participants, OBX → Observation, NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance.
+/// ROL after PV1/PV2 → the Encounter's participants, OBX → Observation, NK1 → RelatedPerson, IN1 → Coverage, DG1 → Condition, PR1 → Procedure, AL1 and IAM → AllergyIntolerance,
+/// PID-18 → the Account the visit is on, GT1 → its guarantors.
 /// The patient is updated (ADT owns demographics).
 /// </summary>
 internal static class AdtMapping
@@ -83,6 +84,10 @@ internal static class AdtMapping
                     case "IAM": AllergyMapping.FromIam(segment, context); break;
                 }
             }
+            // After the group's NK1 and IN1, so that a guarantor who is also next of kin or insured adds to that RelatedPerson.
+            if (await AccountMapping.FromAdtAsync(pid, [.. rest.Where(s => s.Id == "GT1")], context, ct) is { } account
+                && context.Encounter is { } visited)
+                context.Transaction.Resource<Encounter>(visited).Account.Add(account);
         }
     }
 

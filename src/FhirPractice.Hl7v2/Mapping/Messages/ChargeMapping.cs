@@ -5,8 +5,8 @@ namespace FhirPractice.Hl7v2.Mapping.Messages;
 
 /// <summary>
 /// DFT P03 (post detail financial transaction) and P11 (post detail financial transactions - expanded): a
-/// ChargeItem per FT1, on the patient's account (PID-18, IG PID[Account]) when there is one. The patient is
-/// created when unknown.
+/// ChargeItem per FT1, on the patient's account (PID-18, IG PID[Account]) when there is one. The patient and the
+/// account are created when unknown, and left as they are otherwise: demographics belong to ADT, accounts to BAR.
 /// </summary>
 internal static class ChargeMapping
 {
@@ -14,7 +14,7 @@ internal static class ChargeMapping
     {
         var pid = context.Require("PID");
         await PatientMapping.MapAsync(pid, context, updates: false, ct);
-        var account = AccountMapping.FromPid(pid, context);
+        var account = AccountMapping.ExistingFromPid(pid, context);
         context.Require("FT1");
         foreach (var ft1 in context.All("FT1"))
             if (ChargeItemMapping.Map(ft1, context) is { } charge && account is not null)

@@ -55,6 +55,9 @@ internal static class PatientMapping
         return context.Patient = context.Transaction.PutByIdentifier(patient, match);
     }
 
+    /// <summary>A person's administrative sex (table 0001) as a FHIR gender; null when empty or not in the table.</summary>
+    public static AdministrativeGender? Gender(string? sex) => sex is not null && Genders.TryGetValue(sex, out var gender) ? gender : null;
+
     /// <summary>The Patient of a PID and the identifier it is matched by.</summary>
     public static (Patient Patient, Identifier Match) Build(V2Segment pid, MappingContext context)
     {
@@ -82,7 +85,7 @@ internal static class PatientMapping
             if (birth[1]!.Length > 8 && dates.DateTime(birth) is { } birthTime)
                 birthDate.Extension.Add(new Extension(Extensions + "patient-birthTime", birthTime));
         }
-        if (pid[8] is { } sex && Genders.TryGetValue(sex, out var gender)) patient.Gender = gender;       // PID-8
+        patient.Gender = Gender(pid[8]);                                                                 // PID-8
 
         AddAll(patient.Address, pid.Repetitions(11).Select(xad => Addresses.FromXad(xad, dates)));       // PID-11
         if (pid[12] is { } county && patient.Address.FirstOrDefault() is { District: null } first) first.District = county; // PID-12

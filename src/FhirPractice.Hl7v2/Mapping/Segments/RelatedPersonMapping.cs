@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Hl7v2.Mapping.Segments;
 
-/// <summary>NK1 to RelatedPerson (IG NK1[RelatedPerson]).</summary>
+/// <summary>NK1 to RelatedPerson (IG NK1[RelatedPerson]), and the people a patient's bills name (GT1, IN1).</summary>
 internal static class RelatedPersonMapping
 {
     private const string RoleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
@@ -46,11 +46,7 @@ internal static class RelatedPersonMapping
         var start = dates.DateTime(nk1.Field(8));                                                    // NK1-8
         var end = dates.DateTime(nk1.Field(9));                                                      // NK1-9
         if (start is not null || end is not null) person.Period = new Period(start, end);
-        if (nk1[15] is { } sex) person.Gender = sex switch                                           // NK1-15
-        {
-            "F" => AdministrativeGender.Female, "M" => AdministrativeGender.Male,
-            "U" => AdministrativeGender.Unknown, _ => AdministrativeGender.Other,
-        };
+        person.Gender = PatientMapping.Gender(nk1[15]);                                              // NK1-15
         person.BirthDateElement = dates.Date(nk1.Field(16));                                        // NK1-16
         person.Identifier.AddRange(nk1.Repetitions(33).Select(cx => Identifiers.FromCx(cx, context)).OfType<Identifier>()); // NK1-33
         if (Codes.FromCwe(nk1.Field(20), Codes.V2Table("0296")) is { } language)                    // NK1-20
@@ -60,5 +56,34 @@ internal static class RelatedPersonMapping
         if (who is null && person.Identifier.Count == 0) return null;
         return context.Transaction.PutByKey(person, [.. context.PatientKey, who, nk1[3],
             person.Identifier.FirstOrDefault()?.Value]);
+    }
+
+    /// <summary>
+    /// A party to the patient's bills — a guarantor (GT1), an insured (IN1): the patient itself when the relationship
+    /// (table 0063) is SEL, else a RelatedPerson of the patient, matched like an NK1's by its name and relationship, so
+    /// that the spouse who is next of kin, guarantor and insured at once is one RelatedPerson. What one segment says
+    /// of that person and an earlier one left out (a birth date, an SSN, a phone) is added to it. Null when the
+    /// segment names no one.
+    /// </summary>
+    public static ResourceReference? Party(RelatedPerson person, V2Value? relationship, MappingContext context)
+    {
+        if (relationship?[1] == "SEL") return context.Patient;
+        if (person.Name.FirstOrDefault() is not { } name) return null;
+        person.Patient = context.Patient;
+        person.Active = true;
+        if (Relationship(relationship) is { } concept) person.Relationship.Add(concept);
+        var reference = context.Transaction.PutByKey(person, [.. context.PatientKey, Names.Display(name), relationship?[1], null]);
+        var kept = context.Transaction.Resource<RelatedPerson>(reference);
+        if (!ReferenceEquals(kept, person)) AddMissing(kept, person);
+        return reference;
+    }
+
+    private static void AddMissing(RelatedPerson kept, RelatedPerson other)
+    {
+        kept.BirthDateElement ??= other.BirthDateElement;
+        kept.Gender ??= other.Gender;
+        kept.Identifier.AddRange(other.Identifier.Where(i => !kept.Identifier.Any(k => Identifiers.Same(k, i))));
+        kept.Telecom.AddRange(other.Telecom.Where(t => !kept.Telecom.Any(k => k.Value == t.Value)));
+        if (kept.Address.Count == 0) kept.Address.AddRange(other.Address);
     }
 }
