@@ -12,6 +12,7 @@ public static class InboundServices
     {
         services.AddSingleton(options);
         services.AddSingleton<InboundPipeline>();
+        services.AddSingleton<MessagePatients>();
         return services;
     }
 }

@@ -15,6 +15,12 @@ public interface IMessageMapper
     /// segment and field at fault when the message cannot be mapped (an unsupported MSH-9 is code 200).
     /// </summary>
     Task<MappingResult> MapAsync(Er7Message message, IFhirLookup lookup, CancellationToken ct = default);
+
+    /// <summary>
+    /// The id of the Provenance that <paramref name="message"/>'s transaction writes, which names what it changed
+    /// (its patient among them); null when the mapper writes none, or the header does not say.
+    /// </summary>
+    string? ProvenanceIdOf(Er7Message message) => null;
 }
 
 /// <param name="Transaction">A Bundle of type transaction; conditional references and conditional updates keep a resend idempotent.</param>

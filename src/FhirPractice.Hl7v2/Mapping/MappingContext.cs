@@ -85,7 +85,9 @@ internal sealed class MappingContext
     }
 
     /// <summary>The sending facility (MSH-4), else the sending application (MSH-3): the authority of identifiers that name none.</summary>
-    public V2Value? Sender => Header.Field(4) ?? Header.Field(3);
+    public V2Value? Sender => SenderOf(Header);
+
+    public static V2Value? SenderOf(V2Segment msh) => msh.Field(4) ?? msh.Field(3);
 
     public void Warn(FieldLocation at, string diagnostic, string code = "207") =>
         Warnings.Add(new AckError(at.SegmentId, at.SegmentSequence, at.Field, code, Severity: "W", Diagnostic: diagnostic));

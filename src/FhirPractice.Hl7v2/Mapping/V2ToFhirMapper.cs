@@ -88,4 +88,11 @@ public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMap
         ProvenanceMapping.Add(context);
         return new MappingResult(context.Transaction.Bundle, context.Warnings);
     }
+
+    public string? ProvenanceIdOf(Er7Message message)
+    {
+        if (message.Segments is not [{ Id: "MSH" } header, ..]) return null;
+        var msh = new V2Segment(header, 1, message);
+        return msh[10] is { } controlId ? ProvenanceMapping.IdOf(MappingContext.SenderOf(msh), controlId, _options) : null;
+    }
 }

@@ -26,5 +26,5 @@ public sealed class AuditTrail(IResourceStore store, AuditChain chain, BalpAudit
         AppendAsync([events.Security(securityEvent, clock.GetUtcNow())], ct);
 
     public System.Threading.Tasks.Task RecordAsync(StaffAccess access, CancellationToken ct = default) =>
-        AppendAsync([events.Staff(access, clock.GetUtcNow())], ct);
+        AppendAsync([.. events.Staff(access, clock.GetUtcNow())], ct);
 }

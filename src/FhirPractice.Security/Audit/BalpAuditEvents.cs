@@ -71,20 +71,36 @@ public sealed class BalpAuditEvents(AuditOptions options)
     /// <summary>
     /// A request to a staff endpoint (<see cref="IAuditTrail.RecordAsync(StaffAccess, CancellationToken)"/>): read (R) for a
     /// GET of one item, execute (E) for a list or a POST (replay, retry); the URL as the query entity, the request id.
+    /// The patients whose data it showed are named as BALP names them, one to an AuditEvent: a read of one patient's
+    /// item is one AuditEvent with that patient; otherwise one for the request and one more per patient (PatientQuery).
     /// </summary>
-    public AuditEvent Staff(StaffAccess a, DateTimeOffset recorded)
+    public IEnumerable<AuditEvent> Staff(StaffAccess a, DateTimeOffset recorded)
+    {
+        var read = a.Method == "GET" && a.Endpoint.EndsWith('}');
+        var patients = a.Patients ?? [];
+        if (read && patients.Count == 1)
+        {
+            yield return Staff(a, recorded, read, patients[0]);
+            yield break;
+        }
+        yield return Staff(a, recorded, read, null);
+        foreach (var patient in patients) yield return Staff(a, recorded, read, patient);
+    }
+
+    private AuditEvent Staff(StaffAccess a, DateTimeOffset recorded, bool read, string? patient)
     {
         var e = new AuditEvent
         {
             Type = BalpCodes.PatientRecord,
             Subtype = [new Coding(BalpCodes.StaffEndpointSystem, a.Endpoint)],
-            Action = a.Method == "GET" && a.Endpoint.EndsWith('}') ? AuditEvent.AuditEventAction.R : AuditEvent.AuditEventAction.E,
+            Action = read ? AuditEvent.AuditEventAction.R : AuditEvent.AuditEventAction.E,
             Recorded = recorded,
             Outcome = Outcome(a.Status),
             OutcomeDesc = a.Status < 400 ? null : $"{a.Status}{(a.Description is { } d ? "; " + d : "")}",
             Source = Source(),
         };
         e.Agent.AddRange(Agents(a.Caller, null));
+        if (patient is not null) e.Entity.Add(Patient(patient));
         e.Entity.Add(Query(a.Url));
         e.Entity.Add(RequestId(a.RequestId));
         return e;

@@ -11,4 +11,6 @@ namespace FhirPractice.Security.Audit;
 /// <param name="Url">The request's URL with its query: what was asked for.</param>
 /// <param name="Status">The HTTP status answered.</param>
 /// <param name="Description">Why it failed.</param>
-public sealed record StaffAccess(string Endpoint, string Method, string Url, int Status, FhirCaller Caller, string RequestId, string? Description = null);
+/// <param name="Patients">The ids of the patients whose data the answer showed or changed, as far as the endpoint knows them.</param>
+public sealed record StaffAccess(string Endpoint, string Method, string Url, int Status, FhirCaller Caller, string RequestId,
+    string? Description = null, IReadOnlyList<string>? Patients = null);

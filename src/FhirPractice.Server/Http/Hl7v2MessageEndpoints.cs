@@ -30,21 +30,22 @@ public static class Hl7v2MessageEndpoints
     public static void MapHl7v2Messages(this WebApplication app)
     {
         var basePath = "/" + app.Services.GetRequiredService<FhirHttpOptions>().BasePath.Trim('/');
-        app.MapGet(basePath + "/$hl7v2-messages", (HttpContext http, IMessageStore store) =>
-            JsonAnswer.WriteAsync(http, () => ListAsync(http, store, basePath + "/$hl7v2-messages", null)));
-        app.MapGet(basePath + "/$hl7v2-dead-letters", (HttpContext http, IMessageStore store) =>
-            JsonAnswer.WriteAsync(http, () => ListAsync(http, store, basePath + "/$hl7v2-dead-letters", MessageStatus.Failed)));
-        app.MapGet(basePath + "/$hl7v2-messages/{id}", (HttpContext http, IMessageStore store, string id) =>
-            JsonAnswer.WriteAsync(http, async () => Detail(await store.GetAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id), MessageUrl(http, basePath))));
-        app.MapPost(basePath + "/$hl7v2-messages/{id}/$replay", (HttpContext http, InboundPipeline pipeline, string id) =>
+        app.MapGet(basePath + "/$hl7v2-messages", (HttpContext http, IMessageStore store, MessagePatients patients) =>
+            JsonAnswer.WriteAsync(http, () => ListAsync(http, store, patients, basePath + "/$hl7v2-messages", null)));
+        app.MapGet(basePath + "/$hl7v2-dead-letters", (HttpContext http, IMessageStore store, MessagePatients patients) =>
+            JsonAnswer.WriteAsync(http, () => ListAsync(http, store, patients, basePath + "/$hl7v2-dead-letters", MessageStatus.Failed)));
+        app.MapGet(basePath + "/$hl7v2-messages/{id}", (HttpContext http, IMessageStore store, MessagePatients patients, string id) =>
+            JsonAnswer.WriteAsync(http, async () => await DetailAsync(await store.GetAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id),
+                MessageUrl(http, basePath), patients, http.RequestAborted)));
+        app.MapPost(basePath + "/$hl7v2-messages/{id}/$replay", (HttpContext http, InboundPipeline pipeline, MessagePatients patients, string id) =>
             JsonAnswer.WriteAsync(http, async () =>
             {
                 var replayed = await pipeline.ReplayAsync(ParseId(id), http.RequestAborted) ?? throw NoMessage(id);
-                return Detail(replayed, MessageUrl(http, basePath));
+                return await DetailAsync(replayed, MessageUrl(http, basePath), patients, http.RequestAborted);
             }));
     }
 
-    private static async Task<JsonObject> ListAsync(HttpContext http, IMessageStore store, string path, MessageStatus? status)
+    private static async Task<StaffAnswer> ListAsync(HttpContext http, IMessageStore store, MessagePatients patients, string path, MessageStatus? status)
     {
         var query = ParseQuery(http.Request.Query, status);
         var page = await store.SearchAsync(query, http.RequestAborted);
@@ -57,11 +58,11 @@ public static class Hl7v2MessageEndpoints
                 .Append($"_page={cursor}");
             next = $"{http.Request.Scheme}://{http.Request.Host}{path}?{string.Join('&', parameters)}";
         }
-        return new JsonObject
+        return new StaffAnswer(new JsonObject
         {
             ["messages"] = new JsonArray([.. page.Messages.Select(m => Summary(m, messageUrl))]),
             ["next"] = next,
-        };
+        }, await patients.OfAsync(page.Messages, http.RequestAborted));
     }
 
     private static MessageQuery ParseQuery(IQueryCollection query, MessageStatus? status)
@@ -134,14 +135,14 @@ public static class Hl7v2MessageEndpoints
         ["error"] = m.Error,
     };
 
-    private static JsonObject Detail(StoredMessage m, string messageUrl)
+    private static async Task<StaffAnswer> DetailAsync(StoredMessage m, string messageUrl, MessagePatients patients, CancellationToken ct)
     {
         var json = Summary(m, messageUrl);
         json["message"] = Text(m.Raw);
         json["messageBase64"] = Convert.ToBase64String(m.Raw);
         json["acceptAck"] = m.AcceptAck is null ? null : Text(m.AcceptAck);
         json["ack"] = m.Ack is null ? null : Text(m.Ack);
-        return json;
+        return new StaffAnswer(json, await patients.OfAsync([m], ct));
     }
 
     // For reading: UTF-8 when the bytes are valid UTF-8, else Latin-1 (every byte a character); messageBase64 has the exact bytes.

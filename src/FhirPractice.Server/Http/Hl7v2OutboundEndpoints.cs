@@ -32,17 +32,25 @@ public static class Hl7v2OutboundEndpoints
             var next = page.Count > query.Count
                 ? $"{http.Request.Scheme}://{http.Request.Host}{path}?{string.Join('&', http.Request.Query.Where(p => p.Key != "_page").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString())}").Append($"_page={page[query.Count - 1].Id}"))}"
                 : null;
-            return new JsonObject
+            var shown = page.Take(query.Count).ToList();
+            return new StaffAnswer(new JsonObject
             {
-                ["messages"] = new JsonArray([.. page.Take(query.Count).Select(m => Describe(m, withText: false))]),
+                ["messages"] = new JsonArray([.. shown.Select(m => Describe(m, withText: false))]),
                 ["next"] = next,
-            };
+            }, PatientsOf(shown));
         }));
         app.MapGet(path + "/{id}", (HttpContext http, OutboundQueue queue, string id) => JsonAnswer.WriteAsync(http, async () =>
-            Describe(await queue.ReadAsync(ParseId(id), http.RequestAborted) ?? throw FhirError.NotFound($"There is no outbound message {id}"), withText: true)));
+            Answer(await queue.ReadAsync(ParseId(id), http.RequestAborted) ?? throw FhirError.NotFound($"There is no outbound message {id}"))));
         app.MapPost(path + "/{id}/$retry", (HttpContext http, OutboundQueue queue, string id) => JsonAnswer.WriteAsync(http, async () =>
-            Describe(await queue.RetryAsync(ParseId(id), http.RequestAborted), withText: true)));
+            Answer(await queue.RetryAsync(ParseId(id), http.RequestAborted))));
     }
+
+    private static StaffAnswer Answer(OutboxMessage message) => new(Describe(message, withText: true), PatientsOf([message]));
+
+    // The patients the messages are about, where the queue names them: ADT^A08 is sent for a Patient (an SIU names its
+    // Appointment, whose patient the audit record does not look up).
+    private static List<string> PatientsOf(IEnumerable<OutboxMessage> messages) =>
+        [.. messages.Where(m => m.ResourceType == "Patient").Select(m => m.ResourceId).Distinct().Order(StringComparer.Ordinal)];
 
     private static OutboxQuery ParseQuery(IQueryCollection query, OutboundQueue queue)
     {

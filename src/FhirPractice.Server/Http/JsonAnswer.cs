@@ -15,15 +15,15 @@ namespace FhirPractice.Server.Http;
 /// </summary>
 internal static class JsonAnswer
 {
-    public static async System.Threading.Tasks.Task WriteAsync(HttpContext http, Func<Task<JsonObject>> body)
+    public static async System.Threading.Tasks.Task WriteAsync(HttpContext http, Func<Task<StaffAnswer>> body)
     {
-        JsonObject? json = null;
+        StaffAnswer? answer = null;
         FhirError? refusal = null;
         try
         {
             http.RequestServices.GetRequiredService<FhirEngine>().DemandEverything(HttpCaller.Authenticated(http),
                 HttpMethods.IsGet(http.Request.Method) ? FhirInteraction.Read : FhirInteraction.Update);
-            json = await body();
+            answer = await body();
         }
         catch (FhirError e)
         {
@@ -32,7 +32,8 @@ internal static class JsonAnswer
         // Not cancelled with the request: what was asked is recorded even when the client went away.
         await http.RequestServices.GetRequiredService<IAuditTrail>().RecordAsync(new StaffAccess(
             (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path, http.Request.Method, http.Request.GetDisplayUrl(),
-            refusal is null ? StatusCodes.Status200OK : (int)refusal.Status, HttpCaller.From(http), FhirHttpRequestReader.RequestId(http), refusal?.Message),
+            refusal is null ? StatusCodes.Status200OK : (int)refusal.Status, HttpCaller.From(http), FhirHttpRequestReader.RequestId(http), refusal?.Message,
+            answer?.Patients),
             CancellationToken.None);
         if (refusal is not null)
         {
@@ -40,6 +41,9 @@ internal static class JsonAnswer
             return;
         }
         http.Response.ContentType = "application/json; charset=utf-8";
-        await http.Response.WriteAsync(json!.ToJsonString(), http.RequestAborted);
+        await http.Response.WriteAsync(answer!.Json.ToJsonString(), http.RequestAborted);
     }
 }
+
+/// <summary>A staff endpoint's answer, and the ids of the patients whose data it holds, for the audit trail.</summary>
+internal sealed record StaffAnswer(JsonObject Json, IReadOnlyList<string>? Patients = null);

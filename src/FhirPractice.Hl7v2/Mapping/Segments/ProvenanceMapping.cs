@@ -57,6 +57,10 @@ internal static class ProvenanceMapping
                 });
         }
         provenance.Target = context.Transaction.Written.ToList();                                                  // what this message wrote
-        context.Transaction.PutByKey(provenance, senderSystem, controlId);
+        context.Transaction.Put(provenance, $"Provenance/{IdOf(context.Sender, controlId, context.Options)}");
     }
+
+    /// <summary>The id <see cref="Add"/> gives the Provenance of a message from this sender (MSH-4, else MSH-3) with this MSH-10.</summary>
+    public static string IdOf(V2Value? sender, string controlId, MappingOptions options) =>
+        MessageTransaction.StableId(nameof(Provenance), [Identifiers.SystemOf(sender, options), controlId]);
 }
