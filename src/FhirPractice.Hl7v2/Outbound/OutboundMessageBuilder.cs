@@ -13,7 +13,8 @@ public sealed class OutboundBuildException(string message) : Exception(message);
 /// <list type="bullet">
 /// <item>Appointment: S12 for its first version (or the first after a deletion), S15 when it became cancelled,
 /// S26 when it became a no-show, S13 when its start or end moved, S14 for any other change, S17 for a deletion.</item>
-/// <item>Patient: ADT^A08 for every version.</item>
+/// <item>Patient: ADT^A08 for every version, or as the destination's <see cref="OutboundDestination.PatientEvents"/> say
+/// (A04 for a new patient; A28/A31/A29 to add, update and delete a person).</item>
 /// </list>
 /// </summary>
 public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions options, TimeProvider clock)
@@ -30,9 +31,10 @@ public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions
 
         switch (queued.Kind, record.Type)
         {
-            case (OutboundOptions.AdtEvents, "Patient") when !record.Deleted:
-                var header = MessageHeader.Create(options, destination, "ADT", "A08", "ADT_A01", controlId, now);
-                return AdtA08Message.Build(header, Parse<Patient>(record), record.LastUpdated, authority).Encode();
+            case (OutboundOptions.AdtEvents, "Patient"):
+                var (adtTrigger, structure, person) = await PatientEventAsync(record, destination.PatientEvents, ct);
+                var header = MessageHeader.Create(options, destination, "ADT", adtTrigger, structure, controlId, now);
+                return AdtMessage.Build(header, adtTrigger, person, record.LastUpdated, authority).Encode();
             case (OutboundOptions.SiuEvents, "Appointment"):
                 var (trigger, appointment) = await SiuEventAsync(record, ct);
                 var siu = MessageHeader.Create(options, destination, "SIU", trigger, "SIU_S12", controlId, now);
@@ -44,6 +46,19 @@ public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions
             default:
                 throw new OutboundBuildException($"no {queued.Kind} message is made for {record.Type}/{record.Id} version {record.Version}");
         }
+    }
+
+    /// <summary>The ADT trigger for a Patient version as the destination's style has it, and the patient it describes (a deletion: the version before).</summary>
+    private async Task<(string Trigger, string Structure, Patient Patient)> PatientEventAsync(ResourceRecord record, string style, CancellationToken ct)
+    {
+        var previous = record.Version > 1 ? await store.ReadVersionAsync(record.Type, record.Id, record.Version - 1, ct) : null;
+        var isNew = previous is null or { Deleted: true };
+        var (trigger, structure) = PatientEvents.For(style, isNew, record.Deleted)
+            ?? throw new OutboundBuildException($"Patient/{record.Id} version {record.Version} is a deletion, which a destination taking {style} is not sent");
+        var patient = record.Deleted
+            ? Parse<Patient>(previous is { Deleted: false } ? previous : throw new OutboundBuildException($"Patient/{record.Id} was deleted, but the version before is not in the store"))
+            : Parse<Patient>(record);
+        return (trigger, structure, patient);
     }
 
     private async Task<(string Trigger, Appointment Appointment)> SiuEventAsync(ResourceRecord record, CancellationToken ct)

@@ -23,6 +23,9 @@ public sealed class OutboundDestination
     /// <summary>The message kinds it receives, comma-separated: SIU (Appointment changes), ADT (Patient changes).</summary>
     public string Events { get; set; } = "SIU,ADT";
 
+    /// <summary>The ADT triggers for Patient writes: A08 (default), A04 or A28 — see <see cref="Outbound.PatientEvents"/>.</summary>
+    public string PatientEvents { get; set; } = Outbound.PatientEvents.Updates;
+
     /// <summary>MSH-5 and MSH-6.</summary>
     public string? ReceivingApplication { get; set; }
 
@@ -33,7 +36,8 @@ public sealed class OutboundDestination
 
 /// <summary>
 /// Outbound HL7 v2 (<c>FhirPractice:Hl7v2:Outbound</c>): Appointment changes go as SIU and Patient changes as
-/// ADT^A08 (v2.5.1) to every destination that takes them, through a persistent queue. No destination, no queue.
+/// ADT (A08, or as the destination's <see cref="OutboundDestination.PatientEvents"/> say; v2.5.1) to every destination
+/// that takes them, through a persistent queue. No destination, no queue.
 /// </summary>
 public sealed class OutboundOptions
 {
@@ -73,6 +77,8 @@ public sealed class OutboundOptions
             if (d.Port is < 1 or > 65535) throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Port must be 1 to 65535");
             if (Kinds(d).FirstOrDefault(k => k is not (SiuEvents or AdtEvents)) is { } unknown)
                 throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Events: '{unknown}' is not SIU or ADT");
+            if (!Outbound.PatientEvents.All.Contains(d.PatientEvents))
+                throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:PatientEvents: '{d.PatientEvents}' is not one of {string.Join(", ", Outbound.PatientEvents.All)}");
         }
         if (InitialRetryDelay <= TimeSpan.Zero || MaxRetryDelay < InitialRetryDelay)
             throw new InvalidOperationException("Hl7v2:Outbound: InitialRetryDelay must be positive and at most MaxRetryDelay");

@@ -5,18 +5,20 @@ namespace FhirPractice.Hl7v2.Outbound;
 
 /// <summary>
 /// Queues, inside the write's own transaction, one outbox message per destination for every Appointment version
-/// (SIU) and every Patient version that is not a deletion (ADT^A08). Only the resource's identity is queued here,
+/// (SIU) and every Patient version that is not a deletion (ADT), and for a Patient's deletion to the destinations
+/// whose <see cref="OutboundDestination.PatientEvents"/> send one (A29). Only the resource's identity is queued here,
 /// on the store's single writer; the v2 message is built from that stored version when it is first sent.
 /// </summary>
 public sealed class OutboundWriteHook : IWriteHook
 {
-    private readonly string[] _siu, _adt;
+    private readonly string[] _siu, _adt, _adtDeletions;
     private readonly OutboundWakeUp _wakeUp;
 
     public OutboundWriteHook(OutboundOptions options, OutboundWakeUp wakeUp)
     {
         _siu = options.DestinationsFor(OutboundOptions.SiuEvents).ToArray();
         _adt = options.DestinationsFor(OutboundOptions.AdtEvents).ToArray();
+        _adtDeletions = _adt.Where(d => PatientEvents.SendsDeletions(options.Destinations[d].PatientEvents)).ToArray();
         _wakeUp = wakeUp;
     }
 
@@ -25,7 +27,7 @@ public sealed class OutboundWriteHook : IWriteHook
         var (kind, destinations) = write.Type switch
         {
             "Appointment" => (OutboundOptions.SiuEvents, _siu),
-            "Patient" when !write.Deleted => (OutboundOptions.AdtEvents, _adt),
+            "Patient" => (OutboundOptions.AdtEvents, write.Deleted ? _adtDeletions : _adt),
             _ => ("", []),
         };
         foreach (var destination in destinations)

@@ -21,9 +21,9 @@ public sealed class OutboundTests : IAsyncLifetime
         _database.Dispose();
     }
 
-    private HttpClient Server(string events, string onRejected = "Skip")
+    private HttpClient Server(string events, string onRejected = "Skip", string patientEvents = "A08")
     {
-        var server = new RestartableServerFactory(_database.Path, _ehr.Settings(events, onRejected: onRejected));
+        var server = new RestartableServerFactory(_database.Path, _ehr.Settings(events, onRejected: onRejected, patientEvents: patientEvents));
         _servers.Add(server);
         return server.Client;
     }
@@ -95,6 +95,38 @@ public sealed class OutboundTests : IAsyncLifetime
         Assert.Equal(["sent", "sent", "sent", "sent"], queue.Select(m => (string?)m!["status"]));
         Assert.Equal("Appointment/appt-1/_history/1", (string?)queue[0]!["resource"]);
         Assert.Equal("SIU^S12^SIU_S12", (string?)queue[0]!["messageType"]);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_destination_taking_person_information_gets_A28_A31_and_an_A29_naming_the_deleted_patient()
+    {
+        _ehr.Start();
+        var client = Server("ADT", patientEvents: "A28");
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Patient/q1", FhirServerFactory.Json(PatientJson("q1", "Q1", "Added")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("Patient/q1", FhirServerFactory.Json(PatientJson("q1", "Q1", "Updated")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("Patient/q1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Patient/q1", FhirServerFactory.Json(PatientJson("q1", "Q1", "Again")))).StatusCode);
+
+        var received = await _ehr.WaitForAsync(4);
+        Assert.Equal([("A28", "ADT_A05", "Added"), ("A31", "ADT_A05", "Updated"), ("A29", "ADT_A21", "Updated"), ("A28", "ADT_A05", "Again")],
+            received.Select(m => (m.Get("EVN-1"), m.Get("MSH-9-3"), m.Get("PID-5-1"))));
+        Assert.All(received, m => Assert.Equal((m.Get("MSH-9-2"), "Q1"), (m.Get("EVN-1"), m.Get("PID-3-1"))));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_destination_taking_registrations_gets_A04_for_a_new_patient_and_A08_after_it()
+    {
+        _ehr.Start();
+        var client = Server("ADT", patientEvents: "A04");
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Patient/r1", FhirServerFactory.Json(PatientJson("r1", "R1", "Registered")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("Patient/r1", FhirServerFactory.Json(PatientJson("r1", "R1", "Changed")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync("Patient/r1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Patient/r2", FhirServerFactory.Json(PatientJson("r2", "R2", "Second")))).StatusCode);
+
+        var received = await _ehr.WaitForAsync(3);
+        await System.Threading.Tasks.Task.Delay(300);
+        Assert.Equal([("A04", "ADT_A01", "Registered"), ("A08", "ADT_A01", "Changed"), ("A04", "ADT_A01", "Second")],
+            _ehr.Received.Select(m => (m.Get("EVN-1"), m.Get("MSH-9-3"), m.Get("PID-5-1"))));
     }
 
     [Fact]

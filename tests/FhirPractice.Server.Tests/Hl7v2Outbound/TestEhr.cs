@@ -49,8 +49,9 @@ public sealed class TestEhr : IAsyncDisposable
     }
 
     /// <summary>Server settings for one destination named <paramref name="name"/> at this EHR, with quick retries.</summary>
-    public (string Key, string Value)[] Settings(string events, string name = "ehr", string onRejected = "Skip") =>
+    public (string Key, string Value)[] Settings(string events, string name = "ehr", string onRejected = "Skip", string patientEvents = "A08") =>
     [
+        ($"FhirPractice:Hl7v2:Outbound:Destinations:{name}:PatientEvents", patientEvents),
         ($"FhirPractice:Hl7v2:Outbound:Destinations:{name}:Host", "127.0.0.1"),
         ($"FhirPractice:Hl7v2:Outbound:Destinations:{name}:Port", Port.ToString()),
         ($"FhirPractice:Hl7v2:Outbound:Destinations:{name}:Events", events),
