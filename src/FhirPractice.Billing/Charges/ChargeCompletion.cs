@@ -30,7 +30,7 @@ public static class ChargeCompletion
         var changed = false;
         if (charge.Account.Count == 0)
         {
-            charge.Account.Add(new ResourceReference(await PatientAccounts.FindOrCreateAsync(door, patient, primary, ct)));
+            charge.Account.Add(new ResourceReference("Account/" + (await PatientAccounts.FindOrCreateAsync(door, patient, primary, ct)).Id));
             changed = true;
         }
         if (Unpriced(charge) && schedules.Price(charge, primary?.Payor.FirstOrDefault()?.Reference, ServiceDate(charge)) is var (schedule, price))

@@ -7,15 +7,15 @@ namespace FhirPractice.Billing.Patients;
 /// (<c>urn:fhirpractice:billing:account|{patient id}</c>) or created by a conditional create, so two captures at
 /// once still make one. Its guarantor is the one another active account of the patient names (as an HL7 v2 feed's
 /// GT1 does on the account PID-18 numbers), else the subscriber of the patient's primary coverage when that is
-/// someone else, else the patient. Charge capture and remittance posting (statements) share it.
+/// someone else, else the patient. Charge capture and remittance posting (statements, sent to that guarantor) share it.
 /// </summary>
 public static class PatientAccounts
 {
-    public static async Task<string> FindOrCreateAsync(BillingDoor door, string patient, Coverage? primary, CancellationToken ct)
+    public static async Task<Account> FindOrCreateAsync(BillingDoor door, string patient, Coverage? primary, CancellationToken ct)
     {
         var identifier = $"{BillingSystems.Account}|{patient.Split('/')[1]}";
         var found = await door.SearchAsync<Account>("Account", [new("identifier", identifier)], ct);
-        if (found.FirstOrDefault() is { } existing) return "Account/" + existing.Id;
+        if (found.FirstOrDefault() is { } existing) return existing;
         var guarantor = await GuarantorAsync(door, patient, primary, ct);
         var account = new Account
         {
@@ -26,9 +26,12 @@ public static class PatientAccounts
             Subject = [new ResourceReference(patient)],
             Guarantor = [new Account.GuarantorComponent { Party = guarantor }],
         };
-        var created = await door.CreateAsync(account, ct, ifNoneExist: "identifier=" + identifier);
-        return "Account/" + created.Id;
+        return (Account)await door.CreateAsync(account, ct, ifNoneExist: "identifier=" + identifier);
     }
+
+    /// <summary>Who a statement of the account is sent to: its first guarantor not on hold, else the patient.</summary>
+    public static ResourceReference StatementRecipient(Account account, string patient) =>
+        account.Guarantor.FirstOrDefault(g => g.OnHold != true && g.Party?.Reference is not null)?.Party ?? new ResourceReference(patient);
 
     private static async Task<ResourceReference> GuarantorAsync(BillingDoor door, string patient, Coverage? primary, CancellationToken ct)
     {

@@ -31,7 +31,7 @@ public sealed class RemittancePosting(TimeProvider clock)
         var now = clock.GetUtcNow();
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
         var claims = await FindAsync(door, advices.SelectMany(a => a.Claims).Select(c => c.ClaimNumber), ct);
-        var accounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
         int claimsPosted = 0, unmatched = 0;
         foreach (var advice in advices)
         {

@@ -1,4 +1,5 @@
 using FhirPractice.Billing.Claims;
+using FhirPractice.Billing.Patients;
 using FhirPractice.Billing.Remittance;
 using Hl7.Fhir.Model;
 
@@ -72,17 +73,20 @@ public static class RemittanceResources
         return new() { Category = new CodeableConcept(BillingSystems.Adjustment, a.Code), Reason = reason, Amount = Usd(a.Amount) };
     }
 
-    /// <summary>A statement of what the patient owes after the payer: one line per adjustment in group PR.</summary>
-    public static Invoice Statement(string patient, string account, IEnumerable<(Claim Claim, int? Sequence, Coding? Procedure, CasAdjustment Adjustment)> responsibilities, DateTimeOffset now)
+    /// <summary>
+    /// A statement of what the patient owes after the payer: one line per adjustment in group PR, to the account's
+    /// guarantor (a parent for a child, say), else the patient.
+    /// </summary>
+    public static Invoice Statement(string patient, Account account, IEnumerable<(Claim Claim, int? Sequence, Coding? Procedure, CasAdjustment Adjustment)> responsibilities, DateTimeOffset now)
     {
         var invoice = new Invoice
         {
             Status = Invoice.InvoiceStatus.Issued,
             Type = new CodeableConcept("urn:fhirpractice:billing:invoice-type", "patient-statement"),
             Subject = new ResourceReference(patient),
-            Recipient = new ResourceReference(patient),
+            Recipient = PatientAccounts.StatementRecipient(account, patient),
             Date = now.ToString("o"),
-            Account = new ResourceReference(account),
+            Account = new ResourceReference("Account/" + account.Id),
         };
         var sequence = 0;
         foreach (var (claim, line, procedure, adjustment) in responsibilities)

@@ -127,6 +127,7 @@ public class RemittancePostingTests(BillingServerFactory server) : IClassFixture
         var invoice = (await (await _client.GetAsync($"Invoice?subject={patient}")).JsonAsync())["entry"]!.AsArray().Single()!["resource"]!;
         Assert.Equal(20.00m, (decimal)invoice["totalNet"]!["value"]!);
         Assert.Equal(account, (string?)invoice["account"]!["reference"]);
+        Assert.Equal(patient, (string?)invoice["recipient"]!["reference"]);
         var paid = await _client.PostAsync("PaymentNotice", FhirServerFactory.Json($$"""
             {"resourceType":"PaymentNotice","status":"active","request":{"reference":"Invoice/{{invoice["id"]}}"},"created":"2025-04-20",
              "payment":{"identifier":{"system":"urn:fhirpractice:billing:processor-token","value":"tok_1Nx8Yp2eZvKYlo2C"} },"paymentDate":"2025-04-20",
@@ -141,6 +142,28 @@ public class RemittancePostingTests(BillingServerFactory server) : IClassFixture
         var again = await (await ImportAsync(Remittance("TRN" + data.Id, PaidInFullPartlyAndDenied(a, b, c), ("L6", -1.25m)))).JsonAsync();
         Assert.True((bool)Part(again, "alreadyPosted")!["valueBoolean"]!, again.ToJsonString());
         Assert.Equal(before, await SnapshotAsync(data));
+    }
+
+    [Fact]
+    public async Task A_statement_goes_to_the_guarantor_another_account_of_the_patient_names()
+    {
+        // The husband (a RelatedPerson) guarantees the hospital account an ADT's GT1 named; the practice account the
+        // posting opens takes him as guarantor, and the statement goes to him.
+        var data = await new BillingData(_client).PracticeAsync(spouseSubscribes: true);
+        await _client.PutNewAsync("Account", "hosp" + data.Id, $$$"""
+            "status":"active","subject":[{"reference":"Patient/pat{{{data.Id}}}"}],
+            "guarantor":[{"party":{"reference":"RelatedPerson/rp{{{data.Id}}}"}}]
+            """);
+        var number = "G" + data.Id[..8];
+        var claim = await data.ClaimAsync(number, "2025-03-10", ["J02.9"], ("99213", 100m, [1]));
+        Assert.Equal("queued", (string?)(await (await _client.PostAsync($"Claim/{claim}/$submit", null)).JsonAsync())["outcome"]);
+        var posted = await ImportAsync(Remittance("TRNG" + data.Id, [new(number, "1", new Line(number + "-1", "99213", 100m, 80m, ("PR", "1", 20m)))]));
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+
+        var invoice = (await (await _client.GetAsync($"Invoice?subject=Patient/pat{data.Id}")).JsonAsync())["entry"]!.AsArray().Single()!["resource"]!;
+        Assert.Equal((20.00m, $"RelatedPerson/rp{data.Id}"), ((decimal)invoice["totalNet"]!["value"]!, (string?)invoice["recipient"]!["reference"]));
+        var account = await (await _client.GetAsync((string)invoice["account"]!["reference"]!)).JsonAsync();
+        Assert.Equal(("PBILLACCT", $"RelatedPerson/rp{data.Id}"), ((string?)account["type"]!["coding"]![0]!["code"], (string?)account["guarantor"]![0]!["party"]!["reference"]));
     }
 
     [Fact]
