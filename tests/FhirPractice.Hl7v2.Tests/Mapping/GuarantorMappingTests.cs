@@ -113,6 +113,18 @@ public class GuarantorMappingTests
         Assert.Contains("GT1", warning.Diagnostic);
     }
 
+    [Theory]
+    [InlineData("GT1", 8, "19751302")]
+    [InlineData("IN1", 18, "1972-07-04")]
+    public async System.Threading.Tasks.Task A_party_s_birth_date_that_is_no_date_is_refused_naming_its_field(string segment, int field, string value)
+    {
+        var message = segment == "GT1"
+            ? Segment("GT1", (1, "1"), (3, "EVERYMAN^EVE"), (8, value), (11, "MTH"))
+            : Segment("IN1", (1, "1"), (3, "INS1^^^INSAUTH"), (16, "EVERYMAN^JOE"), (17, "FTH"), (18, value));
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(new FakeFhirLookup(), Messages.Msh("ADT^A08", "G9"), Pid(), message));
+        Assert.Equal((segment, field, "102"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task An_ADT_keeps_what_is_stored_of_the_account_and_its_GT1s_replace_the_guarantors()
     {
