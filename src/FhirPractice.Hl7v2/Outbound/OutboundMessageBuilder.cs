@@ -14,7 +14,7 @@ public sealed class OutboundBuildException(string message) : Exception(message);
 /// <item>Appointment: S12 for its first version (or the first after a deletion), S15 when it became cancelled,
 /// S26 when it became a no-show, S13 when its start or end moved, S14 for any other change, S17 for a deletion.</item>
 /// <item>Patient: ADT^A08 for every version, or as the destination's <see cref="OutboundDestination.PatientEvents"/> say
-/// (A04 for a new patient; A28/A31/A29 to add, update and delete a person).</item>
+/// (A04 for a new patient; A28/A31/A29 to add, update and delete a person); A40 when it was merged into another.</item>
 /// </list>
 /// </summary>
 public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions options, TimeProvider clock)
@@ -32,9 +32,9 @@ public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions
         switch (queued.Kind, record.Type)
         {
             case (OutboundOptions.AdtEvents, "Patient"):
-                var (adtTrigger, structure, person) = await PatientEventAsync(record, destination.PatientEvents, ct);
+                var (adtTrigger, structure, person, merged) = await PatientEventAsync(record, destination.PatientEvents, ct);
                 var header = MessageHeader.Create(options, destination, "ADT", adtTrigger, structure, controlId, now);
-                return AdtMessage.Build(header, adtTrigger, person, record.LastUpdated, authority).Encode();
+                return AdtMessage.Build(header, adtTrigger, person, record.LastUpdated, authority, merged).Encode();
             case (OutboundOptions.SiuEvents, "Appointment"):
                 var (trigger, appointment) = await SiuEventAsync(record, ct);
                 var siu = MessageHeader.Create(options, destination, "SIU", trigger, "SIU_S12", controlId, now);
@@ -48,18 +48,31 @@ public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions
         }
     }
 
-    /// <summary>The ADT trigger for a Patient version as the destination's style has it, and the patient it describes (a deletion: the version before).</summary>
-    private async Task<(string Trigger, string Structure, Patient Patient)> PatientEventAsync(ResourceRecord record, string style, CancellationToken ct)
+    /// <summary>
+    /// The ADT trigger for a Patient version as the destination's style has it, and the patient it describes (a deletion:
+    /// the version before). A version that newly names the patient it was merged into (<c>link</c> replaced-by) is a merge
+    /// in every style: A40 about the surviving patient, the merged one in MRG.
+    /// </summary>
+    private async Task<(string Trigger, string Structure, Patient Patient, Patient? Merged)> PatientEventAsync(ResourceRecord record, string style, CancellationToken ct)
     {
         var previous = record.Version > 1 ? await store.ReadVersionAsync(record.Type, record.Id, record.Version - 1, ct) : null;
-        var isNew = previous is null or { Deleted: true };
-        var (trigger, structure) = PatientEvents.For(style, isNew, record.Deleted)
-            ?? throw new OutboundBuildException($"Patient/{record.Id} version {record.Version} is a deletion, which a destination taking {style} is not sent");
-        var patient = record.Deleted
-            ? Parse<Patient>(previous is { Deleted: false } ? previous : throw new OutboundBuildException($"Patient/{record.Id} was deleted, but the version before is not in the store"))
-            : Parse<Patient>(record);
-        return (trigger, structure, patient);
+        var before = previous is { Deleted: false } ? Parse<Patient>(previous) : null;
+        if (record.Deleted)
+        {
+            var (deletion, deletionStructure) = PatientEvents.For(style, isNew: false, deleted: true)
+                ?? throw new OutboundBuildException($"Patient/{record.Id} version {record.Version} is a deletion, which a destination taking {style} is not sent");
+            return (deletion, deletionStructure, before ?? throw new OutboundBuildException($"Patient/{record.Id} was deleted, but the version before is not in the store"), null);
+        }
+        var patient = Parse<Patient>(record);
+        if (SurvivorOf(patient) is { } survivor && survivor != (before is null ? null : SurvivorOf(before)))
+            return ("A40", "ADT_A39", await LocalAsync(new ResourceReference(survivor), ct) as Patient
+                ?? throw new OutboundBuildException($"Patient/{record.Id} was merged into {survivor}, which is not in the store"), patient);
+        var (trigger, structure) = PatientEvents.For(style, isNew: before is null, deleted: false)!.Value;
+        return (trigger, structure, patient, null);
     }
+
+    private static string? SurvivorOf(Patient patient) =>
+        patient.Link.FirstOrDefault(l => l.Type == Patient.LinkType.ReplacedBy)?.Other?.Reference;
 
     private async Task<(string Trigger, Appointment Appointment)> SiuEventAsync(ResourceRecord record, CancellationToken ct)
     {

@@ -10,6 +10,8 @@ namespace FhirPractice.Hl7v2.Outbound;
 /// <item><c>A28</c>: the person-information family — add person (A28) for a new patient, update person (A31) after
 /// that, delete person (A29, with the patient as it was) for a deletion.</item>
 /// </list>
+/// In every style a version that newly says which patient it was merged into (<c>link</c> replaced-by) is an A40, about
+/// the surviving patient with the merged one in MRG (<see cref="OutboundMessageBuilder"/>).
 /// </summary>
 public static class PatientEvents
 {

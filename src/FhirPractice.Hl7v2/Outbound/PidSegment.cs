@@ -9,15 +9,9 @@ internal static class PidSegment
     public static void Write(Er7Message m, Patient patient, string serverAuthority)
     {
         m.Set("PID-1", "1");
-        var repetition = 1;
-        foreach (var identifier in patient.Identifier.Where(i => !string.IsNullOrEmpty(i.Value)))
-            V2Fields.Cx(m, $"PID-3({repetition++})", identifier);
-        // The server's own id last, so that a receiver can always name this patient back to us.
-        m.Set($"PID-3({repetition})-1", patient.Id);
-        m.Set($"PID-3({repetition})-4-1", serverAuthority);
-        m.Set($"PID-3({repetition})-5", "PI");
+        IdentifierList(m, "PID-3", patient, serverAuthority);
 
-        repetition = 1;
+        var repetition = 1;
         foreach (var name in patient.Name) V2Fields.Xpn(m, $"PID-5({repetition++})", name);
         m.Set("PID-7", V2Fields.Dtm(patient.BirthDate));
         m.Set("PID-8", patient.Gender switch
@@ -50,5 +44,17 @@ internal static class PidSegment
                 m.Set("PID-30", deceased ? "Y" : "N");
                 break;
         }
+    }
+
+    /// <summary>A patient identifier list (PID-3, MRG-1): the patient's identifiers, then the server's own id.</summary>
+    public static void IdentifierList(Er7Message m, string field, Patient patient, string serverAuthority)
+    {
+        var repetition = 1;
+        foreach (var identifier in patient.Identifier.Where(i => !string.IsNullOrEmpty(i.Value)))
+            V2Fields.Cx(m, $"{field}({repetition++})", identifier);
+        // The server's own id last, so that a receiver can always name this patient back to us.
+        m.Set($"{field}({repetition})-1", patient.Id);
+        m.Set($"{field}({repetition})-4-1", serverAuthority);
+        m.Set($"{field}({repetition})-5", "PI");
     }
 }

@@ -5,7 +5,7 @@ using FhirPractice.Server.Tests.Infrastructure;
 
 namespace FhirPractice.Server.Tests.Hl7v2Outbound;
 
-/// <summary>Appointment and Patient writes reach an MLLP destination as SIU and ADT^A08, in order, through the persistent queue.</summary>
+/// <summary>Appointment and Patient writes reach an MLLP destination as SIU and ADT (A08, A04, A28/A31/A29, A40), in order, through the persistent queue.</summary>
 public sealed class OutboundTests : IAsyncLifetime
 {
     private readonly TemporaryDatabase _database = new();
@@ -111,6 +111,30 @@ public sealed class OutboundTests : IAsyncLifetime
         Assert.Equal([("A28", "ADT_A05", "Added"), ("A31", "ADT_A05", "Updated"), ("A29", "ADT_A21", "Updated"), ("A28", "ADT_A05", "Again")],
             received.Select(m => (m.Get("EVN-1"), m.Get("MSH-9-3"), m.Get("PID-5-1"))));
         Assert.All(received, m => Assert.Equal((m.Get("MSH-9-2"), "Q1"), (m.Get("EVN-1"), m.Get("PID-3-1"))));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_patient_merged_into_another_is_an_A40_about_the_survivor_with_the_merged_patient_in_MRG()
+    {
+        _ehr.Start();
+        var client = Server("ADT");
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Patient/keep", FhirServerFactory.Json(PatientJson("keep", "K1", "Survivor")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Patient/dup", FhirServerFactory.Json(PatientJson("dup", "D1", "Duplicate")))).StatusCode);
+        var merged = JsonNode.Parse(PatientJson("dup", "D1", "Duplicate"))!;
+        merged["active"] = false;
+        merged["link"] = new JsonArray(new JsonObject { ["other"] = new JsonObject { ["reference"] = "Patient/keep" }, ["type"] = "replaced-by" });
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("Patient/dup", FhirServerFactory.Json(merged.ToJsonString()))).StatusCode);
+        // A later change of the merged record is an update again, not a second merge.
+        merged["gender"] = "other";
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("Patient/dup", FhirServerFactory.Json(merged.ToJsonString()))).StatusCode);
+
+        var received = await _ehr.WaitForAsync(4);
+        Assert.Equal(["A08", "A08", "A40", "A08"], received.Select(m => m.Get("EVN-1")));
+        var a40 = received[2];
+        Assert.Equal(("ADT^A40^ADT_A39", "Survivor", "K1", "D1", "Duplicate"),
+            (a40.GetRaw("MSH-9"), a40.Get("PID-5-1"), a40.Get("PID-3-1"), a40.Get("MRG-1-1"), a40.Get("MRG-7-1")));
+        Assert.Equal(["MSH", "EVN", "PID", "MRG", "PV1"], a40.Segments.Select(s => s.Id));
+        Assert.Equal(("dup", "FHIRPRACTICE", "PI"), (a40.Get("MRG-1(2)-1"), a40.Get("MRG-1(2)-4-1"), a40.Get("MRG-1(2)-5")));
     }
 
     [Fact]
