@@ -29,4 +29,9 @@ public sealed record FhirCaller
     public IReadOnlyList<string> Scopes { get; init; } = [];
     /// <summary>The network address of the peer, for the audit trail.</summary>
     public string? RemoteAddress { get; init; }
+    /// <summary>
+    /// For an internal door acting on another system's message (the HL7 v2 bridge): that system, as
+    /// <c>application|facility</c> (the MSH-3 and MSH-4 namespaces), so that what it caused is not sent back to it.
+    /// </summary>
+    public string? Origin { get; init; }
 }

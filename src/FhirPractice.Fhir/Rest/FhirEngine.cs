@@ -274,7 +274,7 @@ public sealed partial class FhirEngine
         bool shown = false, operationShown = false;
         var result = await _store.WriteAsync(tx =>
         {
-            var hooked = new HookedTransaction(tx, _writeHooks);
+            var hooked = new HookedTransaction(tx, _writeHooks, request.Caller.Origin);
             var value = work(new ConfinedTransaction(hooked, request.Caller, _access));
             // A write that wrote nothing (a conditional create that found its match, a delete of nothing) is shown after its answer instead.
             if (trace is not null && hooked.Written.Count > 0)

@@ -4,9 +4,10 @@ namespace FhirPractice.Fhir.Rest;
 
 /// <summary>
 /// The store's transaction as the engine's write plans see it: every version is shown to the write hooks before and
-/// after it is written, and kept for the interaction hooks.
+/// after it is written, with the system whose message caused it (<paramref name="origin"/>), and kept for the
+/// interaction hooks.
 /// </summary>
-internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<IWriteHook> hooks) : DelegatingTransaction(inner)
+internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<IWriteHook> hooks, string? origin = null) : DelegatingTransaction(inner)
 {
     private readonly List<ResourceWrite> _written = [];
 
@@ -15,6 +16,7 @@ internal sealed class HookedTransaction(IStoreTransaction inner, IReadOnlyList<I
 
     public override void Write(ResourceWrite write)
     {
+        if (origin is not null) write = write with { Origin = origin };
         foreach (var hook in hooks) hook.Writing(Inner, write);
         Inner.Write(write);
         _written.Add(write);

@@ -24,4 +24,7 @@ public sealed record ResourceWrite(
     /// object. Its meta holds placeholders for this version's id and instant, which only <see cref="Json"/> has.
     /// </summary>
     public Resource? Parsed { get; init; }
+
+    /// <summary>The system whose message caused this write (<see cref="Rest.FhirCaller.Origin"/>), for the write hooks that pass changes on to other systems.</summary>
+    public string? Origin { get; init; }
 }

@@ -214,7 +214,8 @@ public sealed class InboundPipeline(IMessageStore store, IMessageMapper mapper, 
                 // An A08 that repeats what the record already says adds no version (nor Provenance or AuditEvent of a write).
                 SkipUnchangedUpdates = true,
                 Return = PreferReturn.Minimal,
-                Caller = FhirCaller.Internal("mllp"),
+                // The sender, so that outbound messages do not echo its own changes back to it.
+                Caller = FhirCaller.Internal("mllp") with { Origin = $"{message.Get("MSH-3-1")}|{message.Get("MSH-4-1")}" },
                 // The message store keeps the message; its transaction's writes are audited each, not as a Bundle.
                 BuiltFromKeptMessage = true,
             }, ct);

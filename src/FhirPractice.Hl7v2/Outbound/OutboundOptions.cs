@@ -31,6 +31,22 @@ public sealed class OutboundDestination
 
     public string? ReceivingFacility { get; set; }
 
+    /// <summary>
+    /// Whether changes caused by this destination's own inbound messages are sent back to it. Off: a write caused by a
+    /// message whose MSH-3 (and MSH-4, when <see cref="ReceivingFacility"/> is set) name this destination is not queued
+    /// for it — an EHR that feeds us ADT does not get its own updates back, nor could the two ping-pong.
+    /// </summary>
+    public bool EchoOwnChanges { get; set; }
+
+    /// <summary>Whether a write caused by a message from <paramref name="origin"/> (<c>application|facility</c>) stays away from this destination.</summary>
+    public bool IsSourceOf(string? origin)
+    {
+        if (EchoOwnChanges || origin is null || ReceivingApplication is null) return false;
+        var bar = origin.IndexOf('|');
+        var (application, facility) = bar < 0 ? (origin, "") : (origin[..bar], origin[(bar + 1)..]);
+        return application == ReceivingApplication && (ReceivingFacility is null || facility == ReceivingFacility);
+    }
+
     public RejectedMessagePolicy OnRejected { get; set; } = RejectedMessagePolicy.Skip;
 }
 

@@ -29,4 +29,16 @@ public class OutboundOptionsTests
         Assert.Equal(trigger is null ? null : (trigger, structure!), PatientEvents.For(style, isNew, deleted));
         Assert.Equal(style == "A28", PatientEvents.SendsDeletions(style));
     }
+
+    [Theory]
+    [InlineData("EHR", null, false, "EHR|MAIN", true)]
+    [InlineData("EHR", "MAIN", false, "EHR|MAIN", true)]
+    [InlineData("EHR", "MAIN", false, "EHR|BRANCH", false)]
+    [InlineData("EHR", null, false, "LAB|MAIN", false)]
+    [InlineData("EHR", null, false, null, false)]
+    [InlineData(null, null, false, "EHR|MAIN", false)]
+    [InlineData("EHR", null, true, "EHR|MAIN", false)]
+    public void A_destination_is_the_source_of_a_change_its_own_application_and_facility_sent(
+        string? application, string? facility, bool echo, string? origin, bool isSource) =>
+        Assert.Equal(isSource, new OutboundDestination { ReceivingApplication = application, ReceivingFacility = facility, EchoOwnChanges = echo }.IsSourceOf(origin));
 }

@@ -138,6 +138,27 @@ public sealed class OutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_change_the_destination_itself_sent_by_MLLP_is_not_sent_back_to_it()
+    {
+        _ehr.Start();
+        var mllp = FreePorts.Next();
+        var server = new RestartableServerFactory(_database.Path, [.. _ehr.Settings("ADT"), ("FhirPractice:Hl7v2:Mllp:Port", mllp.ToString())]);
+        _servers.Add(server);
+        _ = server.Client;
+        // The EHR (MSH-3 EHR, its ReceivingApplication here) registers a patient; a lab then sends one of its own.
+        foreach (var (application, mrn) in new[] { ("EHR", "FROM-EHR"), ("LAB", "FROM-LAB") })
+        {
+            var ack = Hl7v2.V2.Parse(await Hl7v2.V2.SendAsync(mllp, Hl7v2.V2.Adt(FhirHttp.Unique(), mrn, family: application).Replace("|SENDAPP|", $"|{application}|")));
+            Assert.True(ack.Get("MSA-1") == "AA", ack.Get("MSA-3"));
+        }
+
+        var received = await _ehr.WaitForAsync(1);
+        await System.Threading.Tasks.Task.Delay(500);
+        Assert.Equal([("LAB", "FROM-LAB")], _ehr.Received.Select(m => (m.Get("PID-5-1"), m.Get("PID-3-1"))));
+        Assert.Single(await QueueAsync(server.Client));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_destination_taking_registrations_gets_A04_for_a_new_patient_and_A08_after_it()
     {
         _ehr.Start();

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using FhirPractice.Hl7v2.Er7;
 using FhirPractice.Hl7v2.Mllp;
+using FhirPractice.Server.Tests.Infrastructure;
 
 namespace FhirPractice.Server.Tests.Hl7v2Outbound;
 
@@ -15,7 +14,7 @@ public sealed class TestEhr : IAsyncDisposable
     private readonly ConcurrentQueue<Er7Message> _received = new();
     private MllpListener? _listener;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = FreePorts.Next();
 
     public Func<Er7Message, bool> Refuse { get; set; } = _ => false;
 
@@ -64,15 +63,6 @@ public sealed class TestEhr : IAsyncDisposable
         ("FhirPractice:Hl7v2:Outbound:PollInterval", "00:00:01"),
         ("FhirPractice:Hl7v2:Outbound:ConnectTimeout", "00:00:02"),
     ];
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FhirPractice.Hl7v2.Mapping;
 using FhirPractice.Server.Tests.Hl7v2;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +14,7 @@ public class MllpServerFactory : FhirServerFactory
     /// <summary>False: the server's own v2→FHIR mappings.</summary>
     protected virtual bool UseTestMapper => true;
 
-    public int MllpPort { get; } = FreePort();
+    public int MllpPort { get; } = FreePorts.Next();
 
     public TestMapperSwitches Switches { get; } = new();
 
@@ -39,13 +37,6 @@ public class MllpServerFactory : FhirServerFactory
     {
         _ = Services;
         return this;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

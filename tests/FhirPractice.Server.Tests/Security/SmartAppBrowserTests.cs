@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FhirPractice.Server.Tests.Infrastructure;
 using FhirPractice.Fhir.Rest;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Builder;
@@ -31,19 +32,12 @@ public class SmartAppBrowserTests
             new("FhirPractice:Security:Clients:browser-app:RedirectUris:0", "http://127.0.0.1:" + Port + "/smart-app/index.html"),
         ];
 
-        public static readonly int Port = FreePort();
+        public static readonly int Port = FreePorts.Next();
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new SmartAppFiles()));
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 
