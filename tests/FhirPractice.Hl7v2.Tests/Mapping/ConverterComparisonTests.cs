@@ -145,6 +145,8 @@ public class ConverterComparisonTests
                 SameCount<Immunization>(problems, ours, theirs);
                 Same(problems, "vaccine codes", Codes(Of<Immunization>(theirs).Select(i => i.VaccineCode)), Codes(Of<Immunization>(ours).Select(i => i.VaccineCode)));
                 Same(problems, "vaccination dates", Of<Immunization>(theirs).Select(i => Instant(i.Occurrence)).Order().ToList(), Of<Immunization>(ours).Select(i => Instant(i.Occurrence)).Order().ToList());
+                Same(problems, "program eligibility (OBX 64994-7)", Codes(Of<Immunization>(theirs).SelectMany(i => i.ProgramEligibility)), Codes(Of<Immunization>(ours).SelectMany(i => i.ProgramEligibility)));
+                Same(problems, "funding sources (OBX 30963-3)", Codes(Of<Immunization>(theirs).Select(i => i.FundingSource)), Codes(Of<Immunization>(ours).Select(i => i.FundingSource)));
                 break;
             case "BAR":
                 AtMost(problems, "Encounter", Of<Encounter>(theirs).Count, Of<Encounter>(ours).Count);
