@@ -140,6 +140,9 @@ public class ConverterComparisonTests
                 Same(problems, "Appointment.status", b.Status, a.Status);
                 Same(problems, "Appointment.start", b.Start, a.Start);
                 Same(problems, "Appointment identifiers", Values(b.Identifier), Values(a.Identifier));
+                Same(problems, "Observation = OBX (PATIENT group)", Count("OBX"), Of<Observation>(ours).Count);
+                Same(problems, "Condition = DG1 (PATIENT group), the appointment's reasons", Count("DG1"), a.ReasonReference.Count);
+                Subset(problems, "SIU diagnosis codes", DistinctCodes(Of<Condition>(ours).Select(c => c.Code)), DistinctCodes(Of<Condition>(theirs).Select(c => c.Code)));
                 break;
             case "VXU":
                 SameCount<Immunization>(problems, ours, theirs);

@@ -234,6 +234,21 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task An_SIUs_patient_OBX_is_an_Observation_and_its_DG1_a_Condition_the_appointment_is_for()
+    {
+        var bundle = await Map(Messages.Msh("SIU^S12", "S1"), "SCH||APT-9^SCHED|||||^Follow-up^HL70276|||30|min|^^^202401150900+0100", Messages.Pid(),
+            "OBX|1|NM|29463-7^Body weight^LN||72|kg^kg^UCUM|||||F", "NTE|1||Weighed at check-in",
+            "DG1|1||K51.90^Ulcerative colitis^I10|||A");
+        var appointment = bundle.Entry.Single(e => e.Resource is Appointment);
+        var condition = bundle.Entry.Single(e => e.Resource is Condition);
+        Assert.Equal([condition.FullUrl], ((Appointment)appointment.Resource).ReasonReference.Select(r => r.Reference));
+        Assert.Equal("K51.90", ((Condition)condition.Resource).Code.Coding[0].Code);
+        var weight = One<Observation>(bundle);
+        Assert.Equal((72m, "Weighed at check-in"), (((Quantity)weight.Value).Value!.Value, weight.Note.Single().Text));
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Patient).FullUrl, weight.Subject.Reference);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Observation_ids_are_stable_per_filler_order_and_set_id()
     {
         string[] message = [Messages.Msh("ORU^R01", "C1"), Messages.Pid(), "OBR|1||F1^LAB|CBC^Blood count^L", "OBX|1|NM|GLU^Glucose^LN||5.5||||||P"];

@@ -24,7 +24,7 @@ internal static class AppointmentMapping
     /// "modified" status: a reschedule is a booked appointment at its new time. A Slot (busy, or free once
     /// cancelled) on the Schedule of the first place, person or resource named holds the time.
     /// </summary>
-    public static void Map(V2Segment sch, MappingContext context, string trigger)
+    public static ResourceReference Map(V2Segment sch, MappingContext context, string trigger)
     {
         var dates = context.Dates;
         var filler = Identifiers.FromEi(sch.Field(2), context);                                   // SCH-2
@@ -104,6 +104,7 @@ internal static class AppointmentMapping
         var reference = context.Transaction.PutByIdentifier(appointment, identifier);
         if (start is not null && end is not null)
             appointment.Slot.Add(BookSlot(identifier, scheduleActor, start, end, appointment.Status, context));
+        return reference;
     }
 
     private static ResourceReference BookSlot(Identifier appointment, ResourceReference? actor, Instant start, Instant end,
