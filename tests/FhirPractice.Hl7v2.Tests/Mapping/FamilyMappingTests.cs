@@ -296,6 +296,22 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_charges_procedure_code_leads_its_code_and_its_modifiers_are_the_billing_modules()
+    {
+        // FT1-7 the sender's charge-master code, FT1-25 the CPT a claim bills, FT1-26 its modifiers.
+        var charge = One<ChargeItem>(await Map(Messages.Msh("DFT^P03", "C3"), Messages.Pid(),
+            "FT1|1|T101||20240105||CG|CDM-4410^Office visit, established^99CDM|||1|||||||||||||||99214^Office visit est 25 min^C4|25~59"));
+        Assert.Equal([("http://www.ama-assn.org/go/cpt", "99214"), ("urn:fhirpractice:v2:codesystem:99CDM", "CDM-4410")],
+            charge.Code.Coding.Select(c => (c.System, c.Code)));
+        Assert.Equal(["25", "59"], charge.GetExtensions("urn:fhirpractice:billing:charge-modifier").Select(e => ((Code)e.Value).Value));
+
+        // The same code in both fields is one coding.
+        var same = One<ChargeItem>(await Map(Messages.Msh("DFT^P03", "C4"), Messages.Pid(),
+            "FT1|1|T102||20240105||CG|71045^Xray exam chest 1 view^C4|||1|||||||||||||||71045^Xray exam chest 1 view^C4|26"));
+        Assert.Equal(["71045"], same.Code.Coding.Select(c => c.Code));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Provenance_names_the_message_the_sender_and_everything_written()
     {
         var bundle = await Map(Messages.Adt("A01", "MSG42").Encode().Split('\r', StringSplitOptions.RemoveEmptyEntries));

@@ -7,15 +7,19 @@ namespace FhirPractice.Hl7v2.Mapping.Segments;
 /// <summary>
 /// FT1 to ChargeItem, for billing. The IG has no FT1 map; the fields follow the FHIR ChargeItem mapping
 /// to v2 (ChargeItem.code FT1-7, quantity FT1-10, occurrence FT1-4, priceOverride FT1-11, reason FT1-19,
-/// performer FT1-20, enterer FT1-24).
+/// performer FT1-20, enterer FT1-24), with what a claim needs besides: the procedure code FT1-25 leads the code (a
+/// claim bills a charge's first coding), and the modifiers FT1-26 are the billing module's modifier extensions.
 /// </summary>
 internal static class ChargeItemMapping
 {
+    /// <summary>The billing module's extension for a procedure modifier on a ChargeItem (valueCode: 25, 59, 26…).</summary>
+    private const string ModifierExtension = "urn:fhirpractice:billing:charge-modifier";
+
     /// <summary>A charge; matched by its transaction id (FT1-2), else by the patient, visit, date, code and FT1-1.</summary>
     public static ResourceReference? Map(V2Segment ft1, MappingContext context)
     {
-        var code = Codes.FromCwe(ft1.Field(7)) ?? Codes.FromCwe(ft1.Field(25));                     // FT1-7, else FT1-25
-        if (code is null) throw V2Segment.RequiredFieldMissing(ft1.At(7), "Transaction Code");
+        var code = Combined(Codes.FromCwe(ft1.Field(25)), Codes.FromCwe(ft1.Field(7)))             // FT1-25, then FT1-7
+            ?? throw V2Segment.RequiredFieldMissing(ft1.At(7), "Transaction Code");
         var dates = context.Dates;
         var charge = new ChargeItem
         {
@@ -38,6 +42,8 @@ internal static class ChargeItemMapping
         if (Practitioners.Reference(ft1.Field(20), context) is { } performer)                       // FT1-20
             charge.Performer.Add(new ChargeItem.PerformerComponent { Actor = performer });
         charge.Enterer = Practitioners.Reference(ft1.Field(24), context);                          // FT1-24
+        foreach (var modifier in ft1.Repetitions(26))                                              // FT1-26
+            if (modifier[1] is { } value) charge.Extension.Add(new Extension(ModifierExtension, new Code(value)));
         if (Codes.FromCwe(ft1.Field(13)) is { } department) charge.PerformingOrganization = new ResourceReference { Display = department.Coding.FirstOrDefault()?.Display ?? department.Text }; // FT1-13
 
         if (ft1[2] is { } transactionId)                                                           // FT1-2
@@ -47,6 +53,15 @@ internal static class ChargeItemMapping
             return context.Transaction.PutByIdentifier(charge, identifier);
         }
         return context.Transaction.PutByKey(charge, [.. context.PatientKey, context.EncounterKey, ft1[4], code.Coding.FirstOrDefault()?.Code, ft1[1]]);
+    }
+
+    /// <summary>The procedure's codings, then those of the transaction code it does not repeat; either alone; null for neither.</summary>
+    private static CodeableConcept? Combined(CodeableConcept? procedure, CodeableConcept? transaction)
+    {
+        if (procedure is null || transaction is null) return procedure ?? transaction;
+        procedure.Coding.AddRange(transaction.Coding.Where(t => !procedure.Coding.Any(p => p.System == t.System && p.Code == t.Code)));
+        procedure.Text ??= transaction.Text;
+        return procedure;
     }
 
     private static decimal Number(string text, FieldLocation at) =>
