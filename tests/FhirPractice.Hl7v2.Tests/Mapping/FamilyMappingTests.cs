@@ -312,6 +312,25 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task An_orders_TQ1_gives_its_priority_period_count_and_instruction()
+    {
+        var request = One<ServiceRequest>(await Map(Messages.Msh("ORM^O01", "O1"), Messages.Pid(),
+            "ORC|NW|PL-7^EHR||||||^^^^^R|||||1234^WELBY^MARCUS",
+            "TQ1|1||||||202401150800+0100|202401310800+0100|S^Stat^HL70485||Fasting, before 9 am|||3",
+            "OBR|1|PL-7^EHR||2345-7^Glucose^LN"));
+        // TQ1-9 (v2.5+) wins over the ORC-7 priority of older versions.
+        Assert.Equal(RequestPriority.Stat, request.Priority);
+        var timing = Assert.IsType<Timing>(request.Occurrence);
+        Assert.Equal(("2024-01-15T08:00:00+01:00", "2024-01-31T08:00:00+01:00", 3),
+            (((Period)timing.Repeat.Bounds).Start, ((Period)timing.Repeat.Bounds).End, timing.Repeat.CountMax!.Value));
+        Assert.Equal("Fasting, before 9 am", request.Note.Single().Text);
+
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh("ORM^O01", "O2"), Messages.Pid(),
+            "ORC|NW|PL-8^EHR", "TQ1|1||||||202401150800+0100||R|||||many", "OBR|1|PL-8^EHR||2345-7^Glucose^LN"));
+        Assert.Equal(("TQ1", 14, "102"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Provenance_names_the_message_the_sender_and_everything_written()
     {
         var bundle = await Map(Messages.Adt("A01", "MSG42").Encode().Split('\r', StringSplitOptions.RemoveEmptyEntries));

@@ -60,14 +60,40 @@ internal static class ServiceRequestMapping
         if (filler is not null) request.Identifier.Add(filler);
         request.Status = StatusOf(orc);
         request.Requester = Practitioners.Reference(orc?.Field(12) ?? obr?.Field(16), context);   // ORC-12 / OBR-16
-        if (orc?.Field(7) is { } tq && tq[6] is { } priority) request.Priority = Priority(priority); // ORC-7.6 (TQ priority)
+        var tq1 = TimingOf(orc ?? obr, context);
+        if (tq1?[9] is { } timingPriority) request.Priority = Priority(timingPriority);          // TQ1-9 (v2.5+)
+        else if (orc?.Field(7) is { } tq && tq[6] is { } priority) request.Priority = Priority(priority); // ORC-7.6 (TQ priority, before v2.5)
         else if (obr?[5] is { } obrPriority) request.Priority = Priority(obrPriority);          // OBR-5
+        if (tq1 is not null) Timing(tq1, request, context);
         if (Codes.FromCwe(obr?.Field(31)) is { } reason) request.ReasonCode.Add(reason);         // OBR-31
         if (request.Code is null && orc?.Field(16) is { } orderReason) request.ReasonCode.Add(Codes.FromCwe(orderReason)!); // ORC-16
 
         if (placer is not null) return context.Transaction.PutByIdentifier(request, placer);
         if (filler is not null) return context.Transaction.PutByIdentifier(request, filler);
         return context.Transaction.PutByKey(request, [.. context.PatientKey, obr?[4], obr?[7], orc?[9]]);
+    }
+
+    /// <summary>The order's first TQ1: after its ORC (or OBR) and before the next order.</summary>
+    private static V2Segment? TimingOf(V2Segment? order, MappingContext context) =>
+        order is null ? null : context.Segments.Skip(context.Segments.IndexOf(order) + 1).TakeWhile(s => s.Id != "ORC").FirstOrDefault(s => s.Id == "TQ1");
+
+    /// <summary>
+    /// IG TQ1[ServiceRequest]: TQ1-7/8 the period it is to be done in (when OBR-7 does not say when it was), TQ1-14 how
+    /// many times, TQ1-11 the text instruction as a note.
+    /// </summary>
+    private static void Timing(V2Segment tq1, ServiceRequest request, MappingContext context)
+    {
+        var start = context.Dates.DateTime(tq1.Field(7));                                          // TQ1-7
+        var end = context.Dates.DateTime(tq1.Field(8));                                            // TQ1-8
+        if (request.Occurrence is null && (start is not null || end is not null))
+        {
+            var repeat = new Timing.RepeatComponent { Bounds = new Period(start, end) };
+            if (tq1[14] is { } count)                                                              // TQ1-14
+                repeat.CountMax = int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+                    ? n : throw V2Segment.DataTypeError(tq1.At(14), $"'{count}' is not a positive whole number");
+            request.Occurrence = new Timing { Repeat = repeat };
+        }
+        if (tq1[11] is { } instruction) request.Note.Add(new Annotation { Text = new Markdown(instruction) }); // TQ1-11
     }
 
     private static RequestPriority? Priority(string v2) => v2 switch
