@@ -48,6 +48,7 @@ builder.Services.AddSingleton<IMessageMapper>(new V2ToFhirMapper(new MappingOpti
 {
     PracticeTimeZone = practiceZone,
     AssigningAuthoritySystems = config.GetSection("Hl7v2:AssigningAuthoritySystems").Get<Dictionary<string, string>>() ?? [],
+    CodingSystems = config.GetSection("Hl7v2:CodingSystems").Get<Dictionary<string, string>>() ?? [],
 }));
 builder.Services.AddSqliteMessageStore(sqlite);
 builder.Services.AddHl7v2Inbound(config.GetSection("Hl7v2").Get<InboundOptions>() ?? new InboundOptions());

@@ -12,4 +12,10 @@ public sealed class MappingOptions
     /// <c>urn:fhirpractice:v2:authority:{namespace}</c> (see <see cref="Datatypes.Identifiers.SystemOf"/>).
     /// </summary>
     public IReadOnlyDictionary<string, string> AssigningAuthoritySystems { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The code system URI for a coding system name (CWE-3) as this practice's senders use it, overriding HL7's reading,
+    /// e.g. <c>"I10" → "http://hl7.org/fhir/sid/icd-10-cm"</c> for a sender that writes I10 for ICD-10-CM codes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CodingSystems { get; init; } = new Dictionary<string, string>();
 }

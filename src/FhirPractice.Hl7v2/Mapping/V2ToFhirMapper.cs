@@ -68,6 +68,7 @@ public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMap
     public static IReadOnlyCollection<string> SupportedTypes => Families.Keys;
 
     private readonly MappingOptions _options = options ?? new MappingOptions();
+    private readonly CodingSystemOverrides _codingSystems = new(options?.CodingSystems ?? new Dictionary<string, string>());
 
     public async Task<MappingResult> MapAsync(Er7Message message, IFhirLookup lookup, CancellationToken ct = default)
     {
@@ -86,6 +87,7 @@ public sealed class V2ToFhirMapper(MappingOptions? options = null) : IMessageMap
 
         await family(context, ct);
         ProvenanceMapping.Add(context);
+        _codingSystems.Apply(context.Transaction.Bundle);
         return new MappingResult(context.Transaction.Bundle, context.Warnings);
     }
 

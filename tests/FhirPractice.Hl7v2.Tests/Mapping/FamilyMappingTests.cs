@@ -331,6 +331,25 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_practice_can_read_a_coding_system_name_its_own_way()
+    {
+        string[] message = [Messages.Msh("ADT^A08", "CS1"), Messages.Pid(), "DG1|1||E11.9^Type 2 diabetes^I10|||A"];
+        Assert.Equal("http://hl7.org/fhir/sid/icd-10", One<Condition>(await Map(message)).Code.Coding[0].System);
+
+        var mapper = new V2ToFhirMapper(new MappingOptions
+        {
+            PracticeTimeZone = TimeZoneInfo.Utc,
+            CodingSystems = new Dictionary<string, string> { ["I10"] = "http://hl7.org/fhir/sid/icd-10-cm" },
+        });
+        var bundle = (await mapper.MapAsync(Messages.Parse(message), new FakeFhirLookup())).Transaction;
+        Assert.Equal("http://hl7.org/fhir/sid/icd-10-cm", One<Condition>(bundle).Code.Coding[0].System);
+        Assert.Equal("http://terminology.hl7.org/CodeSystem/v2-0203", One<Patient>(bundle).Identifier[0].Type.Coding[0].System);
+
+        var bad = Assert.Throws<InvalidOperationException>(() => new V2ToFhirMapper(new MappingOptions { CodingSystems = new Dictionary<string, string> { ["I10"] = "icd10cm" } }));
+        Assert.Equal("Hl7v2:CodingSystems:I10: 'icd10cm' is not an absolute URI", bad.Message);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Provenance_names_the_message_the_sender_and_everything_written()
     {
         var bundle = await Map(Messages.Adt("A01", "MSG42").Encode().Split('\r', StringSplitOptions.RemoveEmptyEntries));
