@@ -350,6 +350,19 @@ public class FamilyMappingTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_PD1_living_will_is_the_patients_advance_directive_observation()
+    {
+        var bundle = await Map(Messages.Msh("ADT^A08", "LW1"), Messages.Pid(), "PD1|||||||Y^Yes, patient has a living will^HL70315");
+        var observation = One<Observation>(bundle);
+        Assert.Equal(("75320-2", "Y", "http://terminology.hl7.org/CodeSystem/v2-0315", ObservationStatus.Final),
+            (observation.Code.Coding[0].Code, ((CodeableConcept)observation.Value).Coding[0].Code, ((CodeableConcept)observation.Value).Coding[0].System, observation.Status!.Value));
+        Assert.Equal(bundle.Entry.Single(e => e.Resource is Patient).FullUrl, observation.Subject.Reference);
+        // One per patient: the next message's rewrites it.
+        var again = One<Observation>(await Map(Messages.Msh("ADT^A08", "LW2"), Messages.Pid(), "PD1|||||||N^No^HL70315"));
+        Assert.Equal(observation.Id, again.Id);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task Provenance_names_the_message_the_sender_and_everything_written()
     {
         var bundle = await Map(Messages.Adt("A01", "MSG42").Encode().Split('\r', StringSplitOptions.RemoveEmptyEntries));

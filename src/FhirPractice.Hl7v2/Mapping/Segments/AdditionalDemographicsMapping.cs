@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirPractice.Hl7v2.Mapping.Segments;
 
-/// <summary>PD1 to the Patient of the PID it follows (IG PD1[Patient]).</summary>
+/// <summary>PD1 to the Patient of the PID it follows (IG PD1[Patient]), and its living will (IG PD1[Observation-LivingWill]).</summary>
 internal static class AdditionalDemographicsMapping
 {
     private const string Disability = "http://hl7.org/fhir/StructureDefinition/patient-disability";
@@ -23,6 +23,22 @@ internal static class AdditionalDemographicsMapping
             patient.Extension.Add(new Extension(Disability, handicap));
         if (pd1.Field(14)?[1] is { } worship)                                                             // PD1-14 (XON[string]: its name)
             patient.Extension.Add(new Extension(Congregation, new FhirString(worship)));
+    }
+
+    /// <summary>
+    /// PD1-7, the living will code (table 0315), as the patient's advance directive Observation (LOINC 75320-2), one per
+    /// patient: the next PD1 with a PD1-7 rewrites it.
+    /// </summary>
+    public static void LivingWill(V2Segment pd1, MappingContext context)
+    {
+        if (Codes.FromCwe(pd1.Field(7), Codes.V2Table("0315")) is not { } code) return;             // PD1-7
+        context.Transaction.PutByKey(new Observation
+        {
+            Status = ObservationStatus.Final,                                                       // IG: "final"
+            Code = new CodeableConcept("http://loinc.org", "75320-2", "Advance directive"),          // IG: LOINC 75320-2
+            Subject = context.Patient,
+            Value = code,
+        }, [.. context.PatientKey, "living-will"]);
     }
 
     /// <summary>

@@ -41,7 +41,9 @@ internal static class PatientMapping
         if (!updates)
         {
             context.PatientIdentifier = match;
-            return context.Patient = context.Transaction.CreateIfNoneExist(patient, match);
+            context.Patient = context.Transaction.CreateIfNoneExist(patient, match);
+            if (pd1 is not null) AdditionalDemographicsMapping.LivingWill(pd1, context);
+            return context.Patient;
         }
         // Links are set by merges (A40) and links (A24), which PID does not carry: the update keeps those already stored.
         var stored = await context.Lookup.ByIdentifierAsync("Patient", match, ct);
@@ -52,7 +54,9 @@ internal static class PatientMapping
             context.StoredPatientId = existing.Id;
         }
         context.PatientIdentifier = match;
-        return context.Patient = context.Transaction.PutByIdentifier(patient, match);
+        context.Patient = context.Transaction.PutByIdentifier(patient, match);
+        if (pd1 is not null) AdditionalDemographicsMapping.LivingWill(pd1, context);
+        return context.Patient;
     }
 
     /// <summary>A person's administrative sex (table 0001) as a FHIR gender; null when empty or not in the table.</summary>
