@@ -15,6 +15,7 @@ public sealed class OutboundBuildException(string message) : Exception(message);
 /// S26 when it became a no-show, S13 when its start or end moved, S14 for any other change, S17 for a deletion.</item>
 /// <item>Patient: ADT^A08 for every version, or as the destination's <see cref="OutboundDestination.PatientEvents"/> say
 /// (A04 for a new patient; A28/A31/A29 to add, update and delete a person); A40 when it was merged into another.</item>
+/// <item>DiagnosticReport: ORU^R01 with its patient and the current versions of its results.</item>
 /// </list>
 /// </summary>
 public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions options, TimeProvider clock)
@@ -43,6 +44,15 @@ public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions
                     participants.Add(new SiuMessage.Participant(p, await LocalAsync(p.Actor, ct)));
                 var patient = participants.Select(p => p.Actor).OfType<Patient>().FirstOrDefault();
                 return SiuMessage.Build(siu, appointment, patient, participants, authority).Encode();
+            case (OutboundOptions.OruEvents, "DiagnosticReport") when !record.Deleted:
+                var report = Parse<DiagnosticReport>(record);
+                var subject = await LocalAsync(report.Subject, ct) as Patient
+                    ?? throw new OutboundBuildException($"DiagnosticReport/{record.Id} version {record.Version} names no patient held here ({report.Subject?.Reference ?? "no subject"})");
+                var results = new List<Observation>();
+                foreach (var result in report.Result)
+                    if (await LocalAsync(result, ct) is Observation observation) results.Add(observation);
+                var oru = MessageHeader.Create(options, destination, "ORU", "R01", "ORU_R01", controlId, now);
+                return OruMessage.Build(oru, report, subject, results, authority).Encode();
             default:
                 throw new OutboundBuildException($"no {queued.Kind} message is made for {record.Type}/{record.Id} version {record.Version}");
         }

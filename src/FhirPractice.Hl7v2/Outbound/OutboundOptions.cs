@@ -20,7 +20,7 @@ public sealed class OutboundDestination
     /// <summary>MLLP over TLS; the server certificate is checked against the host name.</summary>
     public bool Tls { get; set; }
 
-    /// <summary>The message kinds it receives, comma-separated: SIU (Appointment changes), ADT (Patient changes).</summary>
+    /// <summary>The message kinds it receives, comma-separated: SIU (Appointment changes), ADT (Patient changes), ORU (DiagnosticReport versions, with their results).</summary>
     public string Events { get; set; } = "SIU,ADT";
 
     /// <summary>The ADT triggers for Patient writes: A08 (default), A04 or A28 — see <see cref="Outbound.PatientEvents"/>.</summary>
@@ -51,14 +51,15 @@ public sealed class OutboundDestination
 }
 
 /// <summary>
-/// Outbound HL7 v2 (<c>FhirPractice:Hl7v2:Outbound</c>): Appointment changes go as SIU and Patient changes as
-/// ADT (A08, or as the destination's <see cref="OutboundDestination.PatientEvents"/> say; v2.5.1) to every destination
-/// that takes them, through a persistent queue. No destination, no queue.
+/// Outbound HL7 v2 (<c>FhirPractice:Hl7v2:Outbound</c>): Appointment changes go as SIU, Patient changes as ADT (A08,
+/// or as the destination's <see cref="OutboundDestination.PatientEvents"/> say) and reports as ORU (v2.5.1) to every
+/// destination that takes them, through a persistent queue. No destination, no queue.
 /// </summary>
 public sealed class OutboundOptions
 {
     public const string SiuEvents = "SIU";
     public const string AdtEvents = "ADT";
+    public const string OruEvents = "ORU";
 
     public Dictionary<string, OutboundDestination> Destinations { get; set; } = new(StringComparer.Ordinal);
 
@@ -91,8 +92,8 @@ public sealed class OutboundOptions
         {
             if (string.IsNullOrWhiteSpace(d.Host)) throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Host is not set");
             if (d.Port is < 1 or > 65535) throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Port must be 1 to 65535");
-            if (Kinds(d).FirstOrDefault(k => k is not (SiuEvents or AdtEvents)) is { } unknown)
-                throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Events: '{unknown}' is not SIU or ADT");
+            if (Kinds(d).FirstOrDefault(k => k is not (SiuEvents or AdtEvents or OruEvents)) is { } unknown)
+                throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Events: '{unknown}' is not SIU, ADT or ORU");
             if (!Outbound.PatientEvents.All.Contains(d.PatientEvents))
                 throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:PatientEvents: '{d.PatientEvents}' is not one of {string.Join(", ", Outbound.PatientEvents.All)}");
         }

@@ -5,14 +5,15 @@ namespace FhirPractice.Hl7v2.Outbound;
 
 /// <summary>
 /// Queues, inside the write's own transaction, one outbox message per destination for every Appointment version
-/// (SIU) and every Patient version that is not a deletion (ADT), and for a Patient's deletion to the destinations
+/// (SIU), every Patient version that is not a deletion (ADT) and every DiagnosticReport version that is not a deletion
+/// (ORU), and for a Patient's deletion to the destinations
 /// whose <see cref="OutboundDestination.PatientEvents"/> send one (A29) — except to the destination whose own
 /// message caused the write (<see cref="OutboundDestination.IsSourceOf"/>). Only the resource's identity is queued
 /// here, on the store's single writer; the v2 message is built from that stored version when it is first sent.
 /// </summary>
 public sealed class OutboundWriteHook : IWriteHook
 {
-    private readonly (string Name, OutboundDestination Destination)[] _siu, _adt, _adtDeletions;
+    private readonly (string Name, OutboundDestination Destination)[] _siu, _adt, _adtDeletions, _oru;
     private readonly OutboundWakeUp _wakeUp;
 
     public OutboundWriteHook(OutboundOptions options, OutboundWakeUp wakeUp)
@@ -21,6 +22,7 @@ public sealed class OutboundWriteHook : IWriteHook
         _siu = Taking(OutboundOptions.SiuEvents);
         _adt = Taking(OutboundOptions.AdtEvents);
         _adtDeletions = [.. _adt.Where(d => PatientEvents.SendsDeletions(d.Destination.PatientEvents))];
+        _oru = Taking(OutboundOptions.OruEvents);
         _wakeUp = wakeUp;
     }
 
@@ -30,6 +32,7 @@ public sealed class OutboundWriteHook : IWriteHook
         {
             "Appointment" => (OutboundOptions.SiuEvents, _siu),
             "Patient" => (OutboundOptions.AdtEvents, write.Deleted ? _adtDeletions : _adt),
+            "DiagnosticReport" when !write.Deleted => (OutboundOptions.OruEvents, _oru),
             _ => ("", []),
         };
         foreach (var (name, destination) in destinations)

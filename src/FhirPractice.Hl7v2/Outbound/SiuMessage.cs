@@ -21,7 +21,7 @@ internal static class SiuMessage
         var minutes = appointment.MinutesDuration ?? (start is { } s && end is { } e ? (int)(e - s).TotalMinutes : null);
 
         // SCH-1 the placer's id when the Appointment carries one; SCH-2 ours, as the scheduling (filler) application.
-        if (appointment.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)) is { } placer) Ei(m, "SCH-1", placer);
+        if (appointment.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)) is { } placer) V2Fields.Ei(m, "SCH-1", placer);
         m.Set("SCH-2-1", appointment.Id);
         m.Set("SCH-2-2", serverAuthority);
         V2Fields.Cwe(m, "SCH-6", appointment.CancelationReason);
@@ -143,15 +143,6 @@ internal static class SiuMessage
     };
 
     /// <summary>EI: entity id^namespace^universal id^type, the namespace from the system.</summary>
-    private static void Ei(Er7Message m, string at, Identifier identifier)
-    {
-        m.Set($"{at}-1", identifier.Value);
-        if (identifier.System is not { } system) return;
-        var (universal, type) = V2Fields.UniversalId(system);
-        m.Set($"{at}-3", universal);
-        m.Set($"{at}-4", type);
-    }
-
     /// <summary>XCN: id^family^given^further given^suffix^prefix, from the practitioner when held here, else the reference's display.</summary>
     private static void Xcn(Er7Message m, string at, Participant p)
     {

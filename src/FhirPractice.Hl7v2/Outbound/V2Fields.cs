@@ -45,6 +45,16 @@ internal static class V2Fields
         m.Set($"{at}-5", id.Type?.Coding.FirstOrDefault()?.Code);
     }
 
+    /// <summary>EI: entity id^^universal id^its type (the identifier's system as HD-2/3).</summary>
+    public static void Ei(Er7Message m, string at, Identifier identifier)
+    {
+        m.Set($"{at}-1", identifier.Value);
+        if (identifier.System is not { } system) return;
+        var (universal, type) = UniversalId(system);
+        m.Set($"{at}-3", universal);
+        m.Set($"{at}-4", type);
+    }
+
     /// <summary>
     /// The universal id and its type for a URI (IG HD[uri] reversed): urn:oid:X is X, ISO; urn:uuid:X is X, UUID;
     /// any other URI is itself, URI.

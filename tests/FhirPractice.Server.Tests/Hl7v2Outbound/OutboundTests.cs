@@ -125,6 +125,42 @@ public sealed class OutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_report_goes_as_ORU_R01_with_its_patient_and_results()
+    {
+        _ehr.Start();
+        var client = Server("ORU");
+        await PutPatientAsync(client, "lab-p", "L1", "Tested", HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Observation/glu", FhirServerFactory.Json("""
+            {"resourceType":"Observation","id":"glu","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2345-7","display":"Glucose"}]},
+             "subject":{"reference":"Patient/lab-p"},"effectiveDateTime":"2030-01-02T08:15:00+01:00",
+             "valueQuantity":{"value":5.4,"unit":"mmol/L","system":"http://unitsofmeasure.org","code":"mmol/L"},
+             "referenceRange":[{"low":{"value":3.9},"high":{"value":5.6}}],"note":[{"text":"Fasting"}]}
+            """))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Observation/strep", FhirServerFactory.Json("""
+            {"resourceType":"Observation","id":"strep","status":"preliminary","code":{"coding":[{"system":"http://loinc.org","code":"78012-2"}]},
+             "subject":{"reference":"Patient/lab-p"},"valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"260385009","display":"Negative"}]},
+             "interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"N"}]}]}
+            """))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("DiagnosticReport/rep", FhirServerFactory.Json("""
+            {"resourceType":"DiagnosticReport","id":"rep","status":"final","identifier":[{"system":"urn:oid:1.2.3.9","value":"ACC-77"}],
+             "code":{"coding":[{"system":"http://loinc.org","code":"24323-8","display":"Metabolic panel"}]},
+             "subject":{"reference":"Patient/lab-p"},"effectiveDateTime":"2030-01-02T08:15:00+01:00","issued":"2030-01-02T10:00:00+01:00",
+             "result":[{"reference":"Observation/glu"},{"reference":"Observation/strep"}]}
+            """))).StatusCode);
+
+        var oru = Assert.Single(await _ehr.WaitForAsync(1));
+        Assert.Equal(("ORU^R01^ORU_R01", "L1", "RE", "ACC-77", "1.2.3.9"), (oru.GetRaw("MSH-9"), oru.Get("PID-3-1"), oru.Get("ORC-1"), oru.Get("OBR-3-1"), oru.Get("OBR-3-3")));
+        Assert.Equal(("24323-8", "LN", "20300102081500+0100", "20300102100000+0100", "F"),
+            (oru.Get("OBR-4-1"), oru.Get("OBR-4-3"), oru.Get("OBR-7"), oru.Get("OBR-22"), oru.Get("OBR-25")));
+        Assert.Equal(("NM", "2345-7", "5.4", "mmol/L", "UCUM", "3.9-5.6", "F"),
+            (oru.Get("OBX(1)-2"), oru.Get("OBX(1)-3-1"), oru.Get("OBX(1)-5"), oru.Get("OBX(1)-6-1"), oru.Get("OBX(1)-6-3"), oru.Get("OBX(1)-7"), oru.Get("OBX(1)-11")));
+        Assert.Equal(("CWE", "260385009", "SCT", "N", "P"),
+            (oru.Get("OBX(2)-2"), oru.Get("OBX(2)-5-1"), oru.Get("OBX(2)-5-3"), oru.Get("OBX(2)-8"), oru.Get("OBX(2)-11")));
+        Assert.Equal(["MSH", "PID", "ORC", "OBR", "OBX", "NTE", "OBX"], oru.Segments.Select(x => x.Id));
+        Assert.Equal("Fasting", oru.Get("NTE-3"));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_change_the_destination_itself_sent_by_MLLP_is_not_sent_back_to_it()
     {
         _ehr.Start();
