@@ -81,7 +81,7 @@ public sealed class OutboundOptions
     /// <summary>How long to wait for the ACK.</summary>
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The destinations that take <paramref name="kind"/> (SIU or ADT).</summary>
+    /// <summary>The destinations that take <paramref name="kind"/> (SIU, ADT or ORU).</summary>
     public IEnumerable<string> DestinationsFor(string kind) =>
         Destinations.Where(d => Kinds(d.Value).Contains(kind)).Select(d => d.Key);
 
