@@ -36,17 +36,8 @@ public class PeerInteropTests(MappedMllpServerFactory server) : IClassFixture<Ma
 
     private static async Task<List<JsonNode>> RunPeerAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = NodePeerFactAttribute.PeerFolder!, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("send.mjs");
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var peer = Process.Start(start)!;
-        var output = peer.StandardOutput.ReadToEndAsync();
-        var errors = peer.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try { await peer.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { peer.Kill(); throw; }
-        Assert.True(peer.ExitCode == 0, $"the peer failed ({peer.ExitCode}): {await errors}");
-        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        using var peer = NodePeer.Start("send.mjs", arguments);
+        return await peer.ExitAsync();
     }
 }
 
