@@ -16,6 +16,7 @@ public sealed class OutboundBuildException(string message) : Exception(message);
 /// <item>Patient: ADT^A08 for every version, or as the destination's <see cref="OutboundDestination.PatientEvents"/> say
 /// (A04 for a new patient; A28/A31/A29 to add, update and delete a person); A40 when it was merged into another.</item>
 /// <item>DiagnosticReport: ORU^R01 with its patient and the current versions of its results.</item>
+/// <item>Immunization: VXU^V04 (RXA-21 A for the first version, U after it, D once entered in error).</item>
 /// </list>
 /// </summary>
 public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions options, TimeProvider clock)
@@ -53,6 +54,12 @@ public sealed class OutboundMessageBuilder(IResourceStore store, OutboundOptions
                     if (await LocalAsync(result, ct) is Observation observation) results.Add(observation);
                 var oru = MessageHeader.Create(options, destination, "ORU", "R01", "ORU_R01", controlId, now);
                 return OruMessage.Build(oru, report, subject, results, authority).Encode();
+            case (OutboundOptions.VxuEvents, "Immunization") when !record.Deleted:
+                var immunization = Parse<Immunization>(record);
+                var vaccinated = await LocalAsync(immunization.Patient, ct) as Patient
+                    ?? throw new OutboundBuildException($"Immunization/{record.Id} version {record.Version} names no patient held here ({immunization.Patient?.Reference ?? "no patient"})");
+                var vxu = MessageHeader.Create(options, destination, "VXU", "V04", "VXU_V04", controlId, now);
+                return VxuMessage.Build(vxu, immunization, record.Version, vaccinated, await LocalAsync(immunization.Manufacturer, ct) as Organization, authority).Encode();
             default:
                 throw new OutboundBuildException($"no {queued.Kind} message is made for {record.Type}/{record.Id} version {record.Version}");
         }

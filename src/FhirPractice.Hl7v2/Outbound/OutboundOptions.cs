@@ -20,7 +20,7 @@ public sealed class OutboundDestination
     /// <summary>MLLP over TLS; the server certificate is checked against the host name.</summary>
     public bool Tls { get; set; }
 
-    /// <summary>The message kinds it receives, comma-separated: SIU (Appointment changes), ADT (Patient changes), ORU (DiagnosticReport versions, with their results).</summary>
+    /// <summary>The message kinds it receives, comma-separated: SIU (Appointment changes), ADT (Patient changes), ORU (DiagnosticReport versions, with their results), VXU (Immunization versions, for a registry).</summary>
     public string Events { get; set; } = "SIU,ADT";
 
     /// <summary>The ADT triggers for Patient writes: A08 (default), A04 or A28 — see <see cref="Outbound.PatientEvents"/>.</summary>
@@ -52,7 +52,7 @@ public sealed class OutboundDestination
 
 /// <summary>
 /// Outbound HL7 v2 (<c>FhirPractice:Hl7v2:Outbound</c>): Appointment changes go as SIU, Patient changes as ADT (A08,
-/// or as the destination's <see cref="OutboundDestination.PatientEvents"/> say) and reports as ORU (v2.5.1) to every
+/// or as the destination's <see cref="OutboundDestination.PatientEvents"/> say), reports as ORU and vaccinations as VXU (v2.5.1) to every
 /// destination that takes them, through a persistent queue. No destination, no queue.
 /// </summary>
 public sealed class OutboundOptions
@@ -60,6 +60,7 @@ public sealed class OutboundOptions
     public const string SiuEvents = "SIU";
     public const string AdtEvents = "ADT";
     public const string OruEvents = "ORU";
+    public const string VxuEvents = "VXU";
 
     public Dictionary<string, OutboundDestination> Destinations { get; set; } = new(StringComparer.Ordinal);
 
@@ -81,7 +82,7 @@ public sealed class OutboundOptions
     /// <summary>How long to wait for the ACK.</summary>
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The destinations that take <paramref name="kind"/> (SIU, ADT or ORU).</summary>
+    /// <summary>The destinations that take <paramref name="kind"/> (SIU, ADT, ORU or VXU).</summary>
     public IEnumerable<string> DestinationsFor(string kind) =>
         Destinations.Where(d => Kinds(d.Value).Contains(kind)).Select(d => d.Key);
 
@@ -92,8 +93,8 @@ public sealed class OutboundOptions
         {
             if (string.IsNullOrWhiteSpace(d.Host)) throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Host is not set");
             if (d.Port is < 1 or > 65535) throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Port must be 1 to 65535");
-            if (Kinds(d).FirstOrDefault(k => k is not (SiuEvents or AdtEvents or OruEvents)) is { } unknown)
-                throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Events: '{unknown}' is not SIU, ADT or ORU");
+            if (Kinds(d).FirstOrDefault(k => k is not (SiuEvents or AdtEvents or OruEvents or VxuEvents)) is { } unknown)
+                throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:Events: '{unknown}' is not SIU, ADT, ORU or VXU");
             if (!Outbound.PatientEvents.All.Contains(d.PatientEvents))
                 throw new InvalidOperationException($"Hl7v2:Outbound:Destinations:{name}:PatientEvents: '{d.PatientEvents}' is not one of {string.Join(", ", Outbound.PatientEvents.All)}");
         }

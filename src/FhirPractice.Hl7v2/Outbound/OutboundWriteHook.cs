@@ -5,15 +5,15 @@ namespace FhirPractice.Hl7v2.Outbound;
 
 /// <summary>
 /// Queues, inside the write's own transaction, one outbox message per destination for every Appointment version
-/// (SIU), every Patient version that is not a deletion (ADT) and every DiagnosticReport version that is not a deletion
-/// (ORU), and for a Patient's deletion to the destinations
+/// (SIU), and every Patient (ADT), DiagnosticReport (ORU) and Immunization (VXU) version that is not a deletion, and for
+/// a Patient's deletion to the destinations
 /// whose <see cref="OutboundDestination.PatientEvents"/> send one (A29) — except to the destination whose own
 /// message caused the write (<see cref="OutboundDestination.IsSourceOf"/>). Only the resource's identity is queued
 /// here, on the store's single writer; the v2 message is built from that stored version when it is first sent.
 /// </summary>
 public sealed class OutboundWriteHook : IWriteHook
 {
-    private readonly (string Name, OutboundDestination Destination)[] _siu, _adt, _adtDeletions, _oru;
+    private readonly (string Name, OutboundDestination Destination)[] _siu, _adt, _adtDeletions, _oru, _vxu;
     private readonly OutboundWakeUp _wakeUp;
 
     public OutboundWriteHook(OutboundOptions options, OutboundWakeUp wakeUp)
@@ -23,6 +23,7 @@ public sealed class OutboundWriteHook : IWriteHook
         _adt = Taking(OutboundOptions.AdtEvents);
         _adtDeletions = [.. _adt.Where(d => PatientEvents.SendsDeletions(d.Destination.PatientEvents))];
         _oru = Taking(OutboundOptions.OruEvents);
+        _vxu = Taking(OutboundOptions.VxuEvents);
         _wakeUp = wakeUp;
     }
 
@@ -33,6 +34,7 @@ public sealed class OutboundWriteHook : IWriteHook
             "Appointment" => (OutboundOptions.SiuEvents, _siu),
             "Patient" => (OutboundOptions.AdtEvents, write.Deleted ? _adtDeletions : _adt),
             "DiagnosticReport" when !write.Deleted => (OutboundOptions.OruEvents, _oru),
+            "Immunization" when !write.Deleted => (OutboundOptions.VxuEvents, _vxu),
             _ => ("", []),
         };
         foreach (var (name, destination) in destinations)

@@ -165,6 +165,10 @@ internal static class V2Fields
         "http://hl7.org/fhir/sid/icd-10" => "I10",
         "http://hl7.org/fhir/sid/icd-10-cm" => "I10C",
         "http://unitsofmeasure.org" => "UCUM",
+        "http://hl7.org/fhir/sid/cvx" => "CVX",
+        "http://terminology.hl7.org/CodeSystem/MVX" => "MVX",
+        "http://hl7.org/fhir/sid/ndc" => "NDC",
+        "http://ncimeta.nci.nih.gov" => "NCIT",
         _ when system.StartsWith("http://terminology.hl7.org/CodeSystem/v2-", StringComparison.Ordinal) => "HL7" + system[41..],
         _ => system,
     };

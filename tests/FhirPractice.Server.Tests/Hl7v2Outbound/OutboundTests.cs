@@ -161,6 +161,47 @@ public sealed class OutboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_vaccination_goes_to_the_registry_as_VXU_V04_that_our_own_mapping_reads_back()
+    {
+        _ehr.Start();
+        var client = Server("VXU");
+        await PutPatientAsync(client, "vax-p", "V1", "Vaccinated", HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Organization/merck", FhirServerFactory.Json("""
+            {"resourceType":"Organization","id":"merck","name":"Merck","identifier":[{"system":"http://terminology.hl7.org/CodeSystem/MVX","value":"MSD"}]}
+            """))).StatusCode);
+        const string immunization = """
+            {"resourceType":"Immunization","id":"vax-1","status":"completed","patient":{"reference":"Patient/vax-p"},
+             "vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"08","display":"HepB, adolescent or pediatric"}]},
+             "occurrenceDateTime":"2030-01-02T10:00:00+01:00","primarySource":true,"lotNumber":"LOT7","expirationDate":"2031-06-30",
+             "manufacturer":{"reference":"Organization/merck"},
+             "route":{"coding":[{"system":"http://ncimeta.nci.nih.gov","code":"C28161","display":"Intramuscular"}]},
+             "site":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0163","code":"LD","display":"Left deltoid"}]},
+             "doseQuantity":{"value":0.5,"unit":"mL","system":"http://unitsofmeasure.org","code":"mL"},
+             "programEligibility":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0064","code":"V02"}]}],
+             "fundingSource":{"coding":[{"system":"urn:fhirpractice:v2:codesystem:CDCPHINVS","code":"VXC50","display":"Public"}]},
+             "education":[{"documentType":"253088698300026411150402","publicationDate":"2012-02-02","presentationDate":"2030-01-02"}]}
+            """;
+        Assert.Equal(HttpStatusCode.Created, (await client.PutAsync("Immunization/vax-1", FhirServerFactory.Json(immunization))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("Immunization/vax-1", FhirServerFactory.Json(immunization.Replace("LOT7", "LOT8")))).StatusCode);
+
+        var received = await _ehr.WaitForAsync(2);
+        var vxu = received[0];
+        Assert.Equal(("VXU^V04^VXU_V04", "V1", "08", "CVX", "20300102100000+0100"), (vxu.GetRaw("MSH-9"), vxu.Get("PID-3-1"), vxu.Get("RXA-5-1"), vxu.Get("RXA-5-3"), vxu.Get("RXA-3")));
+        Assert.Equal(("0.5", "mL", "00", "LOT7", "20310630", "MSD", "MVX", "CP", "A"),
+            (vxu.Get("RXA-6"), vxu.Get("RXA-7-1"), vxu.Get("RXA-9-1"), vxu.Get("RXA-15"), vxu.Get("RXA-16"), vxu.Get("RXA-17-1"), vxu.Get("RXA-17-3"), vxu.Get("RXA-20"), vxu.Get("RXA-21")));
+        Assert.Equal(("C28161", "NCIT", "LD"), (vxu.Get("RXR-1-1"), vxu.Get("RXR-1-3"), vxu.Get("RXR-2-1")));
+        Assert.Equal(["64994-7", "30963-3", "69764-9", "29768-9", "29769-7"], vxu.Segments.Where(x => x.Id == "OBX").Select((_, i) => vxu.Get($"OBX({i + 1})-3-1")));
+        Assert.Equal(("U", "LOT8"), (received[1].Get("RXA-21"), received[1].Get("RXA-15")));
+
+        // Our own inbound mapping reads what we sent back into the same facts.
+        var back = (await new FhirPractice.Hl7v2.Mapping.V2ToFhirMapper().MapAsync(vxu, new NothingStored())).Transaction.Entry
+            .Select(e => e.Resource).OfType<Hl7.Fhir.Model.Immunization>().Single();
+        Assert.Equal(("08", "V02", "VXC50", "253088698300026411150402", "2012-02-02", "2030-01-02"),
+            (back.VaccineCode.Coding[0].Code, back.ProgramEligibility.Single().Coding[0].Code, back.FundingSource.Coding[0].Code,
+             back.Education.Single().DocumentType, back.Education[0].PublicationDate, back.Education[0].PresentationDate));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_change_the_destination_itself_sent_by_MLLP_is_not_sent_back_to_it()
     {
         _ehr.Start();
@@ -348,5 +389,12 @@ public sealed class OutboundTests : IAsyncLifetime
         var next = await (await client.GetAsync((string)page["next"]!)).JsonAsync();
         Assert.Equal(["Patient/g3/_history/1"], next["messages"]!.AsArray().Select(m => (string?)m!["resource"]));
         Assert.Null(next["next"]);
+    }
+
+    /// <summary>A look-up for the inbound mapping that finds nothing stored.</summary>
+    private sealed class NothingStored : FhirPractice.Hl7v2.Mapping.IFhirLookup
+    {
+        public Task<IReadOnlyList<Hl7.Fhir.Model.Resource>> SearchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<Hl7.Fhir.Model.Resource>>([]);
     }
 }

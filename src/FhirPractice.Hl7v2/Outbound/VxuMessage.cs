@@ -1,0 +1,94 @@
+using System.Globalization;
+using FhirPractice.Hl7v2.Er7;
+using Hl7.Fhir.Model;
+
+namespace FhirPractice.Hl7v2.Outbound;
+
+/// <summary>
+/// VXU^V04 (structure VXU_V04) for one Immunization version, as an immunization registry takes it — the IG's
+/// RXA/RXR/ORC[Immunization] tables reversed, and the US CDC immunization guide's OBX for what R4 keeps in the
+/// Immunization (the reverse of the inbound <c>ImmunizationObservations</c>): MSH, PID, ORC (RE), RXA, RXR, then OBX for
+/// the program eligibility (64994-7), the funding source (30963-3) and each VIS given (69764-9, 29768-9, 29769-7).
+/// </summary>
+internal static class VxuMessage
+{
+    public static Er7Message Build(Er7Message m, Immunization immunization, long version, Patient patient, Organization? manufacturer, string serverAuthority)
+    {
+        PidSegment.Write(m, patient, serverAuthority);
+
+        // ORC-3 the filler order number: the vaccination's own identifier, else our id.
+        m.Set("ORC-1", "RE");
+        if (immunization.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)) is { } filler) V2Fields.Ei(m, "ORC-3", filler);
+        else
+        {
+            m.Set("ORC-3-1", immunization.Id);
+            m.Set("ORC-3-2", serverAuthority);
+        }
+
+        m.Set("RXA-1", "0");
+        m.Set("RXA-2", "1");
+        m.Set("RXA-3", immunization.Occurrence is FhirDateTime given ? V2Fields.Dtm(given.Value) : null);
+        V2Fields.Cwe(m, "RXA-5", immunization.VaccineCode);
+        if (immunization.DoseQuantity is { Value: { } dose } quantity)
+        {
+            m.Set("RXA-6", dose.ToString(CultureInfo.InvariantCulture));
+            m.Set("RXA-7-1", quantity.Code ?? quantity.Unit);
+            m.Set("RXA-7-2", quantity.Unit ?? quantity.Code);
+            m.Set("RXA-7-3", V2Fields.CodingSystem(quantity.System));
+        }
+        else m.Set("RXA-6", "999");                                                               // amount unknown
+        if (immunization.PrimarySource is { } primary)                                            // RXA-9 (NIP001)
+            V2Fields.TableCode(m, "RXA-9", primary ? "00" : "01", "NIP001", primary ? "New Record" : "Historical Administration");
+        m.Set("RXA-15", immunization.LotNumber);
+        m.Set("RXA-16", V2Fields.Dtm(immunization.ExpirationDate));
+        if (manufacturer?.Identifier.FirstOrDefault(i => i.System == "http://terminology.hl7.org/CodeSystem/MVX") is { } mvx)
+            V2Fields.Cwe(m, "RXA-17", new Coding("http://terminology.hl7.org/CodeSystem/MVX", mvx.Value, manufacturer.Name));
+        V2Fields.Cwe(m, "RXA-18", immunization.StatusReason);
+        var (completion, action) = immunization.Status switch
+        {
+            Immunization.ImmunizationStatusCodes.NotDone => (immunization.StatusReason is null ? "NA" : "RE", version > 1 ? "U" : "A"),
+            Immunization.ImmunizationStatusCodes.EnteredInError => ("CP", "D"),
+            _ => ("CP", version > 1 ? "U" : "A"),
+        };
+        m.Set("RXA-20", completion);                                                              // table 0322
+        m.Set("RXA-21", action);                                                                  // table 0206
+
+        V2Fields.Cwe(m, "RXR-1", immunization.Route);
+        V2Fields.Cwe(m, "RXR-2", immunization.Site);
+
+        var obx = 0;
+        void Coded(string loinc, string name, CodeableConcept? value, int group)
+        {
+            if (value is null) return;
+            var at = $"OBX({++obx})";
+            m.Set($"{at}-1", obx.ToString(CultureInfo.InvariantCulture));
+            m.Set($"{at}-2", "CE");
+            V2Fields.Cwe(m, $"{at}-3", new Coding("http://loinc.org", loinc, name));
+            m.Set($"{at}-4", group.ToString(CultureInfo.InvariantCulture));
+            V2Fields.Cwe(m, $"{at}-5", value);
+            m.Set($"{at}-11", "F");
+        }
+        void Dated(string loinc, string name, string? value, int group)
+        {
+            if (value is null) return;
+            var at = $"OBX({++obx})";
+            m.Set($"{at}-1", obx.ToString(CultureInfo.InvariantCulture));
+            m.Set($"{at}-2", "DT");
+            V2Fields.Cwe(m, $"{at}-3", new Coding("http://loinc.org", loinc, name));
+            m.Set($"{at}-4", group.ToString(CultureInfo.InvariantCulture));
+            m.Set($"{at}-5", V2Fields.Dtm(value)?[..8]);
+            m.Set($"{at}-11", "F");
+        }
+        var subId = 0;
+        foreach (var eligibility in immunization.ProgramEligibility) Coded("64994-7", "Vaccine funding program eligibility category", eligibility, ++subId);
+        Coded("30963-3", "Vaccine funding source", immunization.FundingSource, ++subId);
+        foreach (var statement in immunization.Education.Where(e => e.DocumentType is not null))
+        {
+            ++subId;
+            Coded("69764-9", "Document type", new CodeableConcept("cdcgs1vis", statement.DocumentType), subId);
+            Dated("29768-9", "Date vaccine information statement published", statement.PublicationDate, subId);
+            Dated("29769-7", "Date vaccine information statement presented", statement.PresentationDate, subId);
+        }
+        return m;
+    }
+}
