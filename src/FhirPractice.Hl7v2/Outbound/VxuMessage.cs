@@ -57,38 +57,33 @@ internal static class VxuMessage
         V2Fields.Cwe(m, "RXR-2", immunization.Site);
 
         var obx = 0;
-        void Coded(string loinc, string name, CodeableConcept? value, int group)
+        void Obx(string type, string loinc, string name, int group, Action<string> value)
         {
-            if (value is null) return;
             var at = $"OBX({++obx})";
             m.Set($"{at}-1", obx.ToString(CultureInfo.InvariantCulture));
-            m.Set($"{at}-2", "CE");
+            m.Set($"{at}-2", type);
             V2Fields.Cwe(m, $"{at}-3", new Coding("http://loinc.org", loinc, name));
-            m.Set($"{at}-4", group.ToString(CultureInfo.InvariantCulture));
-            V2Fields.Cwe(m, $"{at}-5", value);
-            m.Set($"{at}-11", "F");
-        }
-        void Dated(string loinc, string name, string? value, int group)
-        {
-            if (value is null) return;
-            var at = $"OBX({++obx})";
-            m.Set($"{at}-1", obx.ToString(CultureInfo.InvariantCulture));
-            m.Set($"{at}-2", "DT");
-            V2Fields.Cwe(m, $"{at}-3", new Coding("http://loinc.org", loinc, name));
-            m.Set($"{at}-4", group.ToString(CultureInfo.InvariantCulture));
-            m.Set($"{at}-5", V2Fields.Dtm(value)?[..8]);
+            m.Set($"{at}-4", group.ToString(CultureInfo.InvariantCulture));                      // OBX-4 groups a VIS's parts
+            value($"{at}-5");
             m.Set($"{at}-11", "F");
         }
         var subId = 0;
-        foreach (var eligibility in immunization.ProgramEligibility) Coded("64994-7", "Vaccine funding program eligibility category", eligibility, ++subId);
-        Coded("30963-3", "Vaccine funding source", immunization.FundingSource, ++subId);
+        foreach (var eligibility in immunization.ProgramEligibility)
+            Obx("CE", "64994-7", "Vaccine funding program eligibility category", ++subId, at => V2Fields.Cwe(m, at, eligibility));
+        if (immunization.FundingSource is { } funding)
+            Obx("CE", "30963-3", "Vaccine funding source", ++subId, at => V2Fields.Cwe(m, at, funding));
         foreach (var statement in immunization.Education.Where(e => e.DocumentType is not null))
         {
             ++subId;
-            Coded("69764-9", "Document type", new CodeableConcept("cdcgs1vis", statement.DocumentType), subId);
-            Dated("29768-9", "Date vaccine information statement published", statement.PublicationDate, subId);
-            Dated("29769-7", "Date vaccine information statement presented", statement.PresentationDate, subId);
+            Obx("CE", "69764-9", "Document type", subId, at => V2Fields.TableCode(m, at, statement.DocumentType, "cdcgs1vis", statement.DocumentType));
+            if (statement.PublicationDate is { } published)
+                Obx("DT", "29768-9", "Date vaccine information statement published", subId, at => m.Set(at, Date(published)));
+            if (statement.PresentationDate is { } presented)
+                Obx("DT", "29769-7", "Date vaccine information statement presented", subId, at => m.Set(at, Date(presented)));
         }
         return m;
     }
+
+    /// <summary>A FHIR date or dateTime as a v2 DT: its date part, at the precision it has.</summary>
+    private static string? Date(string fhir) => V2Fields.Dtm(fhir) is { Length: > 8 } dtm ? dtm[..8] : V2Fields.Dtm(fhir);
 }
