@@ -362,6 +362,17 @@ public class FamilyMappingTests
         Assert.Equal(observation.Id, again.Id);
     }
 
+    [Theory]
+    [InlineData("SIU^S12", "SCH||APT-1^SCHED|||||||99999999999999999999|min|^^^202401150900+0100", "SCH", 9)]
+    [InlineData("SIU^S12", "SCH||APT-2^SCHED|||||||-30|min|^^^202401150900+0100", "SCH", 9)]
+    [InlineData("ADT^A08", "PR1|1||44950^Appendectomy^C4||202401150900+0100||99999999999999999999", "PR1", 7)]
+    public async System.Threading.Tasks.Task A_duration_past_a_year_or_below_zero_is_refused_naming_its_field(string type, string segment, string id, int field)
+    {
+        var error = await Assert.ThrowsAsync<MappingException>(() => Map(Messages.Msh(type, "D1"), segment.StartsWith("SCH") ? segment : Messages.Pid(),
+            segment.StartsWith("SCH") ? Messages.Pid() : segment));
+        Assert.Equal((id, field, "102"), (error.Error.SegmentId, error.Error.Field, error.Error.Code));
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task Provenance_names_the_message_the_sender_and_everything_written()
     {

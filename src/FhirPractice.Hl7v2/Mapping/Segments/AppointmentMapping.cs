@@ -53,14 +53,14 @@ internal static class AppointmentMapping
         var tq1 = context.First("TQ1");
         var start = dates.Instant(tq1?.Field(7)) ?? dates.Instant(sch.Field(11), 4);             // TQ1-7, SCH-11.4
         var end = dates.Instant(tq1?.Field(8)) ?? dates.Instant(sch.Field(11), 5);               // TQ1-8, SCH-11.5
-        var minutes = Minutes(sch[9], sch[10]);                                                   // SCH-9, SCH-10
+        var minutes = Minutes(sch, 9);                                                   // SCH-9, SCH-10
 
         ResourceReference? scheduleActor = null;
         foreach (var ais in context.All("AIS"))
         {
             if (Codes.FromCwe(ais.Field(3)) is { } service) appointment.ServiceType.Add(service); // AIS-3
             start ??= dates.Instant(ais.Field(4));                                                // AIS-4
-            minutes ??= Minutes(ais[7], ais[8]);                                                  // AIS-7, AIS-8
+            minutes ??= Minutes(ais, 7);                                                  // AIS-7, AIS-8
         }
         foreach (var aig in context.All("AIG"))                                                   // AIG-3: a resource named by code, no record of it here
             if (aig.Field(3) is { } resource && (resource[2] ?? resource[1]) is { } name)
@@ -68,7 +68,7 @@ internal static class AppointmentMapping
                 var who = new ResourceReference { Display = name };
                 appointment.Participant.Add(Participant(who, Codes.FromCwe(aig.Field(4))));      // AIG-4
                 start ??= dates.Instant(aig.Field(8));                                            // AIG-8
-                minutes ??= Minutes(aig[11], aig[12]);
+                minutes ??= Minutes(aig, 11);
             }
         foreach (var ail in context.All("AIL"))
             if (Locations.Reference(ail.Field(3), context) is { } place)                          // AIL-3
@@ -76,7 +76,7 @@ internal static class AppointmentMapping
                 appointment.Participant.Add(Participant(place, Codes.FromCwe(ail.Field(4))));     // AIL-4
                 scheduleActor ??= place;
                 start ??= dates.Instant(ail.Field(6));                                            // AIL-6
-                minutes ??= Minutes(ail[9], ail[10]);
+                minutes ??= Minutes(ail, 9);
             }
         foreach (var aip in context.All("AIP"))
             foreach (var xcn in aip.Repetitions(3))
@@ -85,7 +85,7 @@ internal static class AppointmentMapping
                     appointment.Participant.Add(Participant(person, Codes.FromCwe(aip.Field(4)))); // AIP-4
                     scheduleActor ??= person.Reference is null ? null : person;
                     start ??= dates.Instant(aip.Field(6));                                        // AIP-6
-                    minutes ??= Minutes(aip[9], aip[10]);
+                    minutes ??= Minutes(aip, 9);
                 }
 
         if (start is not null && end is null && minutes is not null) end = new Instant(start.Value!.Value.AddMinutes(minutes.Value));
@@ -132,13 +132,14 @@ internal static class AppointmentMapping
     }
 
     // Duration units (CNE, HL7 table "ISO+"/UCUM): minutes, hours, seconds, days.
-    private static int? Minutes(string? amount, string? unit)
+    /// <summary>A duration (the amount in <paramref name="field"/>, its unit in the next field) in minutes; null when there is none.</summary>
+    private static int? Minutes(V2Segment segment, int field)
     {
-        if (!decimal.TryParse(amount, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n)) return null;
-        var factor = unit?.ToLowerInvariant() switch
+        if (!decimal.TryParse(segment[field], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n)) return null;
+        var factor = segment[field + 1]?.ToLowerInvariant() switch
         {
             "s" or "sec" or "seconds" => 1m / 60, "h" or "hr" or "hours" => 60, "d" or "days" => 1440, _ => 1,
         };
-        return (int)Math.Round(n * factor);
+        return Durations.Minutes(n * factor, segment.At(field));
     }
 }

@@ -29,7 +29,7 @@ internal static class ProcedureMapping
         var performed = context.Dates.DateTime(pr1.Field(5));                                      // PR1-5
         if (performed is not null && decimal.TryParse(pr1[7], System.Globalization.CultureInfo.InvariantCulture, out var minutes) // PR1-7
             && performed.TryToDateTimeOffset(out var start) && pr1[5]!.Length > 8)
-            procedure.Performed = new Period(performed, new FhirDateTime(start.AddMinutes((double)minutes)));
+            procedure.Performed = new Period(performed, new FhirDateTime(start.AddMinutes(Durations.Minutes(minutes, pr1.At(7)))));
         else procedure.Performed = performed;
         AddPerformers(procedure, pr1, 8, "88189002", "Anesthesiologist", context);                // PR1-8
         AddPerformers(procedure, pr1, 11, "304292004", "Surgeon", context);                       // PR1-11
