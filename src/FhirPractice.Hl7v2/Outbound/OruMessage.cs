@@ -15,18 +15,9 @@ internal static class OruMessage
     {
         PidSegment.Write(m, patient, serverAuthority);
 
-        // ORC-3/OBR-3 the filler order number: the report's own identifier (a lab's accession), else our id.
         m.Set("ORC-1", "RE");
-        var filler = report.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value));
-        foreach (var at in new[] { "ORC-3", "OBR-3" })
-        {
-            if (filler is not null) V2Fields.Ei(m, at, filler);
-            else
-            {
-                m.Set($"{at}-1", report.Id);
-                m.Set($"{at}-2", serverAuthority);
-            }
-        }
+        V2Fields.FillerNumber(m, "ORC-3", report.Identifier, report.Id, serverAuthority);
+        V2Fields.FillerNumber(m, "OBR-3", report.Identifier, report.Id, serverAuthority);
         m.Set("OBR-1", "1");
         V2Fields.Cwe(m, "OBR-4", report.Code);
         m.Set("OBR-7", Effective(report.Effective));

@@ -45,6 +45,17 @@ internal static class V2Fields
         m.Set($"{at}-5", id.Type?.Coding.FirstOrDefault()?.Code);
     }
 
+    /// <summary>A filler number (EI): the resource's own first identifier (a lab's accession, say), else our id and authority.</summary>
+    public static void FillerNumber(Er7Message m, string at, IEnumerable<Identifier> identifiers, string id, string serverAuthority)
+    {
+        if (identifiers.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)) is { } own) Ei(m, at, own);
+        else
+        {
+            m.Set($"{at}-1", id);
+            m.Set($"{at}-2", serverAuthority);
+        }
+    }
+
     /// <summary>EI: entity id^^universal id^its type (the identifier's system as HD-2/3).</summary>
     public static void Ei(Er7Message m, string at, Identifier identifier)
     {
@@ -156,20 +167,5 @@ internal static class V2Fields
     }
 
     /// <summary>The v2 name of a FHIR code system (table 0396) where one exists; otherwise the URI itself.</summary>
-    public static string? CodingSystem(string? system) => system switch
-    {
-        null => null,
-        "http://loinc.org" => "LN",
-        "http://snomed.info/sct" => "SCT",
-        "http://www.ama-assn.org/go/cpt" => "C4",
-        "http://hl7.org/fhir/sid/icd-10" => "I10",
-        "http://hl7.org/fhir/sid/icd-10-cm" => "I10C",
-        "http://unitsofmeasure.org" => "UCUM",
-        "http://hl7.org/fhir/sid/cvx" => "CVX",
-        "http://terminology.hl7.org/CodeSystem/MVX" => "MVX",
-        "http://hl7.org/fhir/sid/ndc" => "NDC",
-        "http://ncimeta.nci.nih.gov" => "NCIT",
-        _ when system.StartsWith("http://terminology.hl7.org/CodeSystem/v2-", StringComparison.Ordinal) => "HL7" + system[41..],
-        _ => system,
-    };
+    public static string? CodingSystem(string? system) => Mapping.Datatypes.Codes.NameFor(system);
 }

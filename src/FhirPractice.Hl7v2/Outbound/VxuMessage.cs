@@ -16,14 +16,8 @@ internal static class VxuMessage
     {
         PidSegment.Write(m, patient, serverAuthority);
 
-        // ORC-3 the filler order number: the vaccination's own identifier, else our id.
         m.Set("ORC-1", "RE");
-        if (immunization.Identifier.FirstOrDefault(i => !string.IsNullOrEmpty(i.Value)) is { } filler) V2Fields.Ei(m, "ORC-3", filler);
-        else
-        {
-            m.Set("ORC-3-1", immunization.Id);
-            m.Set("ORC-3-2", serverAuthority);
-        }
+        V2Fields.FillerNumber(m, "ORC-3", immunization.Identifier, immunization.Id, serverAuthority);
 
         m.Set("RXA-1", "0");
         m.Set("RXA-2", "1");

@@ -8,36 +8,39 @@ internal static class Codes
     /// <summary>The fallback for a coding system name this table does not know: <c>urn:fhirpractice:v2:codesystem:{name}</c>.</summary>
     public const string UnknownSystemPrefix = "urn:fhirpractice:v2:codesystem:";
 
-    // HL7 table 0396 names to the URIs FHIR uses for them.
-    private static readonly Dictionary<string, string> Systems = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["LN"] = "http://loinc.org",
-        ["SCT"] = "http://snomed.info/sct",
-        ["SNM"] = "http://snomed.info/sct",
-        ["SNOMED"] = "http://snomed.info/sct",
-        ["SNM3"] = "http://snomed.info/sct",
-        ["I9"] = "http://hl7.org/fhir/sid/icd-9-cm",
-        ["I9C"] = "http://hl7.org/fhir/sid/icd-9-cm",
-        ["I9CDX"] = "http://hl7.org/fhir/sid/icd-9-cm",
-        ["I10"] = "http://hl7.org/fhir/sid/icd-10",
-        ["I10C"] = "http://hl7.org/fhir/sid/icd-10-cm",
-        ["ICD10CM"] = "http://hl7.org/fhir/sid/icd-10-cm",
-        ["UCUM"] = "http://unitsofmeasure.org",
-        ["CVX"] = "http://hl7.org/fhir/sid/cvx",
-        ["MVX"] = "http://terminology.hl7.org/CodeSystem/MVX",
-        ["NDC"] = "http://hl7.org/fhir/sid/ndc",
-        ["RXNORM"] = "http://www.nlm.nih.gov/research/umls/rxnorm",
-        ["RXN"] = "http://www.nlm.nih.gov/research/umls/rxnorm",
-        ["C4"] = "http://www.ama-assn.org/go/cpt",
-        ["CPT"] = "http://www.ama-assn.org/go/cpt",
-        ["HCPCS"] = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
-        ["NCIT"] = "http://ncimeta.nci.nih.gov",
-        ["ISO3166_1"] = "urn:iso:std:iso:3166",
-        ["ISO+"] = "urn:iso:std:iso:11073:10101",
-        ["ISO639"] = "urn:ietf:bcp:47",
-        ["CDCREC"] = "urn:oid:2.16.840.1.113883.6.238",
-        ["NUCC"] = "http://nucc.org/provider-taxonomy",
-    };
+    // HL7 table 0396 names and the URIs FHIR uses for them; the first name of a URI is the one written out.
+    private static readonly (string Name, string Uri)[] Table =
+    [
+        ("LN", "http://loinc.org"),
+        ("SCT", "http://snomed.info/sct"),
+        ("SNM", "http://snomed.info/sct"),
+        ("SNOMED", "http://snomed.info/sct"),
+        ("SNM3", "http://snomed.info/sct"),
+        ("I9", "http://hl7.org/fhir/sid/icd-9-cm"),
+        ("I9C", "http://hl7.org/fhir/sid/icd-9-cm"),
+        ("I9CDX", "http://hl7.org/fhir/sid/icd-9-cm"),
+        ("I10", "http://hl7.org/fhir/sid/icd-10"),
+        ("I10C", "http://hl7.org/fhir/sid/icd-10-cm"),
+        ("ICD10CM", "http://hl7.org/fhir/sid/icd-10-cm"),
+        ("UCUM", "http://unitsofmeasure.org"),
+        ("CVX", "http://hl7.org/fhir/sid/cvx"),
+        ("MVX", "http://terminology.hl7.org/CodeSystem/MVX"),
+        ("NDC", "http://hl7.org/fhir/sid/ndc"),
+        ("RXNORM", "http://www.nlm.nih.gov/research/umls/rxnorm"),
+        ("RXN", "http://www.nlm.nih.gov/research/umls/rxnorm"),
+        ("C4", "http://www.ama-assn.org/go/cpt"),
+        ("CPT", "http://www.ama-assn.org/go/cpt"),
+        ("HCPCS", "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"),
+        ("NCIT", "http://ncimeta.nci.nih.gov"),
+        ("ISO3166_1", "urn:iso:std:iso:3166"),
+        ("ISO+", "urn:iso:std:iso:11073:10101"),
+        ("ISO639", "urn:ietf:bcp:47"),
+        ("CDCREC", "urn:oid:2.16.840.1.113883.6.238"),
+        ("NUCC", "http://nucc.org/provider-taxonomy"),
+    ];
+
+    private static readonly Dictionary<string, string> Systems = Table.ToDictionary(t => t.Name, t => t.Uri, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string> Names = Table.DistinctBy(t => t.Uri).ToDictionary(t => t.Uri, t => t.Name, StringComparer.Ordinal);
 
     /// <summary>
     /// A coding system name (CWE-3): known names to their URIs, <c>HL7nnnn</c> to the v2 table's code system,
@@ -56,8 +59,23 @@ internal static class Codes
         return UnknownSystemPrefix + Uri.EscapeDataString(name);
     }
 
+    /// <summary>
+    /// The inverse of <see cref="SystemFor"/>, for messages we write: a URI's table 0396 name, <c>HL7nnnn</c> for a v2
+    /// table's system, the name a <c>urn:fhirpractice:v2:codesystem:</c> URI was made of, else the URI itself.
+    /// </summary>
+    public static string? NameFor(string? system)
+    {
+        if (system is null) return null;
+        if (Names.TryGetValue(system, out var name)) return name;
+        if (system.StartsWith(V2TablePrefix, StringComparison.Ordinal)) return "HL7" + system[V2TablePrefix.Length..];
+        if (system.StartsWith(UnknownSystemPrefix, StringComparison.Ordinal)) return Uri.UnescapeDataString(system[UnknownSystemPrefix.Length..]);
+        return system;
+    }
+
+    private const string V2TablePrefix = "http://terminology.hl7.org/CodeSystem/v2-";
+
     /// <summary>The code system of v2 table <paramref name="table"/> (4 digits, e.g. "0203").</summary>
-    public static string V2Table(string table) => $"http://terminology.hl7.org/CodeSystem/v2-{table}";
+    public static string V2Table(string table) => V2TablePrefix + table;
 
     /// <summary>
     /// CWE[CodeableConcept]: CWE-1/2/3/7 the first coding, CWE-4/5/6/8 the second, CWE-10/11/12/13 the third,
